@@ -1,0 +1,87 @@
+import Foundation
+import Synchronization
+
+/// Licences, model families and providers of a policy set, with lookups for scanners and the resolver.
+public final class Catalog: Sendable {
+    public let licenses: [String: License]
+    public let providers: [String: Provider]
+    public let models: [ModelEntry]
+    private let providersByEnvVar: [String: String]
+    private let prefixes: [(prefix: String, provider: String)]
+    private let cache = Mutex<[String: ModelMatch?]>([:])
+
+    public init(licenses: [License], providers: [Provider], models: [ModelEntry]) {
+        self.licenses = Dictionary(licenses.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.providers = Dictionary(providers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.models = models
+        var byEnv: [String: String] = [:]
+        for provider in providers.sorted(by: { $0.id < $1.id }) {
+            for name in provider.envVars where byEnv[name] == nil { byEnv[name] = provider.id }
+        }
+        providersByEnvVar = byEnv
+        var allPrefixes: [(prefix: String, provider: String)] = []
+        for provider in providers {
+            for prefix in provider.prefixes { allPrefixes.append((prefix.lowercased(), provider.id)) }
+        }
+        // Longest prefix first, so `bedrock/converse/` wins over `bedrock/`.
+        prefixes = allPrefixes.sorted { a, b in
+            a.prefix.count != b.prefix.count ? a.prefix.count > b.prefix.count : a.prefix < b.prefix
+        }
+    }
+
+    /// Lower-cased, `_` and spaces as `-`, URI schemes of model stores removed.
+    public static func normalize(_ reference: String) -> String {
+        var text = reference.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        for scheme in ["hf://", "huggingface://", "ollama://", "pvc://", "s3://", "gs://", "oci://", "file://"] where text.hasPrefix(scheme) {
+            text.removeFirst(scheme.count)
+        }
+        return String(text.map { $0 == "_" || $0 == " " ? "-" : $0 })
+    }
+
+    /// The catalog entry for a model reference: the longest pattern match wins, then load order.
+    public func match(_ reference: String) -> ModelMatch? {
+        let normalized = Catalog.normalize(reference)
+        if let cached = cache.withLock({ $0[normalized] }) { return cached }
+        let result = computeMatch(normalized)
+        cache.withLock { $0[normalized] = result }
+        return result
+    }
+
+    private func computeMatch(_ normalized: String) -> ModelMatch? {
+        let range = NSRange(normalized.startIndex..., in: normalized)
+        var best: (entry: ModelEntry, pattern: String, length: Int, text: String)?
+        for entry in models {
+            for (source, regex) in entry.patterns {
+                guard let found = regex.firstMatch(in: normalized, range: range), found.range.length > 0 else { continue }
+                if best == nil || found.range.length > best!.length {
+                    let text = (normalized as NSString).substring(with: found.range)
+                    best = (entry, source, found.range.length, text)
+                }
+            }
+        }
+        guard let best else { return nil }
+        let checkpoint = best.entry.checkpoints.first { $0.match.firstMatch(in: normalized, range: range) != nil }
+        return ModelMatch(model: best.entry, normalized: normalized, pattern: best.pattern, matchedText: best.text, checkpoint: checkpoint)
+    }
+
+    public func provider(forEnvVar name: String) -> Provider? {
+        providersByEnvVar[name].flatMap { providers[$0] }
+    }
+
+    public func provider(forHost host: String) -> Provider? {
+        providers.values.sorted { $0.id < $1.id }.first { $0.matches(host: host) }
+    }
+
+    /// The provider named by a model string's prefix (`bedrock/`, `anthropic/`), with the rest of the string.
+    public func provider(forPrefixOf model: String) -> (provider: Provider, rest: String)? {
+        let lower = model.lowercased()
+        for (prefix, id) in prefixes where lower.hasPrefix(prefix) {
+            guard let provider = providers[id] else { continue }
+            return (provider, String(model.dropFirst(prefix.count)))
+        }
+        return nil
+    }
+
+    /// Every environment variable name that some provider is known by.
+    public var providerEnvVarNames: Set<String> { Set(providersByEnvVar.keys) }
+}

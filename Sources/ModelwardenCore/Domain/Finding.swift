@@ -1,0 +1,63 @@
+import Crypto
+
+public enum Severity: String, Sendable, Codable, CaseIterable, Comparable {
+    case info, warning, error
+
+    var rank: Int {
+        switch self {
+        case .info: return 0
+        case .warning: return 1
+        case .error: return 2
+        }
+    }
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// A rule's verdict on one usage of one deployment.
+public struct Finding: Sendable, Hashable {
+    public enum Status: String, Sendable, Codable { case open, waived }
+
+    public var rule: String
+    public var title: String
+    public var severity: Severity
+    public var category: String
+    public var status: Status
+    public var location: SourceLocation
+    public var deployment: DeploymentRef?
+    public var model: String?
+    public var message: String
+    public var remediation: String
+    public var fingerprint: String
+    /// The waiver that covers this finding, if any.
+    public var waiverReason: String?
+
+    public init(
+        rule: String, title: String, severity: Severity, category: String, status: Status = .open,
+        location: SourceLocation, deployment: DeploymentRef?, model: String?, message: String,
+        remediation: String, waiverReason: String? = nil
+    ) {
+        self.rule = rule
+        self.title = title
+        self.severity = severity
+        self.category = category
+        self.status = status
+        self.location = location
+        self.deployment = deployment
+        self.model = model
+        self.message = message
+        self.remediation = remediation
+        self.waiverReason = waiverReason
+        self.fingerprint = Finding.fingerprint(rule: rule, file: location.file, deployment: deployment, model: model)
+    }
+
+    /// Stable across scans and line edits: rule, file, deployment and model, never the line.
+    public static func fingerprint(rule: String, file: String, deployment: DeploymentRef?, model: String?) -> String {
+        let parts = [rule, file, deployment?.kind ?? "", deployment?.namespace ?? "", deployment?.name ?? "", model ?? ""]
+        let digest = SHA256.hash(data: Array(parts.joined(separator: "\u{1F}").utf8))
+        return digest.prefix(12).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+}

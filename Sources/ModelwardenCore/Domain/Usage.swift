@@ -1,0 +1,59 @@
+/// Where a model runs.
+public enum Hosting: String, Sendable, Codable, Hashable {
+    case selfHosted = "self-hosted"
+    case externalAPI = "external-api"
+}
+
+/// One model that a deployment serves or calls, as a scanner found it.
+public struct Usage: Sendable, Hashable {
+    public var deployment: DeploymentRef
+    /// The model id as written, or nil when the provider or runtime is certain but no model is named.
+    public var model: String?
+    public var location: SourceLocation
+    public var hosting: Hosting
+    /// Self-hosted: vllm, tgi, ollama, localai, llamacpp, kserve, nim, ray, sglang, tei, in-process, unknown.
+    public var runtime: String?
+    /// External: the provider id (openai, anthropic, aws-bedrock, ...).
+    public var api: String?
+    /// Hosts or variable names showing that data leaves (never values).
+    public var endpoints: [String]
+    /// What the scanner read, for people: `env OPENAI_MODEL`, `args --model`.
+    public var evidence: String
+    /// The name to look up in the catalog when it differs from what is written (an Azure deployment's base model).
+    public var catalogName: String?
+
+    public init(
+        deployment: DeploymentRef, model: String?, location: SourceLocation, hosting: Hosting,
+        runtime: String? = nil, api: String? = nil, endpoints: [String] = [], evidence: String, catalogName: String? = nil
+    ) {
+        self.deployment = deployment
+        self.model = model
+        self.location = location
+        self.hosting = hosting
+        self.runtime = hosting == .selfHosted ? (runtime ?? "unknown") : nil
+        self.api = hosting == .externalAPI ? api : nil
+        self.endpoints = endpoints
+        self.evidence = evidence
+        self.catalogName = catalogName
+    }
+}
+
+/// A usage with what the catalog knows about its model.
+public struct ResolvedUsage: Sendable {
+    public var usage: Usage
+    public var match: ModelMatch?
+    /// The licence or terms that govern this use, if known.
+    public var license: License?
+    public var provider: Provider?
+
+    public init(usage: Usage, match: ModelMatch?, license: License?, provider: Provider?) {
+        self.usage = usage
+        self.match = match
+        self.license = license
+        self.provider = provider
+    }
+
+    public var vendor: String { match?.model.vendor ?? provider.flatMap { $0.modelVendor } ?? "unknown" }
+    public var family: String { match?.model.family ?? "unknown" }
+    public var licenseID: String { license?.id ?? "unknown" }
+}

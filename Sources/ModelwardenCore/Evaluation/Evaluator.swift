@@ -1,0 +1,49 @@
+/// Turns resolved usages into findings: every rule over every usage, then waivers.
+public struct Evaluator: Sendable {
+    public let policy: PolicySet
+    public let today: PolicyDate
+
+    public init(policy: PolicySet, today: PolicyDate = .today) {
+        self.policy = policy
+        self.today = today
+    }
+
+    public func evaluate(_ usages: [ResolvedUsage], deployments: [DeploymentRef: Deployment]) -> [Finding] {
+        var findings: [Finding] = []
+        var seen = Set<String>()
+        for resolved in usages {
+            let facts = UsageFacts(resolved: resolved, deployment: deployments[resolved.usage.deployment], organization: policy.organization)
+            for rule in policy.rules where rule.condition.evaluate(facts.value) {
+                let finding = Finding(
+                    rule: rule.id, title: rule.title, severity: rule.severity, category: rule.category.rawValue,
+                    location: resolved.usage.location, deployment: resolved.usage.deployment, model: resolved.usage.model,
+                    message: rule.render(facts.value), remediation: rule.remediation)
+                // One finding per rule, file, deployment and model: repeated mentions are one problem.
+                if seen.insert(finding.fingerprint).inserted { findings.append(finding) }
+            }
+        }
+        return applyWaivers(findings)
+    }
+
+    /// Marks waived findings (kept, never dropped) and turns expired waivers into warnings.
+    public func applyWaivers(_ findings: [Finding]) -> [Finding] {
+        var result = findings
+        for index in result.indices {
+            let finding = result[index]
+            if let waiver = policy.waivers.first(where: {
+                !$0.isExpired(on: today) && $0.covers(rule: finding.rule, deployment: finding.deployment, model: finding.model)
+            }) {
+                result[index].status = .waived
+                result[index].waiverReason = "\(waiver.reason) (approved by \(waiver.approvedBy), until \(waiver.expires))"
+            }
+        }
+        for waiver in policy.waivers where waiver.isExpired(on: today) {
+            result.append(Finding(
+                rule: "waiver/expired", title: "Waiver expired", severity: .warning, category: "inventory",
+                location: waiver.location, deployment: nil, model: nil,
+                message: "the waiver for \(waiver.rule) (\(waiver.reason)) expired on \(waiver.expires) and no longer applies",
+                remediation: "Renew the waiver with a new approval and expiry, or fix the findings it covered."))
+        }
+        return result.sorted { ($0.location, $0.rule) < ($1.location, $1.rule) }
+    }
+}

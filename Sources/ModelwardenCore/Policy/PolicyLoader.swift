@@ -1,0 +1,356 @@
+import Crypto
+import Foundation
+import ModelwardenYAML
+
+/// Loads a policy folder and validates all of it up front, reporting every problem at once.
+public enum PolicyLoader {
+    public struct Result: Sendable {
+        public var policy: PolicySet?
+        public var diagnostics: [Diagnostic]
+        public var errors: [Diagnostic] { diagnostics.filter { $0.level == .error } }
+    }
+
+    static let licenseKeys = ["schemaVersion", "id", "name", "spdx", "hf_id", "kind", "url", "obligations", "restrictions",
+                              "thresholds", "attribution", "notice", "name_prefix", "eu_multimodal_restriction",
+                              "confidence", "notes", "sources", "as_of", "licenseref"]
+    static let providerKeys = ["schemaVersion", "id", "name", "vendor", "license", "hosts", "env_vars", "prefixes",
+                               "data_terms", "notes", "confidence", "sources", "as_of"]
+    static let modelKeys = ["id", "family", "vendor", "license", "open_weights", "modalities", "base_model", "api",
+                            "patterns", "checkpoints", "sources", "notes"]
+    static let ruleKeys = ["id", "title", "severity", "category", "description", "when", "message", "remediation",
+                           "help_uri", "examples"]
+
+    public static func load(from directory: String, today: PolicyDate = .today) -> Result {
+        let problems = PolicyProblems()
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            problems.error(directory, Mark(line: 1, column: 1), "", "policy folder not found")
+            return Result(policy: nil, diagnostics: problems.diagnostics)
+        }
+        var hasher = SHA256()
+
+        func files(_ sub: String) -> [String] {
+            let folder = (directory as NSString).appendingPathComponent(sub)
+            let names = (try? fm.contentsOfDirectory(atPath: folder)) ?? []
+            return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { (folder as NSString).appendingPathComponent($0) }
+        }
+
+        func document(_ path: String) -> YAMLNode? {
+            guard let data = fm.contents(atPath: path) else {
+                problems.error(path, Mark(line: 1, column: 1), "", "cannot read file")
+                return nil
+            }
+            hasher.update(data: Array(path.utf8))
+            hasher.update(data: data)
+            let stream = YAMLParser.parse(Array(data))
+            if let error = stream.error {
+                problems.error(path, error.mark, "", error.message)
+                return nil
+            }
+            guard stream.documents.count == 1, let root = stream.documents.first else {
+                problems.error(path, Mark(line: 1, column: 1), "", "expected exactly one YAML document, found \(stream.documents.count)")
+                return nil
+            }
+            return root
+        }
+
+        // Licences, providers and models first: rules and waivers refer to them.
+        var licenses: [License] = []
+        var licenseMarks: [String: SourceLocation] = [:]
+        for path in files("licenses") {
+            guard let root = document(path), let license = parseLicense(root, file: path, problems: problems) else { continue }
+            if let first = licenseMarks[license.id] {
+                problems.error(path, root["id"]?.mark ?? root.mark, "id", "duplicate licence id '\(license.id)' (first defined at \(first))")
+                continue
+            }
+            licenseMarks[license.id] = SourceLocation(file: path, line: root.mark.line, column: root.mark.column)
+            licenses.append(license)
+        }
+        let licenseIDs = Set(licenses.map(\.id))
+
+        var providers: [Provider] = []
+        for path in files("providers") {
+            guard let root = document(path), let provider = parseProvider(root, file: path, problems: problems, licenseIDs: licenseIDs) else { continue }
+            if providers.contains(where: { $0.id == provider.id }) {
+                problems.error(path, root["id"]?.mark ?? root.mark, "id", "duplicate provider id '\(provider.id)'")
+                continue
+            }
+            providers.append(provider)
+        }
+        let providerIDs = Set(providers.map(\.id))
+
+        var models: [ModelEntry] = []
+        var modelRefs: [(id: String, base: String, file: String, mark: Mark, path: String)] = []
+        for path in files("models") {
+            guard let root = document(path), let reader = FieldReader(root, file: path, path: "", problems: problems, allowed: ["schemaVersion", "models"]) else { continue }
+            reader.checkSchemaVersion()
+            for (item, itemPath) in reader.list("models", required: true) {
+                guard let entry = parseModel(item, file: path, path: itemPath, order: models.count, problems: problems, licenseIDs: licenseIDs, providerIDs: providerIDs) else { continue }
+                if models.contains(where: { $0.id == entry.id }) {
+                    problems.error(path, item["id"]?.mark ?? item.mark, "\(itemPath).id", "duplicate model id '\(entry.id)'")
+                    continue
+                }
+                if let base = entry.baseModel {
+                    modelRefs.append((entry.id, base, path, item["base_model"]?.mark ?? item.mark, "\(itemPath).base_model"))
+                }
+                models.append(entry)
+            }
+        }
+        let modelIDs = Set(models.map(\.id))
+        for ref in modelRefs where !modelIDs.contains(ref.base) {
+            let hint = closestMatch(ref.base, in: Array(modelIDs).sorted()).map { " (did you mean '\($0)'?)" } ?? ""
+            problems.error(ref.file, ref.mark, ref.path, "base_model '\(ref.base)' is not a model id\(hint)")
+        }
+
+        var rules: [Rule] = []
+        for path in files("rules") {
+            guard let root = document(path), let reader = FieldReader(root, file: path, path: "", problems: problems, allowed: ["schemaVersion", "rules"]) else { continue }
+            reader.checkSchemaVersion()
+            for (item, itemPath) in reader.list("rules", required: true) {
+                guard let rule = parseRule(item, file: path, path: itemPath, problems: problems) else { continue }
+                if rules.contains(where: { $0.id == rule.id }) {
+                    problems.error(path, item["id"]?.mark ?? item.mark, "\(itemPath).id", "duplicate rule id '\(rule.id)'")
+                    continue
+                }
+                rules.append(rule)
+            }
+        }
+
+        var organization = Organization()
+        let orgPath = (directory as NSString).appendingPathComponent("organization.yaml")
+        if fm.fileExists(atPath: orgPath), let root = document(orgPath) {
+            organization = Organization.parse(root, file: orgPath, problems: problems)
+            for (provider, agreement) in organization.agreements where !providerIDs.contains(provider) {
+                problems.error(orgPath, root["provider_agreements"]?.mark ?? root.mark, "provider_agreements", "unknown provider '\(agreement.provider)'")
+            }
+            for provider in organization.approvedProviders.sorted() where !providerIDs.contains(provider) {
+                let hint = closestMatch(provider, in: providerIDs.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
+                problems.error(orgPath, root["approved_providers"]?.mark ?? root.mark, "approved_providers", "unknown provider '\(provider)'\(hint)")
+            }
+        }
+
+        var waivers: [Waiver] = []
+        let waiverPath = (directory as NSString).appendingPathComponent("waivers.yaml")
+        if fm.fileExists(atPath: waiverPath), let root = document(waiverPath) {
+            waivers = parseWaivers(root, file: waiverPath, problems: problems, ruleIDs: Set(rules.map(\.id)), organization: organization, today: today)
+        }
+
+        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let hasErrors = problems.diagnostics.contains { $0.level == .error }
+        let policy = hasErrors ? nil : PolicySet(
+            root: directory, catalog: Catalog(licenses: licenses, providers: providers, models: models),
+            rules: rules, organization: organization, waivers: waivers, digest: digest)
+        return Result(policy: policy, diagnostics: problems.diagnostics.sorted { $0.location < $1.location })
+    }
+
+    // MARK: - Files
+
+    static func parseLicense(_ root: YAMLNode, file: String, problems: PolicyProblems) -> License? {
+        guard let r = FieldReader(root, file: file, path: "", problems: problems, allowed: licenseKeys) else { return nil }
+        r.checkSchemaVersion()
+        let id = r.string("id", required: true)
+        let name = r.string("name", required: true)
+        let kind = r.oneOf("kind", License.Kind.allCases.map(\.rawValue), required: true).flatMap(License.Kind.init)
+        var thresholds: [License.Threshold] = []
+        for (item, path) in r.list("thresholds") {
+            guard let t = FieldReader(item, file: file, path: path, problems: problems, allowed: ["metric", "value", "comparison", "measured_at", "consequence", "scope"]) else { continue }
+            let metric = t.oneOf("metric", ["monthly-active-users", "annual-revenue-usd"], required: true)
+            let value = t.int("value")
+            if !t.has("value") { t.missing("value") }
+            let comparison = t.oneOf("comparison", ["gt", "gte"]) ?? "gt"
+            if let metric, let value {
+                thresholds.append(License.Threshold(metric: metric, value: value, comparison: comparison,
+                                                    measuredAt: t.string("measured_at"), consequence: t.string("consequence")))
+            }
+        }
+        let sources = r.strings("sources", required: true)
+        if r.has("sources") && sources.isEmpty { r.problems.error(file, r.mark("sources"), "sources", "at least one source is required") }
+        let asOf = r.date("as_of", required: true)
+        _ = r.oneOf("confidence", ["high", "medium", "low"])
+        guard let id, let name, let kind else { return nil }
+        return License(
+            id: id, name: name, spdx: r.string("spdx"), hfID: r.string("hf_id"), kind: kind, url: r.string("url"),
+            obligations: r.strings("obligations"), restrictions: r.strings("restrictions"), thresholds: thresholds,
+            attribution: r.string("attribution"), notice: r.string("notice"), namePrefix: r.string("name_prefix"),
+            euMultimodalRestriction: r.bool("eu_multimodal_restriction") ?? false, confidence: r.string("confidence"),
+            notes: r.string("notes"), sources: sources, asOf: asOf, file: file)
+    }
+
+    static func parseProvider(_ root: YAMLNode, file: String, problems: PolicyProblems, licenseIDs: Set<String>) -> Provider? {
+        guard let r = FieldReader(root, file: file, path: "", problems: problems, allowed: providerKeys) else { return nil }
+        r.checkSchemaVersion()
+        let id = r.string("id", required: true)
+        let name = r.string("name", required: true)
+        let license = r.string("license")
+        if let license, !licenseIDs.contains(license) {
+            let hint = closestMatch(license, in: licenseIDs.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
+            problems.error(file, root["license"]!.mark, "license", "unknown licence '\(license)'\(hint)")
+        }
+        var training = Provider.Training.dependsOnTier
+        var retention: Int?
+        var zdr = false
+        var summary: String?
+        if let terms = r.child("data_terms", allowed: ["trains_on_api_data", "retention_days", "zero_data_retention_available", "summary"]) {
+            training = terms.oneOf("trains_on_api_data", Provider.Training.allCases.map(\.rawValue), required: true).flatMap(Provider.Training.init) ?? .dependsOnTier
+            retention = terms.int("retention_days")
+            zdr = terms.bool("zero_data_retention_available") ?? false
+            summary = terms.string("summary")
+        } else {
+            r.missing("data_terms")
+        }
+        let sources = r.strings("sources", required: true)
+        let asOf = r.date("as_of", required: true)
+        guard let id, let name else { return nil }
+        return Provider(
+            id: id, name: name, vendor: r.string("vendor"), licenseID: license, hosts: r.strings("hosts"),
+            envVars: r.strings("env_vars"), prefixes: r.strings("prefixes"), trainsOnAPIData: training,
+            retentionDays: retention, zeroDataRetentionAvailable: zdr, summary: summary, notes: r.string("notes"),
+            sources: sources, asOf: asOf, file: file)
+    }
+
+    static func parseModel(_ node: YAMLNode, file: String, path: String, order: Int, problems: PolicyProblems,
+                           licenseIDs: Set<String>, providerIDs: Set<String>) -> ModelEntry? {
+        guard let r = FieldReader(node, file: file, path: path, problems: problems, allowed: modelKeys) else { return nil }
+        let id = r.string("id", required: true)
+        let family = r.string("family", required: true)
+        let vendor = r.string("vendor", required: true)
+        if !r.has("license") { r.missing("license") }
+        let license = r.string("license")
+        func checkLicense(_ license: String?, _ mark: Mark, _ at: String) {
+            guard let license, !licenseIDs.contains(license) else { return }
+            let hint = closestMatch(license, in: licenseIDs.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
+            problems.error(file, mark, at, "unknown licence '\(license)'\(hint)")
+        }
+        checkLicense(license, node["license"]?.mark ?? node.mark, r.sub("license"))
+        let api = r.string("api")
+        if let api, !providerIDs.contains(api) {
+            problems.error(file, node["api"]!.mark, r.sub("api"), "unknown provider '\(api)'")
+        }
+        var patterns: [(String, NSRegularExpression)] = []
+        let patternList = r.strings("patterns", required: true)
+        for (index, source) in patternList.enumerated() {
+            if let regex = compile(source, file: file, mark: node["patterns"]?.sequence?[index].mark ?? node.mark, path: "\(r.sub("patterns"))[\(index)]", problems: problems) {
+                patterns.append((source, regex))
+            }
+        }
+        if r.has("patterns") && patternList.isEmpty {
+            problems.error(file, r.mark("patterns"), r.sub("patterns"), "at least one pattern is required")
+        }
+        var checkpoints: [ModelEntry.Checkpoint] = []
+        for (item, itemPath) in r.list("checkpoints") {
+            guard let c = FieldReader(item, file: file, path: itemPath, problems: problems, allowed: ["match", "license", "modalities", "note"]) else { continue }
+            guard let source = c.string("match", required: true),
+                  let regex = compile(source, file: file, mark: item["match"]!.mark, path: c.sub("match"), problems: problems) else { continue }
+            let checkpointLicense = c.string("license")
+            checkLicense(checkpointLicense, item["license"]?.mark ?? item.mark, c.sub("license"))
+            checkpoints.append(ModelEntry.Checkpoint(match: regex, pattern: source, licenseID: checkpointLicense,
+                                                     modalities: c.has("modalities") ? c.strings("modalities") : nil, note: c.string("note")))
+        }
+        guard let id, let family, let vendor else { return nil }
+        return ModelEntry(
+            id: id, family: family, vendor: vendor, licenseID: license, openWeights: r.bool("open_weights") ?? false,
+            modalities: r.has("modalities") ? r.strings("modalities") : ["text"], baseModel: r.string("base_model"), api: api,
+            patterns: patterns, checkpoints: checkpoints, notes: r.string("notes"), sources: r.strings("sources"),
+            file: file, order: order)
+    }
+
+    static func compile(_ source: String, file: String, mark: Mark, path: String, problems: PolicyProblems) -> NSRegularExpression? {
+        do {
+            return try NSRegularExpression(pattern: source, options: [.caseInsensitive])
+        } catch {
+            problems.error(file, mark, path, "pattern '\(source)' does not compile")
+            return nil
+        }
+    }
+
+    static func parseRule(_ node: YAMLNode, file: String, path: String, problems: PolicyProblems) -> Rule? {
+        guard let r = FieldReader(node, file: file, path: path, problems: problems, allowed: ruleKeys) else { return nil }
+        let id = r.string("id", required: true)
+        let title = r.string("title", required: true)
+        let severity = r.oneOf("severity", Severity.allCases.map(\.rawValue), required: true).flatMap(Severity.init)
+        let category = r.oneOf("category", Rule.Category.allCases.map(\.rawValue), required: true).flatMap(Rule.Category.init)
+        let message = r.string("message", required: true)
+        let remediation = r.string("remediation", required: true)
+        var condition: Condition?
+        if let when = node["when"] {
+            condition = Condition.parse(when, file: file, path: r.sub("when"), problems: problems, knownFields: UsageFacts.paths)
+        } else {
+            r.missing("when")
+        }
+        if let message {
+            var rest = Substring(message)
+            while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+                let placeholder = String(rest[rest.index(after: open)..<close])
+                if !UsageFacts.paths.contains(placeholder) {
+                    problems.error(file, node["message"]!.mark, r.sub("message"), "unknown placeholder '{\(placeholder)}'")
+                }
+                rest = rest[rest.index(after: close)...]
+            }
+        }
+        var examples: [Rule.Example] = []
+        for (item, itemPath) in r.list("examples") {
+            guard let e = FieldReader(item, file: file, path: itemPath, problems: problems, allowed: ["name", "verdict", "files", "organization"]) else { continue }
+            let verdict = e.oneOf("verdict", ["fail", "pass"], required: true).flatMap(Rule.Example.Verdict.init)
+            var files: [(String, String)] = []
+            if let filesNode = item["files"], let pairs = filesNode.pairs {
+                for pair in pairs {
+                    guard let name = pair.key.scalar, let text = pair.value.scalar else {
+                        problems.error(file, pair.key.mark, e.sub("files"), "each file is a path mapped to its text")
+                        continue
+                    }
+                    files.append((name, text))
+                }
+            } else {
+                problems.error(file, item.mark, itemPath, "missing required key 'files' (a mapping of path to manifest text)")
+            }
+            if let org = item["organization"], !org.isMapping {
+                problems.error(file, org.mark, e.sub("organization"), "expected a mapping of organization.yaml keys")
+            }
+            guard let verdict else { continue }
+            examples.append(Rule.Example(
+                name: e.string("name") ?? "example \(examples.count + 1)", verdict: verdict, files: files,
+                organization: item["organization"], location: SourceLocation(file: file, line: item.mark.line, column: item.mark.column)))
+        }
+        guard let id, let title, let severity, let category, let message, let remediation, let condition else { return nil }
+        return Rule(
+            id: id, title: title, severity: severity, category: category, description: r.string("description") ?? title,
+            condition: condition, message: message, remediation: remediation, helpURI: r.string("help_uri"),
+            examples: examples, location: SourceLocation(file: file, line: node.mark.line, column: node.mark.column))
+    }
+
+    static func parseWaivers(_ root: YAMLNode, file: String, problems: PolicyProblems, ruleIDs: Set<String>,
+                             organization: Organization, today: PolicyDate) -> [Waiver] {
+        guard let r = FieldReader(root, file: file, path: "", problems: problems, allowed: ["schemaVersion", "waivers"]) else { return [] }
+        r.checkSchemaVersion()
+        var waivers: [Waiver] = []
+        for (item, path) in r.list("waivers") {
+            guard let w = FieldReader(item, file: file, path: path, problems: problems, allowed: ["rule", "deployments", "models", "reason", "approved_by", "expires"]) else { continue }
+            let rule = w.string("rule", required: true)
+            if let rule, !rule.contains("*"), !ruleIDs.contains(rule) {
+                let hint = closestMatch(rule, in: ruleIDs.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
+                problems.error(file, item["rule"]!.mark, w.sub("rule"), "unknown rule '\(rule)'\(hint)")
+            }
+            let reason = w.string("reason", required: true)
+            let approver = w.string("approved_by", required: true)
+            let expires = w.date("expires", required: true)
+            if let expires, let mark = item["expires"]?.mark {
+                if expires < today {
+                    problems.warning(file, mark, w.sub("expires"), "waiver expired on \(expires); it no longer waives anything")
+                } else if expires.dayNumber - today.dayNumber > organization.maxWaiverDays {
+                    problems.error(file, mark, w.sub("expires"), "expiry \(expires) is more than \(organization.maxWaiverDays) days ahead (organization.yaml waivers.max_days)")
+                }
+            }
+            var selectors: [Waiver.Selector] = []
+            for (selector, selectorPath) in w.list("deployments") {
+                guard let s = FieldReader(selector, file: file, path: selectorPath, problems: problems, allowed: ["kind", "namespace", "name"]) else { continue }
+                selectors.append(Waiver.Selector(kind: s.string("kind"), namespace: s.string("namespace"), name: s.string("name")))
+            }
+            guard let rule, let reason, let approver, let expires else { continue }
+            waivers.append(Waiver(rule: rule, deployments: selectors, models: w.strings("models"), reason: reason,
+                                  approvedBy: approver, expires: expires,
+                                  location: SourceLocation(file: file, line: item.mark.line, column: item.mark.column)))
+        }
+        return waivers
+    }
+}

@@ -1,0 +1,46 @@
+import ModelwardenYAML
+
+/// A policy rule: a condition over a usage's facts that yields a finding.
+public struct Rule: Sendable {
+    public enum Category: String, Sendable, CaseIterable {
+        case license
+        case dataControl = "data-control"
+        case inventory
+    }
+
+    /// A small manifest set with the verdict the rule must reach on it.
+    public struct Example: Sendable {
+        public enum Verdict: String, Sendable { case fail, pass }
+        public var name: String
+        public var verdict: Verdict
+        public var files: [(path: String, text: String)]
+        /// Top-level `organization.yaml` keys this example overrides.
+        public var organization: YAMLNode?
+        public var location: SourceLocation
+    }
+
+    public var id: String
+    public var title: String
+    public var severity: Severity
+    public var category: Category
+    public var description: String
+    public var condition: Condition
+    public var message: String
+    public var remediation: String
+    public var helpURI: String?
+    public var examples: [Example]
+    public var location: SourceLocation
+
+    /// The message with `{path}` placeholders replaced by facts.
+    public func render(_ fact: (String) -> FactValue?) -> String {
+        var result = ""
+        var rest = Substring(message)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            result += rest[..<open]
+            let path = String(rest[rest.index(after: open)..<close])
+            result += fact(path)?.description ?? "unknown"
+            rest = rest[rest.index(after: close)...]
+        }
+        return result + rest
+    }
+}

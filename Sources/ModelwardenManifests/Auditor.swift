@@ -1,0 +1,191 @@
+import Foundation
+import Logging
+import ModelwardenCore
+import ModelwardenYAML
+
+/// Discover, scan, resolve, evaluate: the pipeline from files on disk to findings.
+public struct Auditor: Sendable {
+    public let policy: PolicySet
+    public let limits: ScanLimits
+    public let scanners: [any ManifestScanner]
+    public let today: PolicyDate
+
+    public init(policy: PolicySet, limits: ScanLimits = ScanLimits(), scanners: [any ManifestScanner] = ScannerRegistry.all, today: PolicyDate = .today) {
+        self.policy = policy
+        self.limits = limits
+        self.scanners = scanners
+        self.today = today
+    }
+
+    public func audit(paths: [String], logger: Logger? = nil) -> AuditResult {
+        let (candidates, discoveryDiagnostics) = Discovery.discover(paths)
+        logger?.debug("discovered files", metadata: ["files": "\(candidates.count)"])
+        let loaded = ParallelMap.map(candidates) { candidate in self.read(candidate) }
+        return audit(loaded, extraDiagnostics: discoveryDiagnostics)
+    }
+
+    /// Audits files already in memory (rule examples, tests).
+    public func audit(texts: [(path: String, text: String)]) -> AuditResult {
+        let loaded = ParallelMap.map(texts) { item -> (ManifestFile?, FileScan) in
+            let file = ManifestFile(path: item.path, absolutePath: item.path, text: item.text)
+            return (file, self.scan(file))
+        }
+        return audit(loaded, extraDiagnostics: [])
+    }
+
+    private func audit(_ loaded: [(ManifestFile?, FileScan)], extraDiagnostics: [Diagnostic]) -> AuditResult {
+        var files: [String: ManifestFile] = [:]
+        var configMaps: [String: [String: Located]] = [:]
+        var envFiles: [String: [EnvVar]] = [:]
+        var deployments: [Deployment] = []
+        var diagnostics = extraDiagnostics
+        for (file, scan) in loaded {
+            if let file { files[file.path] = file }
+            configMaps.merge(scan.configMaps) { first, _ in first }
+            if let file, let variables = scan.envVariables { envFiles[file.path] = variables }
+            diagnostics += scan.diagnostics
+        }
+        // An env file that a compose service loads belongs to that service, not to an app of its own.
+        let loadedEnvFiles = Set(loaded.flatMap { $0.1.workloads.flatMap(\.envFiles) })
+        // ConfigMaps also answer lookups by name alone, for workloads whose namespace is set at deploy time.
+        for (key, data) in configMaps.sorted(by: { $0.key < $1.key }) {
+            let name = "/" + (key.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? key)
+            if configMaps[name] == nil { configMaps[name] = data }
+        }
+        let analyzer = WorkloadAnalyzer(catalog: policy.catalog, configMaps: configMaps, envFiles: envFiles, files: files)
+        var usages: [Usage] = []
+        for (file, scan) in loaded {
+            for deployment in scan.deployments where !(deployment.ref.kind == "EnvFile" && loadedEnvFiles.contains(deployment.location.file)) {
+                deployments.append(deployment)
+            }
+            usages += scan.usages
+            for workload in scan.workloads where !(workload.deployment.kind == "EnvFile" && loadedEnvFiles.contains(workload.file)) {
+                usages += analyzer.analyze(workload)
+            }
+            for route in scan.routes { usages.append(analyzer.analyze(route, file: file?.path ?? "")) }
+        }
+        usages.sort { ($0.location, $0.model ?? "") < ($1.location, $1.model ?? "") }
+        let resolved = usages.map(resolve)
+        var byRef: [DeploymentRef: Deployment] = [:]
+        for deployment in deployments where byRef[deployment.ref] == nil { byRef[deployment.ref] = deployment }
+        let findings = Evaluator(policy: policy, today: today).evaluate(resolved, deployments: byRef)
+        return AuditResult(
+            files: loaded.count, deployments: deployments.sorted { $0.location < $1.location }, usages: resolved,
+            findings: findings, diagnostics: diagnostics.sorted { $0.location < $1.location })
+    }
+
+    /// Attaches the catalog entry, the governing licence and the provider.
+    public func resolve(_ usage: Usage) -> ResolvedUsage {
+        let catalog = policy.catalog
+        let name = usage.catalogName ?? usage.model.map { model -> String in
+            // Provider prefixes are routing, not identity: `bedrock/us.meta.llama3-1-70b...` is Llama 3.1.
+            catalog.provider(forPrefixOf: model)?.rest ?? model
+        }
+        let match = name.flatMap { catalog.match($0) } ?? usage.model.flatMap { catalog.match($0) }
+        let provider = usage.api.flatMap { catalog.providers[$0] }
+        var license: License?
+        if let match, match.model.openWeights || usage.hosting == .selfHosted {
+            license = match.licenseID.flatMap { catalog.licenses[$0] }
+        } else if usage.hosting == .externalAPI {
+            // Closed models (or none named) are governed by the API's terms.
+            license = provider?.licenseID.flatMap { catalog.licenses[$0] } ?? match?.licenseID.flatMap { catalog.licenses[$0] }
+        }
+        return ResolvedUsage(usage: usage, match: match, license: license, provider: provider)
+    }
+
+    // MARK: - Reading one file
+
+    func read(_ candidate: Discovery.Candidate) -> (ManifestFile?, FileScan) {
+        var scan = FileScan()
+        let start = SourceLocation(file: candidate.path, line: 1, column: 1)
+        let fm = FileManager.default
+        guard let attributes = try? fm.attributesOfItem(atPath: candidate.absolutePath) else {
+            scan.diagnostics.append(Diagnostic(start, "cannot read file"))
+            return (nil, scan)
+        }
+        if let type = attributes[.type] as? FileAttributeType, type != .typeRegular {
+            // FIFOs and devices would block or never end.
+            scan.diagnostics.append(Diagnostic(start, "not a regular file; not scanned"))
+            return (nil, scan)
+        }
+        if let size = attributes[.size] as? Int, size > limits.maxFileBytes {
+            scan.diagnostics.append(Diagnostic(start, "file is \(size) bytes, over the \(limits.maxFileBytes)-byte limit; not scanned"))
+            return (nil, scan)
+        }
+        guard fm.isReadableFile(atPath: candidate.absolutePath), let data = fm.contents(atPath: candidate.absolutePath) else {
+            scan.diagnostics.append(Diagnostic(start, "cannot read file: permission denied"))
+            return (nil, scan)
+        }
+        let bytes = [UInt8](data)
+        if bytes.prefix(8192).contains(0) {
+            scan.diagnostics.append(Diagnostic(start, "binary file (contains NUL bytes); not scanned"))
+            return (nil, scan)
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            scan.diagnostics.append(Diagnostic(invalidUTF8Location(bytes, file: candidate.path), "invalid UTF-8; not scanned"))
+            return (nil, scan)
+        }
+        let file = ManifestFile(path: candidate.path, absolutePath: candidate.absolutePath, text: text)
+        return (file, self.scan(file))
+    }
+
+    func scan(_ file: ManifestFile) -> FileScan {
+        var scan = FileScan()
+        if let scanner = scanners.first(where: { $0.acceptsText(file) }) {
+            scanner.scanText(file, into: &scan)
+            return scan
+        }
+        let lower = file.name.lowercased()
+        guard lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") else { return scan }
+        let stream = YAMLParser.parse(file.text, limits: limits.yaml)
+        for document in stream.documents {
+            guard let scanner = scanners.first(where: { $0.accepts(document) }) else { continue }
+            scanner.scan(document, in: file, into: &scan)
+        }
+        if let error = stream.error {
+            var message = error.message
+            if file.text.contains("{{") { message += " (a template? render it first, e.g. `helm template`)" }
+            scan.diagnostics.append(Diagnostic(file.location(error.mark), message))
+        }
+        return scan
+    }
+
+    private func invalidUTF8Location(_ bytes: [UInt8], file: String) -> SourceLocation {
+        var line = 1, column = 1, index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            let length = byte < 0x80 ? 1 : byte >> 5 == 0b110 ? 2 : byte >> 4 == 0b1110 ? 3 : byte >> 3 == 0b11110 ? 4 : 0
+            if length == 0 || index + length > bytes.count || String(validating: bytes[index..<index + length], as: UTF8.self) == nil {
+                return SourceLocation(file: file, line: line, column: column)
+            }
+            if byte == 0x0A { line += 1; column = 1 } else { column += 1 }
+            index += length
+        }
+        return SourceLocation(file: file, line: line, column: column)
+    }
+}
+
+/// Maps over items on all cores, keeping order.
+enum ParallelMap {
+    final class Slots<T>: @unchecked Sendable {
+        var values: [T?]
+        init(_ count: Int) { values = Array(repeating: nil, count: count) }
+    }
+
+    static func map<T: Sendable, R: Sendable>(_ items: [T], _ transform: @escaping @Sendable (T) -> R) -> [R] {
+        let slots = Slots<R>(items.count)
+        // Each index is written by exactly one iteration, so the slots need no lock.
+        slots.values.withUnsafeMutableBufferPointer { buffer in
+            let base = UnsafeMutableSendablePointer(buffer.baseAddress)
+            DispatchQueue.concurrentPerform(iterations: items.count) { index in
+                base.pointer?.advanced(by: index).pointee = transform(items[index])
+            }
+        }
+        return slots.values.map { $0! }
+    }
+}
+
+struct UnsafeMutableSendablePointer<T>: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<T>?
+    init(_ pointer: UnsafeMutablePointer<T>?) { self.pointer = pointer }
+}

@@ -1,0 +1,74 @@
+import ModelwardenCore
+
+/// Where a base URL or host sends requests.
+public enum Endpoint: Sendable, Equatable {
+    /// In the cluster, on the host or in a private network; the hint names a runtime when the host says so.
+    case inHouse(host: String, runtime: String?)
+    /// A known external API provider.
+    case provider(id: String, host: String)
+    /// A public host no catalog entry knows: an OpenAI-compatible API somewhere else.
+    case unknownExternal(host: String)
+
+    public var host: String {
+        switch self {
+        case .inHouse(let host, _), .provider(_, let host), .unknownExternal(let host): return host
+        }
+    }
+}
+
+enum EndpointClassifier {
+    /// The host of a URL-ish value (`https://api.openai.com/v1`, `http://vllm.ml.svc:8000`, `ollama:11434`).
+    static func host(of value: String) -> (host: String, port: Int?)? {
+        var text = Substring(value.trimmingCharacters(in: .whitespacesAndNewlines))
+        if text.isEmpty || text.contains("${") || text.contains("{{") || text.contains("$(") || text.contains(" ") { return nil }
+        if let scheme = text.range(of: "://") {
+            let name = text[..<scheme.lowerBound].lowercased()
+            guard ["http", "https", "ws", "wss", "grpc", "grpcs"].contains(name) else { return nil }
+            text = text[scheme.upperBound...]
+        } else if !text.contains(".") && !text.contains(":") {
+            return nil
+        }
+        if let at = text.firstIndex(of: "@") { text = text[text.index(after: at)...] }
+        if let slash = text.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { text = text[..<slash] }
+        var port: Int?
+        if let colon = text.lastIndex(of: ":"), !text.hasPrefix("[") {
+            port = Int(text[text.index(after: colon)...])
+            text = text[..<colon]
+        }
+        let host = text.lowercased()
+        guard !host.isEmpty, host.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" || $0 == "[" || $0 == "]" || $0 == ":" }) else { return nil }
+        return (host, port)
+    }
+
+    static func classify(_ value: String, catalog: Catalog) -> Endpoint? {
+        guard let (host, port) = host(of: value) else { return nil }
+        if let provider = catalog.provider(forHost: host) { return .provider(id: provider.id, host: host) }
+        if isInHouse(host) { return .inHouse(host: host, runtime: runtimeHint(host: host, port: port)) }
+        // A dotted public name with a real top-level domain is somebody else's API.
+        guard host.contains("."), host.split(separator: ".").last.map({ $0.count >= 2 && $0.allSatisfy(\.isLetter) }) == true else {
+            return .inHouse(host: host, runtime: runtimeHint(host: host, port: port))
+        }
+        return .unknownExternal(host: host)
+    }
+
+    static func isInHouse(_ host: String) -> Bool {
+        if !host.contains(".") { return true }  // a Service or compose service name
+        let suffixes = [".svc", ".svc.cluster.local", ".cluster.local", ".local", ".internal", ".localhost", ".lan", ".home.arpa", ".nip.io"]
+        if suffixes.contains(where: { host.hasSuffix($0) }) || host.contains(".svc.") { return true }
+        if host == "localhost" || host.hasPrefix("127.") || host == "0.0.0.0" || host.hasPrefix("10.") || host.hasPrefix("192.168.") { return true }
+        if host.hasPrefix("172."), let second = Int(host.split(separator: ".").dropFirst().first ?? ""), (16...31).contains(second) { return true }
+        return false
+    }
+
+    static func runtimeHint(host: String, port: Int?) -> String? {
+        if port == 11434 || host.contains("ollama") { return "ollama" }
+        if host.contains("vllm") { return "vllm" }
+        if host.contains("tgi") || host.contains("text-generation") { return "tgi" }
+        if host.contains("tei") || host.contains("text-embeddings") { return "tei" }
+        if host.contains("localai") || host.contains("local-ai") { return "localai" }
+        if host.contains("llamacpp") || host.contains("llama-cpp") || host.contains("llama-server") { return "llamacpp" }
+        if host.contains("sglang") { return "sglang" }
+        if host.contains("nim") && (host.hasPrefix("nim") || host.contains("-nim")) { return "nim" }
+        return nil
+    }
+}

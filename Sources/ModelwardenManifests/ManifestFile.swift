@@ -1,0 +1,80 @@
+import ModelwardenCore
+import ModelwardenYAML
+
+/// A string read from a manifest with the position where its text starts.
+public struct Located: Sendable, Hashable {
+    public var text: String
+    public var line: Int
+    public var column: Int
+    /// The file the text is written in, when it is not the file being analysed (a ConfigMap, an env file).
+    public var file: String?
+
+    public init(_ text: String, line: Int, column: Int, file: String? = nil) {
+        self.text = text
+        self.line = line
+        self.column = column
+        self.file = file
+    }
+
+    /// A scalar node's text; quoted scalars start one column after the quote.
+    public init?(_ node: YAMLNode?) {
+        guard let node, case .scalar(let text, let style) = node.content, node.string != nil else { return nil }
+        let shift = (style == .singleQuoted || style == .doubleQuoted) ? 1 : 0
+        self.init(text, line: node.mark.line, column: node.mark.column + shift)
+    }
+}
+
+/// One file to scan, its text, and its lines for locating tokens inside block scalars.
+public struct ManifestFile: Sendable {
+    /// The path relative to the scanned folder, as reported.
+    public var path: String
+    /// The path on disk.
+    public var absolutePath: String
+    public var text: String
+    public let lines: [Substring]
+
+    public init(path: String, absolutePath: String, text: String) {
+        self.path = path
+        self.absolutePath = absolutePath
+        self.text = text
+        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    public var name: String { String(path.split(separator: "/").last ?? Substring(path)) }
+
+    public func location(_ located: Located) -> SourceLocation {
+        SourceLocation(file: located.file ?? path, line: located.line, column: located.column)
+    }
+
+    public func location(_ mark: Mark) -> SourceLocation {
+        SourceLocation(file: path, line: mark.line, column: mark.column)
+    }
+
+    /// Finds a token written inside a larger string (a shell command, a block scalar) at or after a line,
+    /// so the evidence points at the token itself.
+    public func find(_ token: String, from line: Int, fallback: Located) -> Located {
+        guard !token.isEmpty, line >= 1 else { return fallback }
+        let last = min(lines.count, line + 400)
+        var index = line
+        while index <= last {
+            let text = lines[index - 1]
+            if let range = text.range(of: token) {
+                let column = text.utf8.distance(from: text.startIndex, to: range.lowerBound) + 1
+                return Located(token, line: index, column: column, file: path)
+            }
+            index += 1
+        }
+        return Located(token, line: fallback.line, column: fallback.column, file: fallback.file)
+    }
+}
+
+/// Limits that keep hostile or huge input from hurting a scan; each breach is a diagnostic.
+public struct ScanLimits: Sendable {
+    public var maxFileBytes: Int
+    public var yaml: YAMLLimits
+
+    public init(maxFileBytes: Int = 8 * 1024 * 1024, yaml: YAMLLimits = YAMLLimits()) {
+        self.maxFileBytes = maxFileBytes
+        self.yaml = yaml
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import ModelwardenCore
+
+/// Recognises model servers from container images and commands, and the models they are told to serve.
+enum RuntimeDetector {
+    /// Image substrings, most specific first.
+    static let imageHints: [(needle: String, runtime: String)] = [
+        ("text-embeddings-inference", "tei"),
+        ("text-generation-inference", "tgi"),
+        ("nvcr.io/nim/", "nim"),
+        ("vllm", "vllm"),
+        ("sglang", "sglang"),
+        ("ollama/ollama", "ollama"),
+        ("localai", "localai"),
+        ("local-ai", "localai"),
+        ("llama.cpp", "llamacpp"),
+        ("llama-cpp", "llamacpp"),
+        ("llamacpp", "llamacpp"),
+        ("kserve/huggingfaceserver", "kserve"),
+        ("huggingfaceserver", "kserve"),
+    ]
+
+    static let commandHints: [(needle: String, runtime: String)] = [
+        ("text-embeddings-router", "tei"),
+        ("text-generation-launcher", "tgi"),
+        ("sglang.launch_server", "sglang"),
+        ("vllm serve", "vllm"),
+        ("vllm.entrypoints", "vllm"),
+        ("llama-server", "llamacpp"),
+        ("llama.cpp", "llamacpp"),
+        ("ollama serve", "ollama"),
+        ("ollama pull", "ollama"),
+        ("ollama run", "ollama"),
+        ("local-ai", "localai"),
+        ("huggingfaceserver", "kserve"),
+    ]
+
+    static func runtime(image: String?, command: [String]) -> String? {
+        if let image = image?.lowercased() {
+            if let hit = imageHints.first(where: { image.contains($0.needle) }) { return hit.runtime }
+            let name = image.split(separator: "/").last.map { String($0.split(separator: ":").first ?? $0) } ?? image
+            if name == "ollama" { return "ollama" }
+        }
+        let joined = command.joined(separator: " ").lowercased()
+        return commandHints.first { joined.contains($0.needle) }?.runtime
+    }
+
+    /// Flags that name the model to serve, per runtime family.
+    static let modelFlags: Set<String> = ["--model", "--model-id", "--model_id", "--model-path", "--model_path", "--model-name",
+                                          "--hf-repo", "-hf", "--hf-model", "--model-repo", "--repo-id", "--pretrained"]
+
+    struct Token {
+        var text: String
+        var source: Located
+        var offset: Int
+    }
+
+    /// Whitespace tokens of command strings with their positions, quotes stripped.
+    static func tokens(_ strings: [Located]) -> [Token] {
+        var result: [Token] = []
+        for string in strings {
+            var current = ""
+            var start = 0
+            var offset = 0
+            for character in string.text {
+                if character == " " || character == "\n" || character == "\t" || character == ";" || character == "&" || character == "|" || character == "\\" {
+                    if !current.isEmpty { result.append(Token(text: current, source: string, offset: start)) }
+                    current = ""
+                } else if character == "\"" || character == "'" {
+                    if current.isEmpty { start = offset + 1 }
+                } else {
+                    if current.isEmpty { start = offset }
+                    current.append(character)
+                }
+                offset += character.utf8.count
+            }
+            if !current.isEmpty { result.append(Token(text: current, source: string, offset: start)) }
+        }
+        return result
+    }
+
+    /// Model references in a server's command line: `--model X`, `--model=X`, `-m X`, `vllm serve X`, `ollama pull X`.
+    static func models(in strings: [Located], runtime: String?) -> [(text: String, token: Token)] {
+        let tokens = tokens(strings)
+        var found: [(String, Token)] = []
+        var index = 0
+        while index < tokens.count {
+            let token = tokens[index]
+            let lower = token.text.lowercased()
+            let next = index + 1 < tokens.count ? tokens[index + 1] : nil
+            if let eq = lower.firstIndex(of: "="), modelFlags.contains(String(lower[..<eq])) {
+                let value = String(token.text[token.text.index(after: eq)...])
+                var shifted = token
+                shifted.offset += token.text.utf8.distance(from: token.text.startIndex, to: eq) + 1
+                shifted.text = value
+                if isModelValue(value) { found.append((value, shifted)) }
+            } else if modelFlags.contains(lower), let next, isModelValue(next.text) {
+                found.append((next.text, next))
+                index += 1
+            } else if lower == "-m", let next, isModelValue(next.text), !looksLikePythonModule(next.text) {
+                found.append((next.text, next))
+                index += 1
+            } else if lower == "serve", index > 0, tokens[index - 1].text.lowercased().hasSuffix("vllm"), let next, !next.text.hasPrefix("-"), isModelValue(next.text) {
+                found.append((next.text, next))
+                index += 1
+            } else if (lower == "pull" || lower == "run"), index > 0, tokens[index - 1].text.lowercased().hasSuffix("ollama"), let next, !next.text.hasPrefix("-"), isModelValue(next.text) {
+                found.append((next.text, next))
+                index += 1
+            }
+            index += 1
+        }
+        return found
+    }
+
+    static func looksLikePythonModule(_ text: String) -> Bool {
+        !text.contains("/") && !text.lowercased().hasSuffix(".gguf") && text.contains(".") && text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }
+    }
+
+    /// Rejects flags, numbers, booleans and empty strings.
+    static func isModelValue(_ text: String) -> Bool {
+        guard let first = text.first, first != "-", text.count >= 2 else { return false }
+        if Double(text) != nil || ["true", "false", "none", "null", "auto"].contains(text.lowercased()) { return false }
+        return true
+    }
+
+    /// NIM images name their model: `nvcr.io/nim/meta/llama3-8b-instruct:1.0.0` serves `nvcr.io/nim/meta/llama3-8b-instruct`.
+    static func nimModel(image: String) -> String? {
+        let lower = image.lowercased()
+        guard lower.hasPrefix("nvcr.io/nim/") else { return nil }
+        let withoutTag = image.split(separator: "@").first.map(String.init) ?? image
+        var path = withoutTag
+        if let colon = withoutTag.lastIndex(of: ":"), !withoutTag[colon...].contains("/") { path = String(withoutTag[..<colon]) }
+        let name = path.split(separator: "/").last.map { $0.lowercased() } ?? ""
+        // Generic NIM images load whatever model they are told to.
+        if ["llm-nim", "nim-llm", "multi-llm", "llm"].contains(name) { return nil }
+        return path
+    }
+}

@@ -1,0 +1,28 @@
+import ModelwardenCore
+import ModelwardenYAML
+
+/// LiteLLM proxy configs: each `model_list` entry routes a client-facing name to a provider model.
+public struct LiteLLMScanner: ManifestScanner {
+    public let format = "litellm-config"
+
+    public init() {}
+
+    public func accepts(_ document: YAMLNode) -> Bool {
+        document["model_list"]?.sequence != nil
+    }
+
+    public func scan(_ document: YAMLNode, in file: ManifestFile, into result: inout FileScan) {
+        let directory = file.path.split(separator: "/").dropLast().last.map(String.init)
+        let ref = DeploymentRef(kind: "LiteLLMProxy", namespace: nil, name: directory ?? file.name)
+        result.deployments.append(Deployment(ref: ref, location: file.location(document.mark)))
+        for entry in document["model_list"]?.sequence ?? [] {
+            let params = entry["litellm_params"]
+            guard let model = Located(params?["model"]) else { continue }
+            let info = entry["model_info"]
+            let baseModel = info?["base_model"]?.string ?? params?["base_model"]?.string
+            result.routes.append(ProxyRoute(
+                deployment: ref, model: model, apiBase: Located(params?["api_base"]) ?? Located(params?["base_url"]),
+                baseModel: baseModel, alias: entry["model_name"]?.string))
+        }
+    }
+}

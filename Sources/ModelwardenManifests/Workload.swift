@@ -1,0 +1,92 @@
+import ModelwardenCore
+
+/// An environment variable of a container, service or env file.
+public struct EnvVar: Sendable {
+    public enum Reference: Sendable, Hashable {
+        case configMap(name: String, key: String)
+        case secret
+    }
+
+    public var name: String
+    public var nameLocation: Located
+    public var value: Located?
+    public var reference: Reference?
+
+    public init(name: String, nameLocation: Located, value: Located?, reference: Reference? = nil) {
+        self.name = name
+        self.nameLocation = nameLocation
+        self.value = value
+        self.reference = reference
+    }
+}
+
+/// What runs in one container: image, command, arguments, environment.
+public struct ContainerSpec: Sendable {
+    public var name: String
+    public var image: Located?
+    public var command: [Located]
+    public var args: [Located]
+    public var env: [EnvVar]
+    /// ConfigMaps whose keys all become variables (`envFrom`).
+    public var envFromConfigMaps: [String]
+
+    public init(name: String, image: Located? = nil, command: [Located] = [], args: [Located] = [], env: [EnvVar] = [], envFromConfigMaps: [String] = []) {
+        self.name = name
+        self.image = image
+        self.command = command
+        self.args = args
+        self.env = env
+        self.envFromConfigMaps = envFromConfigMaps
+    }
+}
+
+/// A deployment whose containers are analysed once every file of the scan has been read,
+/// so references to ConfigMaps and env files in other files resolve.
+public struct Workload: Sendable {
+    public var deployment: DeploymentRef
+    public var file: String
+    public var containers: [ContainerSpec]
+    /// Env files (paths relative to the scan root) that feed every container.
+    public var envFiles: [String]
+
+    public init(deployment: DeploymentRef, file: String, containers: [ContainerSpec], envFiles: [String] = []) {
+        self.deployment = deployment
+        self.file = file
+        self.containers = containers
+        self.envFiles = envFiles
+    }
+}
+
+/// A model route of a proxy (a LiteLLM `model_list` entry): the model string, where it is sent, what it really is.
+public struct ProxyRoute: Sendable {
+    public var deployment: DeploymentRef
+    public var model: Located
+    public var apiBase: Located?
+    /// `model_info.base_model` and the like: what an alias (an Azure deployment name) really is.
+    public var baseModel: String?
+    /// The client-facing alias (`model_name`).
+    public var alias: String?
+
+    public init(deployment: DeploymentRef, model: Located, apiBase: Located?, baseModel: String?, alias: String?) {
+        self.deployment = deployment
+        self.model = model
+        self.apiBase = apiBase
+        self.baseModel = baseModel
+        self.alias = alias
+    }
+}
+
+/// What scanning one file yields.
+public struct FileScan: Sendable {
+    public var deployments: [Deployment] = []
+    public var workloads: [Workload] = []
+    public var usages: [Usage] = []
+    public var routes: [ProxyRoute] = []
+    /// ConfigMap data by "namespace/name" (namespace may be empty), for `valueFrom` and `envFrom`.
+    public var configMaps: [String: [String: Located]] = [:]
+    /// Variables defined by an env file, for compose `env_file` and `${VAR}` substitution.
+    public var envVariables: [EnvVar]? = nil
+    public var diagnostics: [Diagnostic] = []
+
+    public init() {}
+}

@@ -1,0 +1,286 @@
+import Foundation
+import ModelwardenCore
+
+/// Decides, once every file of a scan is read, which models each workload serves or calls and where they run.
+struct WorkloadAnalyzer {
+    let catalog: Catalog
+    let configMaps: [String: [String: Located]]
+    let envFiles: [String: [EnvVar]]
+    let files: [String: ManifestFile]
+
+    /// Variable-name stems that name a provider when no URL says otherwise.
+    static let providerStems: [(stem: String, provider: String)] = [
+        ("AZURE_OPENAI", "azure-openai"), ("AZURE", "azure-openai"), ("OPENAI", "openai"), ("ANTHROPIC", "anthropic"),
+        ("CLAUDE", "anthropic"), ("GEMINI", "google-gemini-api"), ("GOOGLE_GENAI", "google-gemini-api"),
+        ("VERTEX", "google-vertex-ai"), ("BEDROCK", "aws-bedrock"), ("MISTRAL", "mistral"), ("GROQ", "groq"),
+        ("COHERE", "cohere"), ("TOGETHER", "together"), ("DEEPSEEK", "deepseek"), ("OPENROUTER", "openrouter"),
+        ("FIREWORKS", "fireworks"), ("XAI", "xai"),
+    ]
+    /// Stems that name a local server.
+    static let localStems: [(stem: String, runtime: String)] = [
+        ("OLLAMA", "ollama"), ("VLLM", "vllm"), ("TGI", "tgi"), ("TEI", "tei"), ("LOCALAI", "localai"), ("LLAMACPP", "llamacpp"),
+        ("LLAMA_CPP", "llamacpp"), ("SGLANG", "sglang"), ("NIM", "nim"),
+    ]
+    /// Words that make a *MODEL* variable something other than a model id.
+    static let notModelWords = ["DIR", "CACHE", "STORE", "HOME", "TIMEOUT", "PORT", "URL", "HOST", "ENDPOINT", "KEY", "TOKEN",
+                                "SECRET", "PASSWORD", "TEMPERATURE", "MAX", "MIN", "TYPE", "PROVIDER", "FORMAT", "SIZE", "LEN",
+                                "NUM", "DTYPE", "QUANT", "ENABLE", "DISABLE", "ARGS", "CONFIG", "KWARGS", "PARAMS", "SERVED",
+                                "REVISION", "BACKEND", "LIST", "MODELS", "MODE", "TRUST", "DOWNLOAD", "LOAD", "WORKERS",
+                                "ENGINE", "FAMILY", "VERSION", "MEMORY", "GPU", "BATCH", "SEED", "TOP", "PENALTY", "RETRIES",
+                                "CONTEXT", "CTX", "THREADS", "BASE", "API", "REGION", "DEPLOYMENT_ID", "ALIAS", "PULL", "PROMPT"]
+    /// Variables whose presence alone does not show data leaving (weights downloads, generic cloud credentials).
+    static let weakEvidence: Set<String> = ["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HUGGINGFACEHUB_API_TOKEN", "HF_API_TOKEN",
+                                            "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION",
+                                            "AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_REGION_NAME", "GOOGLE_APPLICATION_CREDENTIALS",
+                                            "GOOGLE_CLOUD_PROJECT", "GOOGLE_CLOUD_LOCATION", "NGC_API_KEY", "OPENAI_API_VERSION"]
+
+    struct Value {
+        var name: String
+        var text: String
+        var located: Located
+    }
+
+    func analyze(_ workload: Workload) -> [Usage] {
+        var usages: [Usage] = []
+        let fileEnv = workload.envFiles.flatMap { envFiles[$0] ?? [] }
+        for container in workload.containers {
+            usages += analyze(container, workload: workload, fileEnv: fileEnv)
+        }
+        return deduplicated(usages)
+    }
+
+    private func analyze(_ container: ContainerSpec, workload: Workload, fileEnv: [EnvVar]) -> [Usage] {
+        let file = files[workload.file]
+        let ref = workload.deployment
+        func location(_ located: Located) -> SourceLocation {
+            SourceLocation(file: located.file ?? workload.file, line: located.line, column: located.column)
+        }
+        // The environment, with ConfigMap references and env files resolved; container values override env files.
+        var values: [Value] = []
+        var present: [(name: String, located: Located)] = []
+        var byName: [String: Int] = [:]
+        func add(_ name: String, _ value: Located?, nameLocation: Located) {
+            present.append((name, nameLocation))
+            guard let value, !value.text.isEmpty else { return }
+            if let index = byName[name] { values[index] = Value(name: name, text: value.text, located: value) } else {
+                byName[name] = values.count
+                values.append(Value(name: name, text: value.text, located: value))
+            }
+        }
+        for variable in fileEnv { add(variable.name, variable.value, nameLocation: variable.nameLocation) }
+        for map in container.envFromConfigMaps {
+            for (key, value) in (configMaps[map] ?? [:]).sorted(by: { $0.key < $1.key }) { add(key, value, nameLocation: value) }
+        }
+        for variable in container.env {
+            var value = variable.value
+            if case .configMap(let map, let key)? = variable.reference {
+                value = configMaps[map]?[key] ?? configMaps["/" + (map.split(separator: "/").last.map(String.init) ?? "")]?[key]
+            }
+            add(variable.name, value, nameLocation: variable.nameLocation)
+        }
+        let substitution = Dictionary(values.map { ($0.name, $0.text) }, uniquingKeysWith: { _, new in new })
+        for index in values.indices { values[index].text = substitute(values[index].text, substitution) }
+
+        let commandStrings = container.command + container.args
+        let runtime = RuntimeDetector.runtime(image: container.image?.text, command: commandStrings.map(\.text))
+        var usages: [Usage] = []
+        var consumed = Set<String>()
+
+        // 1. A model server: the models its command line, image or environment names.
+        if let runtime {
+            if runtime == "nim", let image = container.image, let model = RuntimeDetector.nimModel(image: image.text) {
+                usages.append(Usage(deployment: ref, model: model, location: location(image), hosting: .selfHosted, runtime: runtime, evidence: "image"))
+            }
+            for (text, token) in RuntimeDetector.models(in: commandStrings, runtime: runtime) {
+                let resolved = substitute(text, substitution)
+                let at = position(of: token, in: file)
+                usages.append(Usage(deployment: ref, model: resolved, location: location(at), hosting: .selfHosted, runtime: runtime, evidence: "command"))
+            }
+        }
+
+        // 2. Base URLs: where clients send requests.
+        var endpoints: [(name: String, endpoint: Endpoint, located: Located)] = []
+        for value in values where isURLVariable(value.name) {
+            if let endpoint = EndpointClassifier.classify(value.text, catalog: catalog) {
+                endpoints.append((value.name, endpoint, value.located))
+            }
+        }
+
+        // 3. Model variables.
+        for value in values where isModelVariable(value.name) {
+            let text = value.text
+            guard RuntimeDetector.isModelValue(text), !Secrets.looksLikeKey(text), !text.contains("://") || text.hasPrefix("hf://") || text.hasPrefix("ollama://") else { continue }
+            if text.hasPrefix("/") && !text.lowercased().hasSuffix(".gguf") && catalog.match(text) == nil { continue }
+            consumed.insert(value.name)
+            usages.append(classifyModel(text, variable: value.name, located: value.located, endpoints: endpoints, runtime: runtime,
+                                        present: present.map(\.name), ref: ref, location: location(value.located)))
+        }
+
+        // 4. Providers called without a model named: API keys and base URLs of external APIs.
+        let calledAPIs = Set(usages.compactMap(\.api))
+        var evidenced = Set<String>()
+        for endpoint in endpoints {
+            guard case .provider(let id, let host) = endpoint.endpoint, !calledAPIs.contains(id), evidenced.insert(id).inserted else { continue }
+            usages.append(Usage(deployment: ref, model: nil, location: location(endpoint.located), hosting: .externalAPI, api: id,
+                                endpoints: [host], evidence: "env \(endpoint.name)"))
+        }
+        for (name, located) in present where !WorkloadAnalyzer.weakEvidence.contains(name) && Secrets.isSecretName(name) {
+            guard let provider = catalog.provider(forEnvVar: name), !calledAPIs.contains(provider.id), !evidenced.contains(provider.id) else { continue }
+            // A key for a provider whose base URL points in-house is a dummy for an OpenAI-compatible server.
+            if endpoints.contains(where: { sameStem($0.name, name) && { if case .inHouse = $0.endpoint { return true } else { return false } }($0) }) { continue }
+            evidenced.insert(provider.id)
+            usages.append(Usage(deployment: ref, model: nil, location: location(located), hosting: .externalAPI, api: provider.id,
+                                endpoints: [name], evidence: "env \(name)"))
+        }
+        return usages
+    }
+
+    private func classifyModel(_ text: String, variable: String, located: Located, endpoints: [(name: String, endpoint: Endpoint, located: Located)],
+                               runtime: String?, present: [String], ref: DeploymentRef, location: SourceLocation) -> Usage {
+        let evidence = "env \(variable)"
+        let lower = text.lowercased()
+        // Prefixes that name a local server.
+        for (prefix, localRuntime) in [("ollama/", "ollama"), ("ollama_chat/", "ollama"), ("hosted_vllm/", "vllm"), ("ollama://", "ollama")] where lower.hasPrefix(prefix) {
+            return Usage(deployment: ref, model: text, location: location, hosting: .selfHosted, runtime: localRuntime, evidence: evidence)
+        }
+        // The base URL that goes with this variable: same stem, else the only one.
+        let stem = WorkloadAnalyzer.stem(variable)
+        let endpoint = endpoints.first { WorkloadAnalyzer.stem($0.name) == stem && !stem.isEmpty }?.endpoint
+            ?? (endpoints.count == 1 ? endpoints[0].endpoint : nil)
+        if let endpoint {
+            return usage(text, endpoint: endpoint, runtime: runtime, ref: ref, location: location, evidence: evidence)
+        }
+        if let (provider, _) = catalog.provider(forPrefixOf: text) {
+            return Usage(deployment: ref, model: text, location: location, hosting: .externalAPI, api: provider.id,
+                         endpoints: provider.hosts.prefix(1).map { $0 }, evidence: evidence)
+        }
+        if let runtime {
+            return Usage(deployment: ref, model: text, location: location, hosting: .selfHosted, runtime: runtime, evidence: evidence)
+        }
+        let upper = variable.uppercased()
+        if let local = WorkloadAnalyzer.localStems.first(where: { upper.hasPrefix($0.stem) }) {
+            return Usage(deployment: ref, model: text, location: location, hosting: .selfHosted, runtime: local.runtime, evidence: evidence)
+        }
+        if let named = WorkloadAnalyzer.providerStems.first(where: { upper.hasPrefix($0.stem) }), catalog.providers[named.provider] != nil {
+            return Usage(deployment: ref, model: text, location: location, hosting: .externalAPI, api: named.provider, evidence: evidence)
+        }
+        let match = catalog.match(text)
+        let keyProviders = present.filter { Secrets.isSecretName($0) && !WorkloadAnalyzer.weakEvidence.contains($0) }.compactMap { catalog.provider(forEnvVar: $0)?.id }
+        if let match, !match.model.openWeights, let api = match.model.api {
+            // A closed model: its own API, or a cloud that resells it when that cloud's key is present.
+            let reseller = keyProviders.first { ["azure-openai", "aws-bedrock", "google-vertex-ai"].contains($0) }
+            return Usage(deployment: ref, model: text, location: location, hosting: .externalAPI, api: reseller ?? api, evidence: evidence)
+        }
+        if let provider = keyProviders.first(where: { $0 != "openai" }) ?? (match == nil ? keyProviders.first : nil) {
+            return Usage(deployment: ref, model: text, location: location, hosting: .externalAPI, api: provider, evidence: evidence)
+        }
+        return Usage(deployment: ref, model: text, location: location, hosting: .selfHosted, runtime: "unknown", evidence: evidence)
+    }
+
+    private func usage(_ text: String, endpoint: Endpoint, runtime: String?, ref: DeploymentRef, location: SourceLocation, evidence: String) -> Usage {
+        switch endpoint {
+        case .inHouse(_, let hint):
+            return Usage(deployment: ref, model: text, location: location, hosting: .selfHosted, runtime: hint ?? runtime ?? "unknown", evidence: evidence)
+        case .provider(let id, let host):
+            return Usage(deployment: ref, model: text, location: location, hosting: .externalAPI, api: id, endpoints: [host], evidence: evidence)
+        case .unknownExternal(let host):
+            return Usage(deployment: ref, model: text, location: location, hosting: .externalAPI, api: "openai-compatible", endpoints: [host], evidence: evidence)
+        }
+    }
+
+    /// A LiteLLM route: the prefix names the provider, `api_base` can send it in-house.
+    func analyze(_ route: ProxyRoute, file: String) -> Usage {
+        let location = SourceLocation(file: route.model.file ?? file, line: route.model.line, column: route.model.column)
+        let text = route.model.text
+        let lower = text.lowercased()
+        let evidence = "model_list \(route.alias ?? text)"
+        let endpoint = route.apiBase.flatMap { EndpointClassifier.classify($0.text, catalog: catalog) }
+        for (prefix, runtime) in [("ollama/", "ollama"), ("ollama_chat/", "ollama"), ("hosted_vllm/", "vllm"), ("vllm/", "vllm"), ("llamafile/", "llamacpp"), ("lm_studio/", "unknown")] where lower.hasPrefix(prefix) {
+            var hint: String?
+            if case .inHouse(_, let h)? = endpoint { hint = h }
+            return Usage(deployment: route.deployment, model: text, location: location, hosting: .selfHosted, runtime: hint ?? runtime, evidence: evidence, catalogName: route.baseModel)
+        }
+        if let endpoint, case .inHouse = endpoint {
+            return usage(text, endpoint: endpoint, runtime: nil, ref: route.deployment, location: location, evidence: evidence)
+        }
+        if let (provider, _) = catalog.provider(forPrefixOf: text) {
+            var api = provider.id
+            var hosts = provider.hosts.prefix(1).map { $0 }
+            if case .provider(let id, let host)? = endpoint { api = id; hosts = [host] }
+            if case .unknownExternal(let host)? = endpoint, provider.id == "openai" { api = "openai-compatible"; hosts = [host] }
+            return Usage(deployment: route.deployment, model: text, location: location, hosting: .externalAPI, api: api, endpoints: hosts,
+                         evidence: evidence, catalogName: route.baseModel)
+        }
+        if let endpoint {
+            var usage = usage(text, endpoint: endpoint, runtime: nil, ref: route.deployment, location: location, evidence: evidence)
+            usage.catalogName = route.baseModel
+            return usage
+        }
+        // No prefix: LiteLLM sends known closed models to their maker's API.
+        let api = catalog.match(text)?.model.api ?? "openai"
+        return Usage(deployment: route.deployment, model: text, location: location, hosting: .externalAPI, api: api, evidence: evidence, catalogName: route.baseModel)
+    }
+
+    // MARK: - Helpers
+
+    private func isModelVariable(_ name: String) -> Bool {
+        let upper = name.uppercased()
+        guard upper.contains("MODEL") else { return false }
+        let words = upper.split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == "." }).map(String.init)
+        return !words.contains { WorkloadAnalyzer.notModelWords.contains($0) }
+    }
+
+    private func isURLVariable(_ name: String) -> Bool {
+        let upper = name.uppercased()
+        return ["URL", "BASE", "ENDPOINT", "HOST", "API_BASE", "URI", "ADDRESS", "ADDR", "SERVER"].contains { upper.hasSuffix($0) || upper.contains("_\($0)_") }
+    }
+
+    /// `OPENAI_BASE_URL` and `OPENAI_MODEL` share the stem `OPENAI`.
+    static func stem(_ name: String) -> String {
+        let upper = name.uppercased()
+        for marker in ["_MODEL", "_BASE_URL", "_API_BASE", "_BASE", "_ENDPOINT", "_URL", "_HOST", "_API_KEY", "_KEY", "_URI", "_SERVER", "_ADDRESS", "_ADDR"] {
+            if let range = upper.range(of: marker) { return String(upper[..<range.lowerBound]) }
+        }
+        return ""
+    }
+
+    private func sameStem(_ a: String, _ b: String) -> Bool {
+        let x = WorkloadAnalyzer.stem(a), y = WorkloadAnalyzer.stem(b)
+        return !x.isEmpty && x == y
+    }
+
+    /// `${VAR}`, `${VAR:-default}`, `$VAR` and `$(VAR)` from the same environment; unknown ones stay as written.
+    func substitute(_ text: String, _ values: [String: String]) -> String {
+        guard text.contains("$") else { return text }
+        let pattern = #"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$\(([A-Za-z_][A-Za-z0-9_]*)\)"#
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return text }
+        var result = text
+        for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).reversed() {
+            let nameRange = match.range(at: 1).location != NSNotFound ? match.range(at: 1) : match.range(at: 3)
+            let name = (text as NSString).substring(with: nameRange)
+            var replacement: String?
+            if let value = values[name], !value.contains("${" + name) { replacement = value }
+            else if match.range(at: 2).location != NSNotFound { replacement = (text as NSString).substring(with: match.range(at: 2)) }
+            if let replacement, let range = Range(match.range, in: result) { result.replaceSubrange(range, with: replacement) }
+        }
+        return result
+    }
+
+    private func position(of token: RuntimeDetector.Token, in file: ManifestFile?) -> Located {
+        let source = token.source
+        if !source.text.contains("\n") {
+            return Located(token.text, line: source.line, column: source.column + token.offset, file: source.file)
+        }
+        let fallback = Located(token.text, line: source.line, column: source.column, file: source.file)
+        return file?.find(token.text, from: source.line, fallback: fallback) ?? fallback
+    }
+
+    /// One usage per model per workload: repeated mentions (label, served name, client) are one usage.
+    func deduplicated(_ usages: [Usage]) -> [Usage] {
+        var seen = Set<String>()
+        return usages.filter { usage in
+            let key = usage.model.map { Catalog.normalize($0) } ?? "api:\(usage.api ?? usage.runtime ?? "")"
+            return seen.insert("\(usage.deployment)|\(key)").inserted
+        }
+    }
+}

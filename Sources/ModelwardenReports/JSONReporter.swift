@@ -1,0 +1,87 @@
+import ModelwardenCore
+
+/// The documented JSON of `check --format json` (docs/json-output.md); `score-corpus` reads it.
+public struct JSONReporter: Reporter {
+    public init() {}
+
+    public func render(_ result: AuditResult, context: ReportContext) -> String {
+        document(result, context: context).serialized() + "\n"
+    }
+
+    public func document(_ result: AuditResult, context: ReportContext) -> JSONValue {
+        .object([
+            ("schemaVersion", .int(1)),
+            ("tool", .object([("name", .string("modelwarden")), ("version", .string(context.toolVersion))])),
+            ("usages", .array(result.usages.map(usage))),
+            ("findings", .array(result.findings.map(finding))),
+            ("diagnostics", .array(result.diagnostics.map(diagnostic))),
+            ("summary", summary(result)),
+        ])
+    }
+
+    static func deployment(_ ref: DeploymentRef?) -> JSONValue {
+        guard let ref else { return .null }
+        return .object([("kind", .string(ref.kind)), ("namespace", .optional(ref.namespace)), ("name", .string(ref.name))])
+    }
+
+    func usage(_ resolved: ResolvedUsage) -> JSONValue {
+        let usage = resolved.usage
+        return .object([
+            ("file", .string(usage.location.file)),
+            ("line", .int(usage.location.line)),
+            ("column", .int(usage.location.column)),
+            ("deployment", JSONReporter.deployment(usage.deployment)),
+            ("model", .optional(usage.model.map(Secrets.redact))),
+            ("vendor", .string(resolved.vendor)),
+            ("family", .string(resolved.family)),
+            ("license", .string(resolved.licenseID)),
+            ("licenseKind", .optional(resolved.license?.kind.rawValue)),
+            ("hosting", .string(usage.hosting.rawValue)),
+            ("runtime", .optional(usage.runtime)),
+            ("api", .optional(usage.api)),
+            ("endpoints", .array(usage.endpoints.map(JSONValue.string))),
+            ("evidence", .string(usage.evidence)),
+            ("catalogEntry", .optional(resolved.match?.model.id)),
+        ])
+    }
+
+    func finding(_ finding: Finding) -> JSONValue {
+        var pairs: [(String, JSONValue)] = [
+            ("rule", .string(finding.rule)),
+            ("severity", .string(finding.severity.rawValue)),
+            ("status", .string(finding.status.rawValue)),
+            ("file", .string(finding.location.file)),
+            ("line", .int(finding.location.line)),
+            ("column", .int(finding.location.column)),
+            ("deployment", JSONReporter.deployment(finding.deployment)),
+            ("model", .optional(finding.model.map(Secrets.redact))),
+            ("title", .string(finding.title)),
+            ("message", .string(finding.message)),
+            ("remediation", .string(finding.remediation)),
+            ("fingerprint", .string(finding.fingerprint)),
+        ]
+        if let waiver = finding.waiverReason { pairs.append(("waiver", .string(waiver))) }
+        return .object(pairs)
+    }
+
+    func diagnostic(_ diagnostic: Diagnostic) -> JSONValue {
+        .object([
+            ("file", .string(diagnostic.location.file)),
+            ("line", .int(diagnostic.location.line)),
+            ("column", .int(diagnostic.location.column)),
+            ("level", .string(diagnostic.level.rawValue)),
+            ("message", .string(diagnostic.message)),
+        ])
+    }
+
+    func summary(_ result: AuditResult) -> JSONValue {
+        .object([
+            ("files", .int(result.files)),
+            ("deployments", .int(result.deployments.count)),
+            ("usages", .int(result.usages.count)),
+            ("findings", .object(Severity.allCases.reversed().map { ($0.rawValue, .int(result.count($0))) })),
+            ("waived", .int(result.findings.filter { $0.status == .waived }.count)),
+            ("diagnostics", .int(result.diagnostics.count)),
+        ])
+    }
+}

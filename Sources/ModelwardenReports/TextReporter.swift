@@ -1,0 +1,86 @@
+import ModelwardenCore
+
+/// Output a person reads at a glance: per deployment its models and findings, then a summary line.
+public struct TextReporter: Reporter {
+    public init() {}
+
+    public func render(_ result: AuditResult, context: ReportContext) -> String {
+        let paint = Paint(enabled: context.colors)
+        var out = ""
+        let usagesByDeployment = Dictionary(grouping: result.usages, by: \.usage.deployment)
+        let findingsByDeployment = Dictionary(grouping: result.findings.filter { $0.deployment != nil }, by: { $0.deployment! })
+        var refs = Set(usagesByDeployment.keys).union(findingsByDeployment.keys)
+        for deployment in result.deployments where refs.contains(deployment.ref) { refs.remove(deployment.ref) }
+        let ordered = result.deployments.map(\.ref).filter { usagesByDeployment[$0] != nil || findingsByDeployment[$0] != nil }
+        var printed = Set<DeploymentRef>()
+        for ref in ordered + refs.sorted() where printed.insert(ref).inserted {
+            let usages = usagesByDeployment[ref] ?? []
+            let findings = findingsByDeployment[ref] ?? []
+            let file = usages.first?.usage.location.file ?? findings.first?.location.file ?? ""
+            let mark = findings.contains { $0.status == .open && $0.severity == .error } ? paint.red("✗")
+                : findings.contains { $0.status == .open && $0.severity == .warning } ? paint.yellow("!")
+                : findings.contains { $0.status == .open } ? paint.blue("i") : paint.green("✓")
+            out += "\(mark) \(paint.bold(ref.description))  \(paint.dim(file))\n"
+            for resolved in usages {
+                let usage = resolved.usage
+                let model = usage.model.map(Secrets.redact) ?? "(no model named)"
+                let place = usage.hosting == .selfHosted ? "self-hosted/\(usage.runtime ?? "unknown")" : "external-api/\(usage.api ?? "unknown")"
+                out += "    model   \(model)  \(paint.dim("[\(resolved.vendor) \(resolved.family), \(resolved.licenseID), \(place)]"))  \(paint.dim("\(usage.location.line):\(usage.location.column)"))\n"
+            }
+            for finding in findings {
+                out += "    " + line(for: finding, paint: paint) + "\n"
+            }
+        }
+        let general = result.findings.filter { $0.deployment == nil }
+        if !general.isEmpty {
+            out += "\(paint.bold("Policy"))\n"
+            for finding in general { out += "    " + line(for: finding, paint: paint) + "\n" }
+        }
+        if !result.diagnostics.isEmpty {
+            out += "\(paint.bold("Problems reading input"))\n"
+            for diagnostic in result.diagnostics {
+                out += "    \(diagnostic.location): \(diagnostic.level == .error ? paint.red("error") : paint.yellow("warning")): \(diagnostic.message)\n"
+            }
+        }
+        out += "\n" + summary(result, paint: paint) + "\n"
+        return out
+    }
+
+    private func line(for finding: Finding, paint: Paint) -> String {
+        let label: String
+        switch finding.severity {
+        case .error: label = paint.red("error  ")
+        case .warning: label = paint.yellow("warning")
+        case .info: label = paint.blue("info   ")
+        }
+        let status = finding.status == .waived ? paint.dim(" (waived: \(finding.waiverReason ?? ""))") : ""
+        return "\(label) \(finding.rule): \(finding.message)\(status)\n" +
+            "            \(paint.dim("at \(finding.location)")); fix: \(finding.remediation)"
+    }
+
+    private func summary(_ result: AuditResult, paint: Paint) -> String {
+        let external = result.usages.filter { $0.usage.hosting == .externalAPI }.count
+        let waived = result.findings.filter { $0.status == .waived }.count
+        var parts = [
+            "\(result.files) files", "\(result.deployments.count) deployments",
+            "\(result.usages.count) model usages (\(result.usages.count - external) self-hosted, \(external) external API)",
+            "findings: \(result.count(.error)) error, \(result.count(.warning)) warning, \(result.count(.info)) info",
+        ]
+        if waived > 0 { parts.append("\(waived) waived") }
+        if !result.diagnostics.isEmpty { parts.append("\(result.diagnostics.count) input problems") }
+        return paint.bold(parts.joined(separator: "; "))
+    }
+}
+
+/// ANSI colours, only when writing to a terminal.
+struct Paint {
+    let enabled: Bool
+
+    private func wrap(_ code: String, _ text: String) -> String { enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+    func red(_ text: String) -> String { wrap("31", text) }
+    func yellow(_ text: String) -> String { wrap("33", text) }
+    func green(_ text: String) -> String { wrap("32", text) }
+    func blue(_ text: String) -> String { wrap("34", text) }
+    func bold(_ text: String) -> String { wrap("1", text) }
+    func dim(_ text: String) -> String { wrap("2", text) }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+/// Runs the built binary, as users and CI do.
+@Suite struct CommandLineTests {
+    @Test func checkOnTheExampleEstateFailsWithFindings() throws {
+        let result = try run(Paths.binary, ["check", Paths.deployments, "--policies", Paths.policies, "--no-color"])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stdout.contains("license/attribution-missing"))
+        #expect(result.stdout.contains("model usages"))
+        #expect(!result.stdout.contains("\u{1B}["))
+    }
+
+    @Test func jsonFollowsTheDocumentedShape() throws {
+        let result = try run(Paths.binary, ["check", Paths.deployments, "--policies", Paths.policies, "--format", "json"])
+        #expect(result.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["schemaVersion"] as? Int == 1)
+        let usages = try #require(object["usages"] as? [[String: Any]])
+        #expect(!usages.isEmpty)
+        for key in ["file", "line", "column", "deployment", "model", "vendor", "family", "license", "hosting", "runtime", "api"] {
+            #expect(usages.allSatisfy { $0.keys.contains(key) }, "usage lacks \(key)")
+        }
+        let findings = try #require(object["findings"] as? [[String: Any]])
+        for key in ["rule", "severity", "status", "file", "line", "deployment", "message", "remediation", "fingerprint"] {
+            #expect(findings.allSatisfy { $0.keys.contains(key) }, "finding lacks \(key)")
+        }
+        let summary = try #require(object["summary"] as? [String: Any])
+        #expect(summary["usages"] as? Int == usages.count)
+        // Determinism: the same input gives the same bytes.
+        let again = try run(Paths.binary, ["check", Paths.deployments, "--policies", Paths.policies, "--format", "json"])
+        #expect(again.stdout == result.stdout)
+    }
+
+    @Test func exitCodes() throws {
+        let folder = try TempFolder()
+        try folder.write("clean/.env", "OPENAI_MODEL=gpt-4o-2024-08-06\n")
+        try folder.write("broken/bad.yaml", "a: [\n")
+        let clean = try run(Paths.binary, ["check", folder.path + "/clean", "--policies", Paths.policies, "--fail-on", "warning"])
+        #expect(clean.status == 0, "\(clean.stdout)")
+        let failOnInfo = try run(Paths.binary, ["check", folder.path + "/clean", "--policies", Paths.policies, "--fail-on", "info"])
+        #expect(failOnInfo.status == 0)
+        let broken = try run(Paths.binary, ["check", folder.path + "/broken", "--policies", Paths.policies])
+        #expect(broken.status == 2)
+        #expect(broken.stdout.contains("bad.yaml:"))
+        let usage = try run(Paths.binary, ["check", "--no-such-flag"])
+        #expect(usage.status == 64)
+        let badPolicies = try run(Paths.binary, ["check", folder.path + "/clean", "--policies", folder.path + "/broken"])
+        #expect(badPolicies.status == 2)
+    }
+
+    @Test func policyValidateAndTestPassOnShippedPolicies() throws {
+        let validate = try run(Paths.binary, ["policy", "validate", Paths.policies])
+        #expect(validate.status == 0, "\(validate.stdout)")
+        let test = try run(Paths.binary, ["policy", "test", Paths.policies])
+        #expect(test.status == 0, "\(test.stdout)")
+        #expect(test.stdout.contains(" passed, 0 failed"))
+    }
+
+    @Test func policyValidateExitsTwoOnABrokenSet() throws {
+        let folder = try TempFolder()
+        try folder.write("rules/r.yaml", "schemaVersion: 1\nrules:\n  - id: a\n    titel: x\n")
+        let result = try run(Paths.binary, ["policy", "validate", folder.path])
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("r.yaml:4:5: error: at 'rules[0].titel': unknown key 'titel' (did you mean 'title'?)"))
+    }
+
+    @Test func explainSaysWhy() throws {
+        let result = try run(Paths.binary, ["explain", "ollama/deepseek-r1:70b", "--policies", Paths.policies])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("why"))
+        #expect(result.stdout.contains("licence"))
+        let llama = try run(Paths.binary, ["explain", "meta-llama/Llama-3.1-8B-Instruct", "--policies", Paths.policies])
+        #expect(llama.stdout.contains("llama3.1"))
+        #expect(llama.stdout.contains("Built with Llama"))
+        #expect(llama.stdout.contains("700000000"))
+    }
+}

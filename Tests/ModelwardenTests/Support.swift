@@ -1,0 +1,87 @@
+import Foundation
+import ModelwardenCore
+import ModelwardenManifests
+import Testing
+
+/// Paths of the package and the shared folder beside it.
+enum Paths {
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let policies = packageRoot.appendingPathComponent("Policies").path
+    static let deployments = packageRoot.appendingPathComponent("Deployments").path
+    static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["MODELWARDEN_BIN"] { return path }
+        return packageRoot.appendingPathComponent(".build/debug/modelwarden").path
+    }
+}
+
+/// The shipped policy set, loaded once.
+enum Shipped {
+    static let policy: PolicySet = {
+        let loaded = PolicyLoader.load(from: Paths.policies, today: today)
+        guard let policy = loaded.policy else {
+            fatalError("shipped policies invalid:\n" + loaded.diagnostics.map(\.description).joined(separator: "\n"))
+        }
+        return policy
+    }()
+
+    /// A fixed day, so waiver expiry in tests does not depend on the calendar.
+    static let today = PolicyDate("2026-11-29")!
+
+    static func audit(_ files: [(String, String)], organization: PolicySet? = nil) -> AuditResult {
+        Auditor(policy: organization ?? policy, today: today).audit(texts: files)
+    }
+}
+
+/// A temporary folder removed when the value goes away.
+final class TempFolder {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("modelwarden-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    var path: String { url.path }
+
+    @discardableResult
+    func write(_ relative: String, _ text: String) throws -> String {
+        try write(relative, Data(text.utf8))
+    }
+
+    @discardableResult
+    func write(_ relative: String, _ data: Data) throws -> String {
+        let file = url.appendingPathComponent(relative)
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: file)
+        return file.path
+    }
+}
+
+/// Runs a program and returns its exit code and output.
+struct ProcessResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+func run(_ executable: String, _ arguments: [String], cwd: String? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+    var env = ProcessInfo.processInfo.environment
+    env.merge(environment) { _, new in new }
+    process.environment = env
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    // Read before waiting so a large output cannot fill the pipe and block the child.
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+}
