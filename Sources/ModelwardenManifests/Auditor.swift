@@ -136,18 +136,50 @@ public struct Auditor: Sendable {
             return scan
         }
         let lower = file.name.lowercased()
-        guard lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") else { return scan }
+        guard lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || lower.hasSuffix(".json") else { return scan }
         let stream = YAMLParser.parse(file.text, limits: limits.yaml)
-        for document in stream.documents {
+        guard let error = stream.error else {
+            scanDocuments(stream.documents, in: file, into: &scan)
+            return scan
+        }
+        // One broken document must not hide the others: parse each `---` section on its own, and read
+        // the broken ones line by line.
+        var message = error.message
+        if file.text.contains("{{") { message += " (a template? render it first, e.g. `helm template`)" }
+        scan.diagnostics.append(Diagnostic(file.location(error.mark), message + "; the rest of the file was read line by line"))
+        if error.message.contains("alias expansion") || error.message.contains("nesting") {
+            scanDocuments(stream.documents, in: file, into: &scan)
+            return scan
+        }
+        for section in sections(of: file) {
+            let text = String(repeating: "\n", count: section.lowerBound) + file.lines[section].joined(separator: "\n")
+            let parsed = YAMLParser.parse(text, limits: limits.yaml)
+            if parsed.error == nil {
+                scanDocuments(parsed.documents, in: file, into: &scan)
+            } else {
+                LineScanner().scan(file, lines: section, into: &scan)
+            }
+        }
+        return scan
+    }
+
+    private func scanDocuments(_ documents: [YAMLNode], in file: ManifestFile, into scan: inout FileScan) {
+        for document in documents {
             guard let scanner = scanners.first(where: { $0.accepts(document) }) else { continue }
             scanner.scan(document, in: file, into: &scan)
         }
-        if let error = stream.error {
-            var message = error.message
-            if file.text.contains("{{") { message += " (a template? render it first, e.g. `helm template`)" }
-            scan.diagnostics.append(Diagnostic(file.location(error.mark), message))
+    }
+
+    /// Line ranges between `---` separators.
+    private func sections(of file: ManifestFile) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        var start = 0
+        for (index, line) in file.lines.enumerated() where line.hasPrefix("---") {
+            if index > start { result.append(start..<index) }
+            start = index + 1
         }
-        return scan
+        if start < file.lines.count { result.append(start..<file.lines.count) }
+        return result
     }
 
     private func invalidUTF8Location(_ bytes: [UInt8], file: String) -> SourceLocation {

@@ -9,12 +9,14 @@ public enum Discovery {
         public var absolutePath: String
     }
 
+    static let skippedFiles: Set<String> = ["package.json", "package-lock.json", "tsconfig.json", "composer.json", "composer.lock", "renovate.json", ".eslintrc.json"]
     static let skippedFolders: Set<String> = [".git", ".hg", ".svn", "node_modules", ".build", ".venv", "venv", "__pycache__", ".terraform", ".idea", ".vscode"]
 
     /// Whether a file name is one the scanners read.
     public static func isCandidate(_ name: String) -> Bool {
         let lower = name.lowercased()
-        return lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || EnvFileScanner.isEnvFileName(name)
+        return lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || lower.hasSuffix(".json") || EnvFileScanner.isEnvFileName(name)
+            || ModelfileScanner().acceptsText(ManifestFile(path: name, absolutePath: name, text: ""))
     }
 
     public static func discover(_ paths: [String]) -> (candidates: [Candidate], diagnostics: [Diagnostic]) {
@@ -74,7 +76,7 @@ public enum Discovery {
             if isDirectory.boolValue {
                 if skippedFolders.contains(name) { continue }
                 walk(absolute, relative: path, visited: &visited, into: &candidates, diagnostics: &diagnostics)
-            } else if isCandidate(name) {
+            } else if isCandidate(name) && !skippedFiles.contains(name) {
                 candidates.append(Candidate(path: path, absolutePath: absolute))
             }
         }

@@ -27,6 +27,9 @@ public enum ScannerRegistry {
         ComposeScanner(),
         LiteLLMScanner(),
         EnvFileScanner(),
+        ModelfileScanner(),
+        // Last: claims any YAML or JSON document the others leave.
+        ValuesScanner(),
     ]
 }
 

@@ -36,8 +36,11 @@ struct WorkloadAnalyzer {
 
     struct Value {
         var name: String
+        /// The value with `${VAR}` placeholders resolved where the scan knows them.
         var text: String
         var located: Located
+        /// The value as written.
+        var written: String { located.text }
     }
 
     func analyze(_ workload: Workload) -> [Usage] {
@@ -94,16 +97,17 @@ struct WorkloadAnalyzer {
             for (text, token) in RuntimeDetector.models(in: commandStrings, runtime: runtime) {
                 let resolved = substitute(text, substitution)
                 let at = position(of: token, in: file)
-                usages.append(Usage(deployment: ref, model: resolved, location: location(at), hosting: .selfHosted, runtime: runtime, evidence: "command"))
+                usages.append(Usage(deployment: ref, model: text, location: location(at), hosting: .selfHosted, runtime: runtime,
+                                    evidence: "command", catalogName: resolved == text ? nil : resolved))
             }
         }
 
         // 2. Base URLs: where clients send requests.
         var endpoints: [(name: String, endpoint: Endpoint, located: Located)] = []
         for value in values where isURLVariable(value.name) {
-            if let endpoint = EndpointClassifier.classify(value.text, catalog: catalog) {
-                endpoints.append((value.name, endpoint, value.located))
-            }
+            guard let endpoint = EndpointClassifier.classify(value.text, catalog: catalog) else { continue }
+            if case .provider = endpoint {} else if !WorkloadAnalyzer.isModelAPIVariable(value.name) { continue }
+            endpoints.append((value.name, endpoint, value.located))
         }
 
         // 3. Model variables.
@@ -112,8 +116,14 @@ struct WorkloadAnalyzer {
             guard RuntimeDetector.isModelValue(text), !Secrets.looksLikeKey(text), !text.contains("://") || text.hasPrefix("hf://") || text.hasPrefix("ollama://") else { continue }
             if text.hasPrefix("/") && !text.lowercased().hasSuffix(".gguf") && catalog.match(text) == nil { continue }
             consumed.insert(value.name)
-            usages.append(classifyModel(text, variable: value.name, located: value.located, endpoints: endpoints, runtime: runtime,
-                                        present: present.map(\.name), ref: ref, location: location(value.located)))
+            var usage = classifyModel(text, variable: value.name, located: value.located, endpoints: endpoints, runtime: runtime,
+                                      present: present.map(\.name), ref: ref, location: location(value.located))
+            // Report the model as written; a resolved placeholder only informs the catalog lookup.
+            if value.written != text {
+                usage.model = value.written
+                usage.catalogName = text
+            }
+            usages.append(usage)
         }
 
         // 4. Providers called without a model named: API keys and base URLs of external APIs.
@@ -145,8 +155,9 @@ struct WorkloadAnalyzer {
         }
         // The base URL that goes with this variable: same stem, else the only one.
         let stem = WorkloadAnalyzer.stem(variable)
+        let distinct = endpoints.reduce(into: [Endpoint]()) { list, item in if !list.contains(item.endpoint) { list.append(item.endpoint) } }
         let endpoint = endpoints.first { WorkloadAnalyzer.stem($0.name) == stem && !stem.isEmpty }?.endpoint
-            ?? (endpoints.count == 1 ? endpoints[0].endpoint : nil)
+            ?? (distinct.count == 1 ? distinct[0] : nil)
         if let endpoint {
             return usage(text, endpoint: endpoint, runtime: runtime, ref: ref, location: location, evidence: evidence)
         }
@@ -225,6 +236,8 @@ struct WorkloadAnalyzer {
 
     private func isModelVariable(_ name: String) -> Bool {
         let upper = name.uppercased()
+        // An Azure OpenAI deployment name stands for the model it serves.
+        if upper.hasPrefix("AZURE") && (upper.hasSuffix("_DEPLOYMENT") || upper.hasSuffix("_DEPLOYMENT_NAME")) { return true }
         guard upper.contains("MODEL") else { return false }
         let words = upper.split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == "." }).map(String.init)
         return !words.contains { WorkloadAnalyzer.notModelWords.contains($0) }
@@ -233,6 +246,19 @@ struct WorkloadAnalyzer {
     private func isURLVariable(_ name: String) -> Bool {
         let upper = name.uppercased()
         return ["URL", "BASE", "ENDPOINT", "HOST", "API_BASE", "URI", "ADDRESS", "ADDR", "SERVER"].contains { upper.hasSuffix($0) || upper.contains("_\($0)_") }
+    }
+
+    /// A URL variable that plausibly points at a model API, not at a database, a logo or a tracer.
+    static func isModelAPIVariable(_ name: String) -> Bool {
+        let upper = name.uppercased()
+        let unrelated = ["LOGO", "SCRIPT", "ASSET", "ICON", "ORIGIN", "CALLBACK", "REDIRECT", "WEBHOOK", "TELEMETRY", "OTEL", "TRAC",
+                         "METRIC", "DATABASE", "REDIS", "QDRANT", "VECTOR", "MONGO", "POSTGRES", "MYSQL", "MCP", "LANGFUSE", "SENTRY",
+                         "S3_", "BUCKET", "CDN", "DOCS", "HOMEPAGE", "PROXY", "JAEGER", "PROMETHEUS", "GRAFANA", "KEYCLOAK", "OAUTH", "OIDC",
+                         "OPENID", "AUTH", "SMTP", "MAIL", "SEARXNG", "SEARCH", "WEB", "ELASTIC", "MINIO", "KAFKA", "NATS", "RABBIT"]
+        if unrelated.contains(where: { upper.contains($0) }) { return false }
+        let related = ["OPENAI", "LLM", "MODEL", "INFERENCE", "CHAT", "COMPLETION", "API_BASE", "BASE_URL", "EMBED", "RERANK",
+                       "VLLM", "TGI", "TEI", "OLLAMA", "AI_", "GPT", "LOCALAI", "SGLANG", "NIM", "GENERATION", "ENDPOINT"]
+        return related.contains { upper.contains($0) } || providerStems.contains { upper.hasPrefix($0.stem) }
     }
 
     /// `OPENAI_BASE_URL` and `OPENAI_MODEL` share the stem `OPENAI`.
@@ -249,11 +275,12 @@ struct WorkloadAnalyzer {
         return !x.isEmpty && x == y
     }
 
+    static let placeholder = try! NSRegularExpression(pattern: #"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$\(([A-Za-z_][A-Za-z0-9_]*)\)"#)
+
     /// `${VAR}`, `${VAR:-default}`, `$VAR` and `$(VAR)` from the same environment; unknown ones stay as written.
     func substitute(_ text: String, _ values: [String: String]) -> String {
         guard text.contains("$") else { return text }
-        let pattern = #"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$\(([A-Za-z_][A-Za-z0-9_]*)\)"#
-        guard let regex = try? NSRegularExpression(pattern: pattern) else { return text }
+        let regex = WorkloadAnalyzer.placeholder
         var result = text
         for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).reversed() {
             let nameRange = match.range(at: 1).location != NSNotFound ? match.range(at: 1) : match.range(at: 3)

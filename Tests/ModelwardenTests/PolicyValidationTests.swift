@@ -89,7 +89,7 @@ import Testing
         let expectations = [
             "licenses/mit.yaml:4:7: error: at 'kind': 'permisive' is not one of",
             "(did you mean 'permissive'?)",
-            "licenses/mit.yaml:6:7: error: at 'as_of': '2026-13-01' is not a date",
+            "licenses/mit.yaml:6:8: error: at 'as_of': '2026-13-01' is not a date",
             "models/acme.yaml:6:14: error: at 'models[0].license': unknown licence 'mti' (did you mean 'mit'?)",
             "at 'models[0].patterns[0]': pattern 'acme-(' does not compile",
             "at 'models[0].modalites': unknown key 'modalites' (did you mean 'modalities'?)",

@@ -58,7 +58,7 @@ import Testing
               args: ["--model", "meta-llama/Llama-3.1-8B-Instruct"]
         """)])
         let usage = try #require(result.usages.first?.usage)
-        #expect(usage.location == SourceLocation(file: "a.yaml", line: 8, column: 33))
+        #expect(usage.location == SourceLocation(file: "a.yaml", line: 8, column: 26))
     }
 
     @Test func configMapReferencesResolveAcrossFiles() {
@@ -135,7 +135,9 @@ import Testing
         """
         let found = usages([("compose.yaml", compose)])
         #expect(found.contains { $0.model == "llama3.1:8b" && $0.line == 6 && $0.place == "ollama" })
-        #expect(found.contains { $0.model == "mistral:7b" && $0.line == 11 && $0.place == "ollama" })
+        #expect(found.contains { $0.model == "${DEFAULT_MODEL:-mistral:7b}" && $0.line == 11 && $0.place == "ollama" })
+        let resolved = Shipped.audit([("compose.yaml", compose)]).usages.first { $0.usage.model == "${DEFAULT_MODEL:-mistral:7b}" }
+        #expect(resolved?.family == "mistral-7b")
         #expect(found.contains { $0.model == "gpt-4o-mini-2024-07-18" && $0.line == 16 && $0.place == "openai" })
     }
 

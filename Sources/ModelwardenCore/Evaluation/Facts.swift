@@ -84,7 +84,9 @@ public struct UsageFacts {
         case "usage.hosting": return .string(usage.hosting.rawValue)
         case "usage.runtime": return usage.runtime.map(FactValue.string)
         case "usage.api": return usage.api.map(FactValue.string)
-        case "usage.pinned": return usage.model.map { .bool(UsageFacts.isPinned($0, usage: usage, match: match)) }
+        case "usage.pinned":
+            // A placeholder or an Azure deployment name is judged by what it resolves to.
+            return usage.model.map { .bool(UsageFacts.isPinned(usage.catalogName ?? $0, usage: usage, match: match)) }
         case "usage.file": return .string(usage.location.file)
         case "model.known": return .bool(match != nil)
         case "model.id": return match.map { .string($0.model.id) }

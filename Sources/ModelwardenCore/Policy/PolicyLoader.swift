@@ -58,8 +58,12 @@ public enum PolicyLoader {
         // Licences, providers and models first: rules and waivers refer to them.
         var licenses: [License] = []
         var licenseMarks: [String: SourceLocation] = [:]
+        // Ids of licence files that have other errors still count, so one typo does not cascade.
+        var declaredLicenseIDs = Set<String>()
         for path in files("licenses") {
-            guard let root = document(path), let license = parseLicense(root, file: path, problems: problems) else { continue }
+            guard let root = document(path) else { continue }
+            if let id = root["id"]?.string { declaredLicenseIDs.insert(id) }
+            guard let license = parseLicense(root, file: path, problems: problems) else { continue }
             if let first = licenseMarks[license.id] {
                 problems.error(path, root["id"]?.mark ?? root.mark, "id", "duplicate licence id '\(license.id)' (first defined at \(first))")
                 continue
@@ -67,7 +71,7 @@ public enum PolicyLoader {
             licenseMarks[license.id] = SourceLocation(file: path, line: root.mark.line, column: root.mark.column)
             licenses.append(license)
         }
-        let licenseIDs = Set(licenses.map(\.id))
+        let licenseIDs = declaredLicenseIDs
 
         var providers: [Provider] = []
         for path in files("providers") {
@@ -115,6 +119,10 @@ public enum PolicyLoader {
                 }
                 rules.append(rule)
             }
+        }
+
+        if rules.isEmpty && !problems.diagnostics.contains(where: { $0.location.file.contains("/rules/") }) {
+            problems.error((directory as NSString).appendingPathComponent("rules"), Mark(line: 1, column: 1), "", "no rules found: a policy set needs rules/*.yaml")
         }
 
         var organization = Organization()

@@ -16,6 +16,7 @@ public struct EnvFileScanner: ManifestScanner {
         let base = name.split(separator: "_").last.map(String.init) ?? name
         return name == ".env" || name.hasPrefix(".env.") || name.hasSuffix(".env") || base.hasPrefix(".env.")
             || name.hasSuffix(".env.example") || name.hasSuffix(".env.sample") || name.hasSuffix(".env.template")
+            || (name.hasSuffix(".sh") && name.lowercased().contains("env"))  // `set_env.sh`: export lines
     }
 
     public func scanText(_ file: ManifestFile, into result: inout FileScan) {

@@ -82,8 +82,10 @@ public struct KubernetesScanner: ManifestScanner {
         for item in node["envFrom"]?.sequence ?? [] {
             if let map = item["configMapRef"]?["name"]?.string { envFrom.append("\(namespace ?? "")/\(map)") }
         }
+        // A postStart hook often pulls the model (`ollama pull llama3.1:8b`).
+        let hooks = locatedStrings(node["lifecycle"]?["postStart"]?["exec"]?["command"])
         return ContainerSpec(
             name: node["name"]?.string ?? "container", image: Located(node["image"]),
-            command: locatedStrings(node["command"]), args: locatedStrings(node["args"]), env: env, envFromConfigMaps: envFrom)
+            command: locatedStrings(node["command"]) + hooks, args: locatedStrings(node["args"]), env: env, envFromConfigMaps: envFrom)
     }
 }

@@ -1,0 +1,108 @@
+import Foundation
+import ModelwardenCore
+import ModelwardenYAML
+
+/// Helm values and application configs (YAML or JSON) that no other scanner claims: model keys at any
+/// nesting, UPPER_SNAKE env maps, container-like blocks with image and args, and JSON model lists
+/// embedded in strings. Entries marked `enabled: false` or `deploy: false` are not usages.
+public struct ValuesScanner: ManifestScanner {
+    public let format = "values"
+
+    static let modelKeys: Set<String> = ["model", "modelid", "model_id", "modelname", "model_name", "llmmodel", "llm_model",
+                                         "hfmodel", "hf_model", "modelrepo", "model_repo", "pretrained_model", "base_model",
+                                         "modelpath", "model_path", "defaultmodel", "default_model", "chatmodel", "chat_model",
+                                         "embeddingmodel", "embedding_model", "embedmodel", "rerankmodel", "rerank_model"]
+    static let listKeys: Set<String> = ["models", "pull", "run", "modellist", "model_list", "create"]
+
+    public init() {}
+
+    public func accepts(_ document: YAMLNode) -> Bool { document.isMapping || document.isSequence }
+
+    public func scan(_ document: YAMLNode, in file: ManifestFile, into result: inout FileScan) {
+        var env: [EnvVar] = []
+        var containers: [ContainerSpec] = []
+        collect(document, key: nil, inList: false, file: file, env: &env, containers: &containers)
+        guard !env.isEmpty || !containers.isEmpty else { return }
+        let directory = file.path.split(separator: "/").dropLast().last.map(String.init)
+        let ref = DeploymentRef(kind: file.name.lowercased().hasSuffix(".json") ? "Config" : "Values", namespace: directory, name: file.name)
+        let labels = stringMap(document["podLabels"]).merging(stringMap(document["podAnnotations"])) { _, new in new }
+        result.deployments.append(Deployment(ref: ref, location: file.location(document.mark), labels: labels))
+        containers.insert(ContainerSpec(name: "values", env: env), at: 0)
+        result.workloads.append(Workload(deployment: ref, file: file.path, containers: containers))
+    }
+
+    private func isDisabled(_ node: YAMLNode) -> Bool {
+        for key in ["enabled", "deploy", "enable"] where node[key]?.bool == false { return true }
+        return false
+    }
+
+    private func collect(_ node: YAMLNode, key: String?, inList: Bool, file: ManifestFile, env: inout [EnvVar], containers: inout [ContainerSpec]) {
+        switch node.content {
+        case .scalar(let text, _):
+            guard let key, let located = Located(node) else { return }
+            let lower = key.lowercased()
+            if ValuesScanner.isEnvName(key) {
+                env.append(EnvVar(name: key, nameLocation: located, value: located))
+                if lower.contains("model"), let json = embeddedJSON(text) {
+                    for id in modelIDs(in: json) {
+                        env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: located, value: file.find(id, from: located.line, fallback: Located(id, line: located.line, column: located.column))))
+                    }
+                }
+            } else if ValuesScanner.modelKeys.contains(lower) || (inList && ["name", "id"].contains(lower)) || (key == "[]" && inList) {
+                // Numbered, so several model keys of one file stay apart.
+                env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: located, value: located))
+            }
+        case .sequence(let items):
+            let listOfModels = key.map { ValuesScanner.listKeys.contains($0.lowercased()) } ?? false
+            for item in items where !(item.isMapping && isDisabled(item)) {
+                collect(item, key: listOfModels ? "[]" : nil, inList: listOfModels, file: file, env: &env, containers: &containers)
+            }
+        case .mapping(let pairs):
+            if isDisabled(node) { return }
+            if node["image"] != nil && (node["args"] != nil || node["command"] != nil) {
+                containers.append(ContainerSpec(name: key ?? "container", image: Located(node["image"]) ?? imageFromParts(node["image"]),
+                                                command: locatedStrings(node["command"]), args: locatedStrings(node["args"])))
+            }
+            // A `{name, value}` env list entry.
+            if let name = node["name"]?.string, ValuesScanner.isEnvName(name), node["value"] != nil, let nameLocation = Located(node["name"]) {
+                if let value = Located(node["value"]) { env.append(EnvVar(name: name, nameLocation: nameLocation, value: value)) }
+                return
+            }
+            for pair in pairs {
+                guard let childKey = pair.key.scalar else { continue }
+                if ["args", "command", "image", "labels", "annotations", "podLabels", "podAnnotations", "nodeSelector", "tolerations", "resources", "ingress"].contains(childKey) { continue }
+                collect(pair.value, key: childKey, inList: inList && ["name", "id", "model"].contains(childKey.lowercased()), file: file, env: &env, containers: &containers)
+            }
+        }
+    }
+
+    private func imageFromParts(_ node: YAMLNode?) -> Located? {
+        guard let node, let repository = Located(node["repository"]) else { return nil }
+        var image = repository
+        if let registry = node["registry"]?.string { image.text = registry + "/" + image.text }
+        if let tag = node["tag"]?.string { image.text += ":" + tag }
+        return image
+    }
+
+    static func isEnvName(_ key: String) -> Bool {
+        guard key.count >= 3, let first = key.first, first.isUppercase || first == "_" else { return false }
+        return key.allSatisfy { ($0.isUppercase && $0.isASCII) || $0.isNumber || $0 == "_" }
+    }
+
+    private func embeddedJSON(_ text: String) -> Any? {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.hasPrefix("[") || trimmed.hasPrefix("{") else { return nil }
+        return try? JSONSerialization.jsonObject(with: Data(trimmed.utf8))
+    }
+
+    /// `id` / `model` / `name` of the objects of an embedded model list, in order.
+    private func modelIDs(in json: Any) -> [String] {
+        var ids: [String] = []
+        let objects = (json as? [Any]) ?? [json]
+        for case let object as [String: Any] in objects {
+            if object["enabled"] as? Bool == false { continue }
+            if let id = (object["id"] ?? object["model"] ?? object["name"]) as? String { ids.append(id) }
+        }
+        return ids
+    }
+}
