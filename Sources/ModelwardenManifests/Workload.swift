@@ -29,8 +29,12 @@ public struct ContainerSpec: Sendable {
     public var env: [EnvVar]
     /// ConfigMaps whose keys all become variables (`envFrom`).
     public var envFromConfigMaps: [String]
+    /// The runtime a custom resource implies when no image says it (KServe, KubeAI, Ray).
+    public var runtimeHint: String?
 
-    public init(name: String, image: Located? = nil, command: [Located] = [], args: [Located] = [], env: [EnvVar] = [], envFromConfigMaps: [String] = []) {
+    public init(name: String, image: Located? = nil, command: [Located] = [], args: [Located] = [], env: [EnvVar] = [],
+                envFromConfigMaps: [String] = [], runtimeHint: String? = nil) {
+        self.runtimeHint = runtimeHint
         self.name = name
         self.image = image
         self.command = command

@@ -85,7 +85,7 @@ struct WorkloadAnalyzer {
         for index in values.indices { values[index].text = substitute(values[index].text, substitution) }
 
         let commandStrings = container.command + container.args
-        let runtime = RuntimeDetector.runtime(image: container.image?.text, command: commandStrings.map(\.text))
+        let runtime = RuntimeDetector.runtime(image: container.image?.text, command: commandStrings.map(\.text)) ?? container.runtimeHint
         var usages: [Usage] = []
         var consumed = Set<String>()
 
@@ -295,11 +295,16 @@ struct WorkloadAnalyzer {
 
     private func position(of token: RuntimeDetector.Token, in file: ManifestFile?) -> Located {
         let source = token.source
-        if !source.text.contains("\n") {
-            return Located(token.text, line: source.line, column: source.column + token.offset, file: source.file)
+        let direct = Located(token.text, line: source.line, column: source.column + token.offset, file: source.file)
+        // A one-line scalar maps offsets to columns; a folded or block scalar spans lines, so look the token up.
+        guard let file, source.file == nil || source.file == file.path, source.line >= 1, source.line <= file.lines.count else { return direct }
+        let line = file.lines[source.line - 1]
+        let utf8 = Array(line.utf8)
+        let start = direct.column - 1
+        if start >= 0, start + token.text.utf8.count <= utf8.count, Array(utf8[start..<start + token.text.utf8.count]) == Array(token.text.utf8) {
+            return direct
         }
-        let fallback = Located(token.text, line: source.line, column: source.column, file: source.file)
-        return file?.find(token.text, from: source.line, fallback: fallback) ?? fallback
+        return file.find(token.text, from: source.line, fallback: direct)
     }
 
     /// One usage per model per workload: repeated mentions (label, served name, client) are one usage.

@@ -1,11 +1,18 @@
 import ModelwardenCore
 import ModelwardenYAML
 
-/// Kubernetes workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Pod, Job, CronJob) and ConfigMaps.
+/// Kubernetes objects: workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Pod, Job, CronJob), model-serving
+/// custom resources (KServe, KubeAI, NIM operator, Ray, LeaderWorkerSet, vLLM production stack, ...) and ConfigMaps.
 public struct KubernetesScanner: ManifestScanner {
     public let format = "kubernetes"
 
-    static let workloadKinds: Set<String> = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Job", "CronJob", "ReplicationController"]
+    /// Kinds that describe no workload.
+    static let passiveKinds: Set<String> = ["ConfigMap", "Secret", "Service", "ServiceAccount", "Role", "RoleBinding", "ClusterRole",
+                                            "ClusterRoleBinding", "PersistentVolumeClaim", "PersistentVolume", "Namespace", "Ingress",
+                                            "HorizontalPodAutoscaler", "PodDisruptionBudget", "StorageClass", "CustomResourceDefinition",
+                                            "ServiceMonitor", "PodMonitor", "Kustomization", "HTTPRoute", "Gateway", "InferencePool",
+                                            "PriorityClass", "LimitRange", "ResourceQuota", "Certificate", "Issuer"]
+    static let coreWorkloads: Set<String> = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Job", "CronJob", "ReplicationController"]
 
     public init() {}
 
@@ -33,35 +40,133 @@ public struct KubernetesScanner: ManifestScanner {
             result.configMaps["\(namespace ?? "")/\(name)"] = data
             return
         }
-        guard KubernetesScanner.workloadKinds.contains(kind) else { return }
-        let podSpec: YAMLNode?
-        let template: YAMLNode?
-        switch kind {
-        case "Pod":
-            podSpec = document["spec"]
-            template = nil
-        case "CronJob":
-            template = document["spec"]?["jobTemplate"]?["spec"]?["template"]
-            podSpec = template?["spec"]
-        default:
-            template = document["spec"]?["template"]
-            podSpec = template?["spec"]
-        }
-        // Labels of the object and its pod template both describe the workload.
+        guard !KubernetesScanner.passiveKinds.contains(kind), let spec = document["spec"] else { return }
+        // Labels of the object and of every pod template describe the workload.
         var labels = stringMap(metadata?["labels"])
         labels.merge(stringMap(metadata?["annotations"])) { _, new in new }
-        labels.merge(stringMap(template?["metadata"]?["labels"])) { _, new in new }
-        labels.merge(stringMap(template?["metadata"]?["annotations"])) { _, new in new }
+        var podSpecs: [YAMLNode] = []
+        findPodSpecs(kind == "Pod" ? document : spec, into: &podSpecs, labels: &labels)
         let ref = DeploymentRef(kind: kind, namespace: namespace, name: name)
-        result.deployments.append(Deployment(ref: ref, location: file.location(document.mark), labels: labels))
 
         var containers: [ContainerSpec] = []
-        for key in ["initContainers", "containers"] {
-            for container in podSpec?[key]?.sequence ?? [] {
-                containers.append(containerSpec(container, namespace: namespace))
+        for podSpec in podSpecs {
+            for key in ["initContainers", "containers"] {
+                for container in podSpec[key]?.sequence ?? [] {
+                    containers.append(containerSpec(container, namespace: namespace))
+                }
             }
         }
+        if !KubernetesScanner.coreWorkloads.contains(kind) {
+            let runtime = KubernetesScanner.runtime(kind: kind, apiVersion: document["apiVersion"]?.scalar ?? "", spec: spec)
+            var env: [EnvVar] = []
+            var image: Located?
+            if let repository = Located(spec["image"]?["repository"]) {
+                image = repository  // NIM operator: the image names the model
+            }
+            collectModels(spec, key: nil, file: file, env: &env)
+            if !env.isEmpty || image != nil {
+                containers.append(ContainerSpec(name: kind, image: image, env: env, runtimeHint: runtime))
+            }
+            if let hint = runtime {
+                for index in containers.indices where containers[index].runtimeHint == nil { containers[index].runtimeHint = hint }
+            }
+        }
+        guard !containers.isEmpty else { return }
+        result.deployments.append(Deployment(ref: ref, location: file.location(document.mark), labels: labels))
         result.workloads.append(Workload(deployment: ref, file: file.path, containers: containers))
+    }
+
+    /// Pod specs at any depth (Deployment templates, LeaderWorkerSet leader/worker templates, Ray head/worker groups).
+    private func findPodSpecs(_ node: YAMLNode, into specs: inout [YAMLNode], labels: inout [String: String]) {
+        guard let pairs = node.pairs else {
+            for item in node.sequence ?? [] { findPodSpecs(item, into: &specs, labels: &labels) }
+            return
+        }
+        if node["containers"]?.sequence != nil {
+            specs.append(node)
+            return
+        }
+        for pair in pairs {
+            if pair.key.scalar == "template" || pair.key.scalar?.hasSuffix("Template") == true, let metadata = pair.value["metadata"] {
+                labels.merge(stringMap(metadata["labels"])) { _, new in new }
+                labels.merge(stringMap(metadata["annotations"])) { _, new in new }
+            }
+            findPodSpecs(pair.value, into: &specs, labels: &labels)
+        }
+    }
+
+    /// The runtime a custom resource implies.
+    static func runtime(kind: String, apiVersion: String, spec: YAMLNode) -> String? {
+        let group = apiVersion.split(separator: "/").first.map(String.init) ?? apiVersion
+        switch (kind, group) {
+        case (_, "kubeai.org"):
+            switch spec["engine"]?.string?.lowercased() {
+            case "vllm": return "vllm"
+            case "ollama": return "ollama"
+            case "infinity": return "unknown"
+            default: return "unknown"
+            }
+        case (_, "serving.kserve.io"): return "kserve"
+        case ("RayService", _), ("RayCluster", _), ("RayJob", _): return "ray"
+        case (_, "apps.nvidia.com"): return "nim"
+        case (_, "production-stack.vllm.ai"): return "vllm"
+        case (_, "kaito.sh"): return "vllm"
+        default: return nil
+        }
+    }
+
+    static let uriKeys: Set<String> = ["url", "storageuri", "uri", "modeluri", "model_uri", "storage_uri"]
+    static let schemes = ["hf://", "huggingface://", "ollama://"]
+
+    /// Model references inside a custom resource's spec: model keys, `hf://` and `ollama://` URIs, and YAML embedded in
+    /// block strings (RayService `serveConfigV2`), with lines mapped back to the outer file.
+    private func collectModels(_ node: YAMLNode, key: String?, file: ManifestFile, env: inout [EnvVar]) {
+        switch node.content {
+        case .scalar(let text, let style):
+            guard let key, let located = Located(node) else { return }
+            let lower = key.lowercased()
+            if (style == .literal || style == .folded) && text.contains(":") && text.contains("\n") {
+                collectEmbedded(text, startLine: node.mark.line + 1, file: file, env: &env)
+            } else if KubernetesScanner.uriKeys.contains(lower), KubernetesScanner.schemes.contains(where: { text.hasPrefix($0) }) {
+                env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: located, value: located))
+            } else if ValuesScanner.modelKeys.contains(lower) || lower == "model_source" || lower == "modelurl" {
+                env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: located, value: located))
+            }
+        case .sequence(let items):
+            for item in items { collectModels(item, key: key, file: file, env: &env) }
+        case .mapping(let pairs):
+            for key in ["enabled", "deploy"] where node[key]?.bool == false { return }
+            // A served name next to the real source (`model_id` beside `model_source`) is an alias.
+            let hasSource = node["model_source"] != nil || node["modelURL"] != nil
+            for pair in pairs {
+                guard let childKey = pair.key.scalar else { continue }
+                if ["containers", "initContainers", "resources", "metadata", "affinity", "tolerations", "nodeSelector", "image"].contains(childKey) { continue }
+                if hasSource && ["model_id", "modelId", "name"].contains(childKey) { continue }
+                collectModels(pair.value, key: childKey, file: file, env: &env)
+            }
+        }
+    }
+
+    private func collectEmbedded(_ text: String, startLine: Int, file: ManifestFile, env: inout [EnvVar]) {
+        let stream = YAMLParser.parse(text)
+        guard stream.error == nil, let root = stream.documents.first, root.isMapping else { return }
+        var inner: [EnvVar] = []
+        collectModels(root, key: nil, file: file, env: &inner)
+        for variable in inner {
+            guard let value = variable.value else { continue }
+            // Block scalars lose their indentation: find the value on its outer line.
+            let outer = file.find(value.text, from: startLine + value.line - 1, fallback: Located(value.text, line: startLine + value.line - 1, column: value.column))
+            env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: outer, value: outer))
+        }
+        // Environment variables set for the application (`runtime_env.env_vars`).
+        root.walk { node, path in
+            guard path.last == "env_vars", let pairs = node.pairs else { return }
+            for pair in pairs {
+                guard let name = pair.key.scalar, let value = Located(pair.value) else { continue }
+                let outer = file.find(value.text, from: startLine + value.line - 1, fallback: Located(value.text, line: startLine + value.line - 1, column: value.column))
+                env.append(EnvVar(name: name, nameLocation: outer, value: outer))
+            }
+        }
     }
 
     private func containerSpec(_ node: YAMLNode, namespace: String?) -> ContainerSpec {
