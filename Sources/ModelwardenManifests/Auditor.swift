@@ -65,6 +65,9 @@ public struct Auditor: Sendable {
             for route in scan.routes { usages.append(analyzer.analyze(route, file: file?.path ?? "")) }
         }
         usages.sort { ($0.location, $0.model ?? "") < ($1.location, $1.model ?? "") }
+        // One string written once is one usage, even when an anchor merges it into several services.
+        var places = Set<String>()
+        usages = usages.filter { places.insert("\($0.location)|\($0.model ?? "")|\($0.api ?? "")").inserted }
         let resolved = usages.map(resolve)
         var byRef: [DeploymentRef: Deployment] = [:]
         for deployment in deployments where byRef[deployment.ref] == nil { byRef[deployment.ref] = deployment }

@@ -126,7 +126,7 @@ enum RuntimeDetector {
     /// NIM images name their model: `nvcr.io/nim/meta/llama3-8b-instruct:1.0.0` serves `nvcr.io/nim/meta/llama3-8b-instruct`.
     static func nimModel(image: String) -> String? {
         let lower = image.lowercased()
-        guard lower.hasPrefix("nvcr.io/nim/") else { return nil }
+        guard lower.hasPrefix("nvcr.io/nim/"), lower.split(separator: "/").count >= 4 else { return nil }
         let withoutTag = image.split(separator: "@").first.map(String.init) ?? image
         var path = withoutTag
         if let colon = withoutTag.lastIndex(of: ":"), !withoutTag[colon...].contains("/") { path = String(withoutTag[..<colon]) }

@@ -91,8 +91,8 @@ struct WorkloadAnalyzer {
 
         // 1. A model server: the models its command line, image or environment names.
         if let runtime {
-            if runtime == "nim", let image = container.image, let model = RuntimeDetector.nimModel(image: image.text) {
-                usages.append(Usage(deployment: ref, model: model, location: location(image), hosting: .selfHosted, runtime: runtime, evidence: "image"))
+            if runtime == "nim", let image = container.image, RuntimeDetector.nimModel(image: image.text) != nil {
+                usages.append(Usage(deployment: ref, model: image.text, location: location(image), hosting: .selfHosted, runtime: runtime, evidence: "image"))
             }
             for (text, token) in RuntimeDetector.models(in: commandStrings, runtime: runtime) {
                 let resolved = substitute(text, substitution)
@@ -108,6 +108,14 @@ struct WorkloadAnalyzer {
             guard let endpoint = EndpointClassifier.classify(value.text, catalog: catalog) else { continue }
             if case .provider = endpoint {} else if !WorkloadAnalyzer.isModelAPIVariable(value.name) { continue }
             endpoints.append((value.name, endpoint, value.located))
+        }
+
+        // A NIM image named in a variable (`NIM_IMAGE=nvcr.io/nim/meta/llama3-8b-instruct`) is a NIM serving that model.
+        for value in values where !isModelVariable(value.name) {
+            if let model = RuntimeDetector.nimModel(image: value.text) {
+                usages.append(Usage(deployment: ref, model: model == value.text ? value.written : model, location: location(value.located),
+                                    hosting: .selfHosted, runtime: "nim", evidence: "image"))
+            }
         }
 
         // 3. Model variables.
@@ -174,6 +182,9 @@ struct WorkloadAnalyzer {
         }
         if let named = WorkloadAnalyzer.providerStems.first(where: { upper.hasPrefix($0.stem) }), catalog.providers[named.provider] != nil {
             return Usage(deployment: ref, model: text, location: location, hosting: .externalAPI, api: named.provider, evidence: evidence)
+        }
+        if WorkloadAnalyzer.isBedrockID(text) {
+            return Usage(deployment: ref, model: text, location: location, hosting: .externalAPI, api: "aws-bedrock", evidence: evidence)
         }
         let match = catalog.match(text)
         let keyProviders = present.filter { Secrets.isSecretName($0) && !WorkloadAnalyzer.weakEvidence.contains($0) }.compactMap { catalog.provider(forEnvVar: $0)?.id }
@@ -248,6 +259,13 @@ struct WorkloadAnalyzer {
         return ["URL", "BASE", "ENDPOINT", "HOST", "API_BASE", "URI", "ADDRESS", "ADDR", "SERVER"].contains { upper.hasSuffix($0) || upper.contains("_\($0)_") }
     }
 
+    static let bedrockID = try! NSRegularExpression(pattern: #"^(?:(?:us|eu|apac|global|us-gov|jp|au|ca)\.)?(?:anthropic|meta|amazon|mistral|cohere|ai21|deepseek|openai|qwen|writer|moonshotai|minimax|stability)\.[a-z0-9][a-z0-9.:-]*$"#, options: [.caseInsensitive])
+
+    /// Bedrock model ids and inference profiles: `anthropic.claude-3-sonnet-20240229-v1:0`, `us.meta.llama3-1-70b-instruct-v1:0`.
+    static func isBedrockID(_ text: String) -> Bool {
+        bedrockID.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+
     /// A URL variable that plausibly points at a model API, not at a database, a logo or a tracer.
     static func isModelAPIVariable(_ name: String) -> Bool {
         let upper = name.uppercased()
@@ -307,12 +325,37 @@ struct WorkloadAnalyzer {
         return file.find(token.text, from: source.line, fallback: direct)
     }
 
-    /// One usage per model per workload: repeated mentions (label, served name, client) are one usage.
+    /// One usage per model per workload and place it runs: repeated mentions (label, served name, client, an args
+    /// reference to an env var) are one usage. An image or command line beats an environment mention.
     func deduplicated(_ usages: [Usage]) -> [Usage] {
-        var seen = Set<String>()
-        return usages.filter { usage in
-            let key = usage.model.map { Catalog.normalize($0) } ?? "api:\(usage.api ?? usage.runtime ?? "")"
-            return seen.insert("\(usage.deployment)|\(key)").inserted
+        var chosen: [String: Int] = [:]
+        var order: [String] = []
+        for (index, usage) in usages.enumerated() {
+            let key = "\(usage.deployment)|\(WorkloadAnalyzer.identity(usage))|\(usage.runtime ?? usage.api ?? "")"
+            if let previous = chosen[key] {
+                if WorkloadAnalyzer.priority(usages[index]) > WorkloadAnalyzer.priority(usages[previous]) { chosen[key] = index }
+            } else {
+                chosen[key] = index
+                order.append(key)
+            }
         }
+        return order.map { usages[chosen[$0]!] }
+    }
+
+    /// What a usage names, comparable across spellings: normalised, image registries and tags dropped.
+    static func identity(_ usage: Usage) -> String {
+        guard let name = usage.catalogName ?? usage.model else { return "api:\(usage.api ?? usage.runtime ?? "")" }
+        var key = Catalog.normalize(name)
+        if key.hasPrefix("nvcr.io/nim/") {
+            key.removeFirst("nvcr.io/nim/".count)
+            if let colon = key.lastIndex(of: ":") { key = String(key[..<colon]) }
+        }
+        return key
+    }
+
+    static func priority(_ usage: Usage) -> Int {
+        // `--model $(MODEL_ID)` points at the variable; the variable's value is where the model is written.
+        if let model = usage.model, model.hasPrefix("$") { return 0 }
+        return usage.evidence == "image" || usage.evidence == "command" ? 2 : 1
     }
 }

@@ -12,12 +12,30 @@ struct LineScanner {
         var env: [EnvVar] = []
         var kind = "Manifest", name: String?, namespace: String?
         var pendingName: (String, Located)?
+        var listKey: String?
+        // In a LiteLLM config `model_name` is the alias clients use; `model` is the real one.
+        let aliasKeys: Set<String> = file.text.contains("litellm_params") ? ["model_name"] : []
         for index in range {
             let raw = String(file.lines[index].hasSuffix("\r") ? file.lines[index].dropLast() : file.lines[index])
             let trimmed = raw.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("#") || trimmed.isEmpty { continue }
-            if trimmed.contains("--") || trimmed.contains(" -m ") || trimmed.contains("ollama ") || trimmed.contains("vllm serve") {
+            if trimmed.hasPrefix("- "), let key = listKey, key == "args" || key == "command" {
+                // A list item of `args:` / `command:`, quotes stripped.
+                var item = String(trimmed.dropFirst(2)).trimmingCharacters(in: .whitespaces)
+                var column = raw.count - trimmed.count + 3
+                if let quote = item.first, quote == "\"" || quote == "'", item.count >= 2, item.last == quote {
+                    item = String(item.dropFirst().dropLast())
+                    column += 1
+                }
+                commandLines.append(Located(item, line: index + 1, column: column))
+                continue
+            } else if trimmed.contains("--") || trimmed.contains(" -m ") || trimmed.contains("ollama ") || trimmed.contains("vllm serve") {
                 commandLines.append(Located(raw, line: index + 1, column: 1))
+            }
+            if trimmed.hasSuffix(":"), !trimmed.hasPrefix("-") {
+                listKey = String(trimmed.dropLast())
+            } else if !trimmed.hasPrefix("-") {
+                listKey = nil
             }
             guard let match = LineScanner.keyValue.firstMatch(in: raw, range: NSRange(raw.startIndex..., in: raw)),
                   let keyRange = Range(match.range(at: 2), in: raw), let valueRange = Range(match.range(at: 3), in: raw) else { continue }
@@ -45,7 +63,7 @@ struct LineScanner {
             default:
                 if ValuesScanner.isEnvName(key) {
                     env.append(EnvVar(name: key, nameLocation: located, value: located))
-                } else if ValuesScanner.modelKeys.contains(key.lowercased()) {
+                } else if ValuesScanner.modelKeys.contains(key.lowercased()) && !aliasKeys.contains(key) {
                     env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: located, value: located))
                 }
             }

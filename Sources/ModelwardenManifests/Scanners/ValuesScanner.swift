@@ -18,16 +18,26 @@ public struct ValuesScanner: ManifestScanner {
 
     public func accepts(_ document: YAMLNode) -> Bool { document.isMapping || document.isSequence }
 
+    /// Keys that say which server the models below them run on (`vllm: {models: [...]}`).
+    static let runtimeKeys: [String: String] = ["vllm": "vllm", "sglang": "sglang", "ollama": "ollama", "tgi": "tgi", "tei": "tei",
+                                                "llamacpp": "llamacpp", "llama-cpp": "llamacpp", "llama_cpp": "llamacpp", "localai": "localai",
+                                                "nim": "nim", "text-generation-inference": "tgi", "text-embeddings-inference": "tei"]
+
     public func scan(_ document: YAMLNode, in file: ManifestFile, into result: inout FileScan) {
-        var env: [EnvVar] = []
+        var buckets: [String: [EnvVar]] = [:]
         var containers: [ContainerSpec] = []
-        collect(document, key: nil, inList: false, file: file, env: &env, containers: &containers)
-        guard !env.isEmpty || !containers.isEmpty else { return }
+        // The chart's own image says what the values configure (`image: {repository: ollama/ollama}`).
+        let chartImage = Located(document["image"]) ?? imageFromParts(document["image"])
+        let chartRuntime = RuntimeDetector.runtime(image: chartImage?.text, command: [])
+        collect(document, key: nil, inList: false, runtime: chartRuntime, file: file, buckets: &buckets, containers: &containers)
+        guard !buckets.isEmpty || !containers.isEmpty else { return }
         let directory = file.path.split(separator: "/").dropLast().last.map(String.init)
         let ref = DeploymentRef(kind: file.name.lowercased().hasSuffix(".json") ? "Config" : "Values", namespace: directory, name: file.name)
         let labels = stringMap(document["podLabels"]).merging(stringMap(document["podAnnotations"])) { _, new in new }
         result.deployments.append(Deployment(ref: ref, location: file.location(document.mark), labels: labels))
-        containers.insert(ContainerSpec(name: "values", env: env), at: 0)
+        for (runtime, env) in buckets.sorted(by: { $0.key < $1.key }) {
+            containers.insert(ContainerSpec(name: "values", env: env, runtimeHint: runtime.isEmpty ? nil : runtime), at: 0)
+        }
         result.workloads.append(Workload(deployment: ref, file: file.path, containers: containers))
     }
 
@@ -36,7 +46,10 @@ public struct ValuesScanner: ManifestScanner {
         return false
     }
 
-    private func collect(_ node: YAMLNode, key: String?, inList: Bool, file: ManifestFile, env: inout [EnvVar], containers: inout [ContainerSpec]) {
+    private func collect(_ node: YAMLNode, key: String?, inList: Bool, runtime: String?, file: ManifestFile,
+                         buckets: inout [String: [EnvVar]], containers: inout [ContainerSpec]) {
+        var env = buckets[runtime ?? "", default: []]
+        defer { buckets[runtime ?? ""] = env.isEmpty ? nil : env }
         switch node.content {
         case .scalar(let text, _):
             guard let key, let located = Located(node) else { return }
@@ -54,9 +67,11 @@ public struct ValuesScanner: ManifestScanner {
             }
         case .sequence(let items):
             let listOfModels = key.map { ValuesScanner.listKeys.contains($0.lowercased()) } ?? false
+            buckets[runtime ?? ""] = env.isEmpty ? nil : env
             for item in items where !(item.isMapping && isDisabled(item)) {
-                collect(item, key: listOfModels ? "[]" : nil, inList: listOfModels, file: file, env: &env, containers: &containers)
+                collect(item, key: listOfModels ? "[]" : nil, inList: listOfModels, runtime: runtime, file: file, buckets: &buckets, containers: &containers)
             }
+            env = buckets[runtime ?? "", default: []]
         case .mapping(let pairs):
             if isDisabled(node) { return }
             if node["image"] != nil && (node["args"] != nil || node["command"] != nil) {
@@ -68,11 +83,20 @@ public struct ValuesScanner: ManifestScanner {
                 if let value = Located(node["value"]) { env.append(EnvVar(name: name, nameLocation: nameLocation, value: value)) }
                 return
             }
+            if let image = node["image"], let repository = Located(image["repository"]) ?? Located(image), RuntimeDetector.nimModel(image: repository.text) != nil {
+                env.append(EnvVar(name: "NIM_IMAGE_\(env.count)", nameLocation: repository, value: repository))
+            }
+            buckets[runtime ?? ""] = env.isEmpty ? nil : env
             for pair in pairs {
                 guard let childKey = pair.key.scalar else { continue }
                 if ["args", "command", "image", "labels", "annotations", "podLabels", "podAnnotations", "nodeSelector", "tolerations", "resources", "ingress"].contains(childKey) { continue }
-                collect(pair.value, key: childKey, inList: inList && ["name", "id", "model"].contains(childKey.lowercased()), file: file, env: &env, containers: &containers)
+                let childRuntime = ValuesScanner.runtimeKeys[childKey.lowercased()] ?? runtime
+                // `{name: alias, model: real-id}`: the name is what clients call it.
+                let aliasOnly = ["name", "id"].contains(childKey.lowercased()) && node["model"]?.scalar != nil
+                collect(pair.value, key: childKey, inList: inList && !aliasOnly && ["name", "id", "model"].contains(childKey.lowercased()), runtime: childRuntime,
+                        file: file, buckets: &buckets, containers: &containers)
             }
+            env = buckets[runtime ?? "", default: []]
         }
     }
 
