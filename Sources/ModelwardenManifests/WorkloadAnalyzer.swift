@@ -49,6 +49,13 @@ struct WorkloadAnalyzer {
         for container in workload.containers {
             usages += analyze(container, workload: workload, fileEnv: fileEnv)
         }
+        // A model server whose image is certain but which names no model still serves one.
+        if !usages.contains(where: { $0.hosting == .selfHosted }),
+           let server = workload.containers.first(where: { RuntimeDetector.runtime(image: $0.image?.text, command: []) != nil }),
+           let image = server.image, let runtime = RuntimeDetector.runtime(image: image.text, command: []) {
+            let location = SourceLocation(file: image.file ?? workload.file, line: image.line, column: image.column)
+            usages.append(Usage(deployment: workload.deployment, model: nil, location: location, hosting: .selfHosted, runtime: runtime, evidence: "image"))
+        }
         return deduplicated(usages)
     }
 

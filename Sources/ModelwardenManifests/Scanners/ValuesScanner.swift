@@ -23,6 +23,13 @@ public struct ValuesScanner: ManifestScanner {
                                                 "llamacpp": "llamacpp", "llama-cpp": "llamacpp", "llama_cpp": "llamacpp", "localai": "localai",
                                                 "nim": "nim", "text-generation-inference": "tgi", "text-embeddings-inference": "tei"]
 
+    /// Keys that say which API the models below them are sent to (`azopenai: {llm_model: ...}`); the models
+    /// are named as that provider's variables so the analyser treats them as such.
+    static let providerKeys: [String: String] = ["openai": "OPENAI", "azopenai": "AZURE_OPENAI", "azure_openai": "AZURE_OPENAI",
+                                                 "azureopenai": "AZURE_OPENAI", "azure-openai": "AZURE_OPENAI", "anthropic": "ANTHROPIC",
+                                                 "gemini": "GEMINI", "vertex": "VERTEX", "vertexai": "VERTEX", "vertex_ai": "VERTEX",
+                                                 "bedrock": "BEDROCK", "mistral": "MISTRAL", "groq": "GROQ", "cohere": "COHERE"]
+
     public func scan(_ document: YAMLNode, in file: ManifestFile, into result: inout FileScan) {
         var buckets: [String: [EnvVar]] = [:]
         var containers: [ContainerSpec] = []
@@ -35,8 +42,18 @@ public struct ValuesScanner: ManifestScanner {
         let ref = DeploymentRef(kind: file.name.lowercased().hasSuffix(".json") ? "Config" : "Values", namespace: directory, name: file.name)
         let labels = stringMap(document["podLabels"]).merging(stringMap(document["podAnnotations"])) { _, new in new }
         result.deployments.append(Deployment(ref: ref, location: file.location(document.mark), labels: labels))
-        for (runtime, env) in buckets.sorted(by: { $0.key < $1.key }) {
-            containers.insert(ContainerSpec(name: "values", env: env, runtimeHint: runtime.isEmpty ? nil : runtime), at: 0)
+        for (context, env) in buckets.sorted(by: { $0.key < $1.key }) {
+            if context.hasPrefix("api:") {
+                let stem = String(context.dropFirst(4))
+                let named = env.map { variable -> EnvVar in
+                    var renamed = variable
+                    if variable.name.hasPrefix("MODEL_") { renamed.name = "\(stem)_\(variable.name)" }
+                    return renamed
+                }
+                containers.insert(ContainerSpec(name: "values", env: named), at: 0)
+            } else {
+                containers.insert(ContainerSpec(name: "values", env: env, runtimeHint: context.isEmpty ? nil : context), at: 0)
+            }
         }
         result.workloads.append(Workload(deployment: ref, file: file.path, containers: containers))
     }
@@ -90,7 +107,8 @@ public struct ValuesScanner: ManifestScanner {
             for pair in pairs {
                 guard let childKey = pair.key.scalar else { continue }
                 if ["args", "command", "image", "labels", "annotations", "podLabels", "podAnnotations", "nodeSelector", "tolerations", "resources", "ingress"].contains(childKey) { continue }
-                let childRuntime = ValuesScanner.runtimeKeys[childKey.lowercased()] ?? runtime
+                let childRuntime = ValuesScanner.runtimeKeys[childKey.lowercased()]
+                    ?? ValuesScanner.providerKeys[childKey.lowercased()].map { "api:\($0)" } ?? runtime
                 // `{name: alias, model: real-id}`: the name is what clients call it.
                 let aliasOnly = ["name", "id"].contains(childKey.lowercased()) && node["model"]?.scalar != nil
                 collect(pair.value, key: childKey, inList: inList && !aliasOnly && ["name", "id", "model"].contains(childKey.lowercased()), runtime: childRuntime,
