@@ -97,7 +97,8 @@ enum RuntimeDetector {
             } else if modelFlags.contains(lower), let next, isModelValue(next.text) {
                 found.append((next.text, next))
                 index += 1
-            } else if lower == "-m", let next, isModelValue(next.text), !looksLikePythonModule(next.text) {
+            } else if lower == "-m", let next, isModelValue(next.text), !looksLikePythonModule(next.text),
+                      !(index > 0 && tokens[index - 1].text.lowercased().hasPrefix("python")) {
                 found.append((next.text, next))
                 index += 1
             } else if lower == "serve", index > 0, tokens[index - 1].text.lowercased().hasSuffix("vllm"), let next, !next.text.hasPrefix("-"), isModelValue(next.text) {

@@ -36,6 +36,15 @@ public struct TextReporter: Reporter {
             out += "\(paint.bold("Policy"))\n"
             for finding in general { out += "    " + line(for: finding, paint: paint) + "\n" }
         }
+        // Each rule's remedy once, not under every finding.
+        var remedies: [(String, String)] = []
+        for finding in result.findings where finding.status == .open && !remedies.contains(where: { $0.0 == finding.rule }) {
+            remedies.append((finding.rule, finding.remediation))
+        }
+        if !remedies.isEmpty {
+            out += "\(paint.bold("How to fix"))\n"
+            for (rule, remedy) in remedies.sorted(by: { $0.0 < $1.0 }) { out += "    \(rule): \(remedy)\n" }
+        }
         if !result.diagnostics.isEmpty {
             out += "\(paint.bold("Problems reading input"))\n"
             for diagnostic in result.diagnostics {
@@ -54,8 +63,7 @@ public struct TextReporter: Reporter {
         case .info: label = paint.blue("info   ")
         }
         let status = finding.status == .waived ? paint.dim(" (waived: \(finding.waiverReason ?? ""))") : ""
-        return "\(label) \(finding.rule): \(finding.message)\(status)\n" +
-            "            \(paint.dim("at \(finding.location)")); fix: \(finding.remediation)"
+        return "\(label) \(finding.rule): \(finding.message)\(status)  \(paint.dim("\(finding.location)"))"
     }
 
     private func summary(_ result: AuditResult, paint: Paint) -> String {

@@ -12,6 +12,7 @@ public struct ValuesScanner: ManifestScanner {
                                          "hfmodel", "hf_model", "modelrepo", "model_repo", "pretrained_model", "base_model",
                                          "modelpath", "model_path", "defaultmodel", "default_model", "chatmodel", "chat_model",
                                          "embeddingmodel", "embedding_model", "embedmodel", "rerankmodel", "rerank_model"]
+    static let urlKeys: Set<String> = ["api_base", "apibase", "base_url", "baseurl", "api_url", "apiurl", "endpoint", "api_endpoint", "openai_api_base", "host"]
     static let listKeys: Set<String> = ["models", "pull", "run", "modellist", "model_list", "create"]
 
     public init() {}
@@ -47,7 +48,7 @@ public struct ValuesScanner: ManifestScanner {
                 let stem = String(context.dropFirst(4))
                 let named = env.map { variable -> EnvVar in
                     var renamed = variable
-                    if variable.name.hasPrefix("MODEL_") { renamed.name = "\(stem)_\(variable.name)" }
+                    if variable.name.hasPrefix("MODEL_") || variable.name == "BASE_URL" { renamed.name = "\(stem)_\(variable.name)" }
                     return renamed
                 }
                 containers.insert(ContainerSpec(name: "values", env: named), at: 0)
@@ -78,6 +79,8 @@ public struct ValuesScanner: ManifestScanner {
                         env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: located, value: file.find(id, from: located.line, fallback: Located(id, line: located.line, column: located.column))))
                     }
                 }
+            } else if ValuesScanner.urlKeys.contains(lower), text.hasPrefix("http") {
+                env.append(EnvVar(name: "BASE_URL", nameLocation: located, value: located))
             } else if ValuesScanner.modelKeys.contains(lower) || (inList && ["name", "id"].contains(lower)) || (key == "[]" && inList) {
                 // Numbered, so several model keys of one file stay apart.
                 env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: located, value: located))
