@@ -52,18 +52,34 @@ public struct Auditor: Sendable {
             let name = "/" + (key.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? key)
             if configMaps[name] == nil { configMaps[name] = data }
         }
-        let analyzer = WorkloadAnalyzer(catalog: policy.catalog, configMaps: configMaps, envFiles: envFiles, files: files)
-        var usages: [Usage] = []
-        for (file, scan) in loaded {
+        var analyzer = WorkloadAnalyzer(catalog: policy.catalog, configMaps: configMaps, envFiles: envFiles, files: files)
+        let skipped = { (workload: Workload) in workload.deployment.kind == "EnvFile" && loadedEnvFiles.contains(workload.file) }
+        for (_, scan) in loaded {
             for deployment in scan.deployments where !(deployment.ref.kind == "EnvFile" && loadedEnvFiles.contains(deployment.location.file)) {
                 deployments.append(deployment)
             }
-            usages += scan.usages
-            for workload in scan.workloads where !(workload.deployment.kind == "EnvFile" && loadedEnvFiles.contains(workload.file)) {
-                usages += analyzer.analyze(workload)
-            }
-            for route in scan.routes { usages.append(analyzer.analyze(route, file: file?.path ?? "")) }
         }
+        // Gateways' routes first, then every workload; a second pass lets clients of in-house hosts see
+        // what the server or gateway behind the host does.
+        var usages: [Usage] = []
+        var routeUsages: [DeploymentRef: [Usage]] = [:]
+        for (file, scan) in loaded {
+            usages += scan.usages
+            for route in scan.routes {
+                let usage = analyzer.analyze(route, file: file?.path ?? "")
+                routeUsages[route.deployment, default: []].append(usage)
+                usages.append(usage)
+            }
+        }
+        let workloads = loaded.flatMap { $0.1.workloads.filter { !skipped($0) } }
+        let firstAnalyzer = analyzer
+        var firstPass: [(Workload, [Usage])] = ParallelMap.map(workloads) { ($0, firstAnalyzer.analyze($0)) }
+        analyzer.directory = directory(services: loaded.flatMap { $0.1.services }, deployments: deployments, analysed: firstPass, routes: routeUsages)
+        if !analyzer.directory.isEmpty {
+            let secondAnalyzer = analyzer
+            firstPass = ParallelMap.map(workloads) { ($0, secondAnalyzer.analyze($0)) }
+        }
+        for (_, workloadUsages) in firstPass { usages += workloadUsages }
         usages.sort { ($0.location, $0.model ?? "") < ($1.location, $1.model ?? "") }
         // One string written once is one usage, even when an anchor merges it into several services.
         var places = Set<String>()
@@ -75,6 +91,32 @@ public struct Auditor: Sendable {
         return AuditResult(
             files: loaded.count, deployments: deployments.sorted { $0.location < $1.location }, usages: resolved,
             findings: findings, diagnostics: diagnostics.sorted { $0.location < $1.location })
+    }
+
+    /// Model servers (workloads that serve a model themselves) and gateways (LiteLLM images, with the routes of the
+    /// LiteLLM configs beside them: the same folder, the same namespace, or the only one).
+    private func directory(services: [ServiceDirectory.Service], deployments: [Deployment], analysed: [(Workload, [Usage])],
+                           routes: [DeploymentRef: [Usage]]) -> ServiceDirectory {
+        var directory = ServiceDirectory(services: services, deployments: deployments)
+        for (workload, usages) in analysed {
+            let isGateway = workload.containers.contains { $0.image?.text.lowercased().contains("litellm") == true }
+            if isGateway {
+                let folder = workload.file.split(separator: "/").dropLast().joined(separator: "/")
+                let nearby = routes.filter { ref, usages in
+                    ref.namespace != nil && ref.namespace == workload.deployment.namespace
+                        || usages.contains { $0.location.file.split(separator: "/").dropLast().joined(separator: "/") == folder }
+                }
+                let chosen = nearby.isEmpty && routes.count == 1 ? routes : nearby
+                if !chosen.isEmpty {
+                    directory.gateways[workload.deployment] = chosen.keys.sorted().flatMap { chosen[$0]! }
+                    continue
+                }
+            }
+            if let served = usages.first(where: { $0.hosting == .selfHosted && ($0.evidence == "image" || $0.evidence == "command") }) {
+                directory.servers[workload.deployment] = served.runtime ?? "unknown"
+            }
+        }
+        return directory
     }
 
     /// Attaches the catalog entry, the governing licence and the provider.

@@ -86,6 +86,8 @@ public struct FileScan: Sendable {
     public var workloads: [Workload] = []
     public var usages: [Usage] = []
     public var routes: [ProxyRoute] = []
+    /// Kubernetes Services: name, namespace and selector, to find the workload behind an in-cluster host.
+    var services: [ServiceDirectory.Service] = []
     /// ConfigMap data by "namespace/name" (namespace may be empty), for `valueFrom` and `envFrom`.
     public var configMaps: [String: [String: Located]] = [:]
     /// Variables defined by an env file, for compose `env_file` and `${VAR}` substitution.

@@ -7,6 +7,8 @@ struct WorkloadAnalyzer {
     let configMaps: [String: [String: Located]]
     let envFiles: [String: [EnvVar]]
     let files: [String: ManifestFile]
+    /// Model servers and gateways behind in-house hosts, known after a first pass.
+    var directory = ServiceDirectory()
 
     /// Variable-name stems that name a provider when no URL says otherwise.
     static let providerStems: [(stem: String, provider: String)] = [
@@ -141,7 +143,12 @@ struct WorkloadAnalyzer {
             usages.append(usage)
         }
 
-        // 4. Providers called without a model named: API keys and base URLs of external APIs.
+        // 4. Providers called without a model named: API keys and base URLs of external APIs, and gateways.
+        for endpoint in endpoints {
+            guard case .inHouse(let host, _) = endpoint.endpoint, case .gateway(let gateway, let routes)? = directory.target(forHost: host, from: ref),
+                  !usages.contains(where: { $0.evidence.contains("via \(gateway.description)") }) else { continue }
+            usages.append(routed(nil, through: gateway, host: host, routes: routes, ref: ref, location: location(endpoint.located), evidence: "env \(endpoint.name)"))
+        }
         let calledAPIs = Set(usages.compactMap(\.api))
         var evidenced = Set<String>()
         for endpoint in endpoints {
@@ -208,8 +215,15 @@ struct WorkloadAnalyzer {
 
     private func usage(_ text: String, endpoint: Endpoint, runtime: String?, ref: DeploymentRef, location: SourceLocation, evidence: String) -> Usage {
         switch endpoint {
-        case .inHouse(_, let hint):
-            return Usage(deployment: ref, model: text, location: location, hosting: .selfHosted, runtime: hint ?? runtime ?? "unknown", evidence: evidence)
+        case .inHouse(let host, let hint):
+            switch directory.target(forHost: host, from: ref) {
+            case .server(_, let serverRuntime)?:
+                return Usage(deployment: ref, model: text, location: location, hosting: .selfHosted, runtime: serverRuntime, evidence: evidence)
+            case .gateway(let gateway, let routes)?:
+                return routed(text, through: gateway, host: host, routes: routes, ref: ref, location: location, evidence: evidence)
+            case nil:
+                return Usage(deployment: ref, model: text, location: location, hosting: .selfHosted, runtime: hint ?? runtime ?? "unknown", evidence: evidence)
+            }
         case .provider(let id, let host):
             return Usage(deployment: ref, model: text, location: location, hosting: .externalAPI, api: id, endpoints: [host], evidence: evidence)
         case .unknownExternal(let host):
@@ -217,8 +231,41 @@ struct WorkloadAnalyzer {
         }
     }
 
+    /// A client of a gateway uses what the gateway forwards its model to; data leaves through it as it would directly.
+    private func routed(_ model: String?, through gateway: DeploymentRef, host: String, routes: [Usage], ref: DeploymentRef,
+                        location: SourceLocation, evidence: String) -> Usage {
+        let via = "\(evidence) via \(gateway.description)"
+        let wanted = model.map { Catalog.normalize($0) }
+        let route = routes.first { route in
+            guard let wanted else { return false }
+            return route.alias.map(Catalog.normalize) == wanted || route.model.map(Catalog.normalize) == wanted
+        }
+        if let route {
+            var usage = Usage(deployment: ref, model: model, location: location, hosting: route.hosting, runtime: route.runtime, api: route.api,
+                              endpoints: [host] + route.endpoints, evidence: via, catalogName: route.catalogName ?? route.model)
+            usage.route = [ref.name, gateway.name] + (route.endpoints.first.map { [$0] } ?? [])
+            return usage
+        }
+        // The requested model is not a named route: the gateway's external routes are where it may go.
+        let external = routes.filter { $0.hosting == .externalAPI }
+        if external.isEmpty {
+            return Usage(deployment: ref, model: model, location: location, hosting: .selfHosted, runtime: routes.first?.runtime ?? "unknown", evidence: via)
+        }
+        let apis = Set(external.compactMap(\.api))
+        var usage = Usage(deployment: ref, model: model, location: location, hosting: .externalAPI,
+                          api: apis.count == 1 ? apis.first : "openai-compatible-gateway", endpoints: [host] + Array(Set(external.flatMap(\.endpoints))).sorted(), evidence: via)
+        usage.route = [ref.name, gateway.name]
+        return usage
+    }
+
     /// A LiteLLM route: the prefix names the provider, `api_base` can send it in-house.
     func analyze(_ route: ProxyRoute, file: String) -> Usage {
+        var usage = analyzeRoute(route, file: file)
+        usage.alias = route.alias
+        return usage
+    }
+
+    private func analyzeRoute(_ route: ProxyRoute, file: String) -> Usage {
         let location = SourceLocation(file: route.model.file ?? file, line: route.model.line, column: route.model.column)
         let text = route.model.text
         let lower = text.lowercased()

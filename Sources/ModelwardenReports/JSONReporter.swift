@@ -40,6 +40,7 @@ public struct JSONReporter: Reporter {
             ("runtime", .optional(usage.runtime)),
             ("api", .optional(usage.api)),
             ("endpoints", .array(usage.endpoints.map(JSONValue.string))),
+            ("route", .array(usage.route.map(JSONValue.string))),
             ("evidence", .string(usage.evidence)),
             ("catalogEntry", .optional(resolved.match?.model.id)),
         ])

@@ -196,3 +196,102 @@ import Testing
         #expect(qwen?.licenseID == "qwen-research")
     }
 }
+
+/// Clients of in-cluster servers and gateways use what is behind them.
+@Suite struct GatewayTests {
+    let gateway = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: llm-gateway, namespace: ml}
+    spec:
+      selector: {matchLabels: {app: gateway}}
+      template:
+        metadata: {labels: {app: gateway}}
+        spec:
+          containers:
+            - name: litellm
+              image: ghcr.io/berriai/litellm:main-v1.55.0
+              args: ["--config", "/etc/litellm/config.yaml"]
+    ---
+    apiVersion: v1
+    kind: Service
+    metadata: {name: llm-gateway, namespace: ml}
+    spec:
+      selector: {app: gateway}
+      ports: [{port: 4000}]
+    ---
+    apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: litellm-config, namespace: ml}
+    data:
+      config.yaml: |
+        model_list:
+          - model_name: claude
+            litellm_params:
+              model: anthropic/claude-3-5-sonnet-20241022
+          - model_name: local
+            litellm_params:
+              model: hosted_vllm/meta-llama/Llama-3.1-8B-Instruct
+              api_base: http://vllm.ml.svc:8000/v1
+    """
+
+    let client = """
+    apiVersion: apps/v1
+    kind: Deployment
+    metadata:
+      name: support-bot
+      namespace: support
+      labels: {modelwarden.io/data-classification: confidential}
+    spec:
+      template:
+        spec:
+          containers:
+            - name: app
+              image: example/support-bot:2.1.0
+              env:
+                - {name: OPENAI_BASE_URL, value: "http://llm-gateway.ml.svc.cluster.local:4000/v1"}
+                - {name: OPENAI_MODEL, value: claude}
+                - {name: FALLBACK_MODEL, value: local}
+    """
+
+    @Test func dataLeavesThroughAGateway() throws {
+        let result = Shipped.audit([("gateway.yaml", gateway), ("client.yaml", client)])
+        let claude = try #require(result.usages.first { $0.usage.model == "claude" })
+        #expect(claude.usage.hosting == .externalAPI && claude.usage.api == "anthropic")
+        #expect(claude.usage.route == ["support-bot", "llm-gateway", "api.anthropic.com"])
+        #expect(claude.family == "claude-3.5")
+        #expect(claude.usage.location == SourceLocation(file: "client.yaml", line: 15, column: 43))
+        let local = try #require(result.usages.first { $0.usage.model == "local" })
+        #expect(local.usage.hosting == .selfHosted && local.family == "llama-3.1")
+        #expect(result.findings.contains { $0.rule == "data-control/sensitive-data-to-external-api" && $0.model == "claude" })
+        // The gateway's own routes are usages of the gateway config, located in the ConfigMap.
+        #expect(result.usages.contains { $0.usage.model == "anthropic/claude-3-5-sonnet-20241022" && $0.usage.location.line == 29 })
+    }
+
+    @Test func clientOfAnInClusterServerTakesItsRuntime() throws {
+        let server = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: llama-server, namespace: ml}
+        spec:
+          template:
+            metadata: {labels: {app: llama}}
+            spec:
+              containers:
+                - name: vllm
+                  image: vllm/vllm-openai:v0.6.3
+                  args: ["--model", "meta-llama/Llama-3.1-8B-Instruct"]
+        """
+        let ui = """
+        services:
+          ui:
+            image: example/ui:1.0.0
+            environment:
+              OPENAI_API_BASE_URL: http://llama-server.ml.svc:8000/v1
+              DEFAULT_MODEL: meta-llama/Llama-3.1-8B-Instruct
+        """
+        let result = Shipped.audit([("server.yaml", server), ("ui/compose.yaml", ui)])
+        let client = try #require(result.usages.first { $0.usage.deployment.kind == "ComposeService" })
+        #expect(client.usage.hosting == .selfHosted && client.usage.runtime == "vllm")
+    }
+}

@@ -21,6 +21,10 @@ public struct Usage: Sendable, Hashable {
     public var evidence: String
     /// The name to look up in the catalog when it differs from what is written (an Azure deployment's base model).
     public var catalogName: String?
+    /// The name clients use for this model, for a gateway's routes (LiteLLM `model_name`).
+    public var alias: String?
+    /// Hops the data takes when it passes a gateway: client, gateway, external host.
+    public var route: [String] = []
 
     public init(
         deployment: DeploymentRef, model: String?, location: SourceLocation, hosting: Hosting,

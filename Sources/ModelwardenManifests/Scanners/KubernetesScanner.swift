@@ -38,6 +38,24 @@ public struct KubernetesScanner: ManifestScanner {
                 }
             }
             result.configMaps["\(namespace ?? "")/\(name)"] = data
+            // A LiteLLM proxy config kept in a ConfigMap.
+            for pair in document["data"]?.pairs ?? [] {
+                guard let text = pair.value.scalar, text.contains("model_list"), let embedded = YAMLParser.parse(text).documents.first,
+                      LiteLLMScanner().accepts(embedded) else { continue }
+                let ref = DeploymentRef(kind: "LiteLLMProxy", namespace: namespace, name: name)
+                result.deployments.append(Deployment(ref: ref, location: file.location(document.mark), labels: stringMap(metadata?["labels"])))
+                let startLine = pair.value.mark.line + (pair.value.mark.line == pair.key.mark.line ? 1 : 0)
+                for route in LiteLLMScanner.routes(embedded, deployment: ref) {
+                    var moved = route
+                    moved.model = file.find(route.model.text, from: startLine + route.model.line - 1,
+                                            fallback: Located(route.model.text, line: startLine + route.model.line - 1, column: route.model.column))
+                    result.routes.append(moved)
+                }
+            }
+            return
+        }
+        if kind == "Service" {
+            result.services.append(ServiceDirectory.Service(namespace: namespace, name: name, selector: stringMap(document["spec"]?["selector"])))
             return
         }
         guard !KubernetesScanner.passiveKinds.contains(kind), let spec = document["spec"] else { return }

@@ -15,14 +15,20 @@ public struct LiteLLMScanner: ManifestScanner {
         let directory = file.path.split(separator: "/").dropLast().last.map(String.init)
         let ref = DeploymentRef(kind: "LiteLLMProxy", namespace: nil, name: directory ?? file.name)
         result.deployments.append(Deployment(ref: ref, location: file.location(document.mark)))
+        result.routes += LiteLLMScanner.routes(document, deployment: ref)
+    }
+
+    static func routes(_ document: YAMLNode, deployment ref: DeploymentRef) -> [ProxyRoute] {
+        var routes: [ProxyRoute] = []
         for entry in document["model_list"]?.sequence ?? [] {
             let params = entry["litellm_params"]
             guard let model = Located(params?["model"]) else { continue }
             let info = entry["model_info"]
             let baseModel = info?["base_model"]?.string ?? params?["base_model"]?.string
-            result.routes.append(ProxyRoute(
+            routes.append(ProxyRoute(
                 deployment: ref, model: model, apiBase: Located(params?["api_base"]) ?? Located(params?["base_url"]),
                 baseModel: baseModel, alias: entry["model_name"]?.string))
         }
+        return routes
     }
 }
