@@ -19,7 +19,11 @@ public enum Endpoint: Sendable, Equatable {
 enum EndpointClassifier {
     /// The host of a URL-ish value (`https://api.openai.com/v1`, `http://vllm.ml.svc:8000`, `ollama:11434`).
     static func host(of value: String) -> (host: String, port: Int?)? {
-        var text = Substring(value.trimmingCharacters(in: .whitespacesAndNewlines))
+        // LiteLLM's `os.environ/NAME` is a reference, not a host.
+        if value.hasPrefix("os.environ/") { return nil }
+        // A templated part of a host (`http://{{@key}}.vllm:8000`) stands for some name.
+        let untemplated = LineScanner.withoutTemplates(value).replacingOccurrences(of: "://.", with: "://x.")
+        var text = Substring(untemplated.trimmingCharacters(in: .whitespacesAndNewlines))
         if text.isEmpty || text.contains("${") || text.contains("{{") || text.contains("$(") || text.contains(" ") { return nil }
         if let scheme = text.range(of: "://") {
             let name = text[..<scheme.lowerBound].lowercased()
@@ -44,12 +48,20 @@ enum EndpointClassifier {
         guard let (host, port) = host(of: value) else { return nil }
         if let provider = catalog.provider(forHost: host) { return .provider(id: provider.id, host: host) }
         if isInHouse(host) { return .inHouse(host: host, runtime: runtimeHint(host: host, port: port)) }
-        // A dotted public name with a real top-level domain is somebody else's API.
-        guard host.contains("."), host.split(separator: ".").last.map({ $0.count >= 2 && $0.allSatisfy(\.isLetter) }) == true else {
+        // A dotted public name with a real top-level domain is somebody else's API; `service.namespace` is in-house.
+        let labels = host.split(separator: ".")
+        let tld = labels.last.map(String.init) ?? ""
+        guard tld.count >= 2, tld.allSatisfy(\.isLetter), labels.count > 2 || commonTopLevelDomains.contains(tld) else {
             return .inHouse(host: host, runtime: runtimeHint(host: host, port: port))
         }
         return .unknownExternal(host: host)
     }
+
+    /// Top-level domains common enough that `name.tld` is a public host rather than a Kubernetes `service.namespace`.
+    static let commonTopLevelDomains: Set<String> = ["com", "net", "org", "io", "ai", "co", "dev", "app", "cloud", "xyz", "us", "eu", "de",
+                                                     "uk", "kr", "jp", "cn", "fr", "me", "sh", "gg", "so", "run", "tech", "inc", "info", "biz",
+                                                     "ch", "nl", "se", "no", "fi", "it", "es", "pl", "in", "ca", "au", "sg", "hk", "tw", "ru",
+                                                     "br", "mx", "gov", "edu", "page", "site", "online", "systems", "services", "link", "to"]
 
     static func isInHouse(_ host: String) -> Bool {
         if !host.contains(".") { return true }  // a Service or compose service name

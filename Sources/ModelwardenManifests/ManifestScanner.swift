@@ -28,6 +28,7 @@ public enum ScannerRegistry {
         LiteLLMScanner(),
         EnvFileScanner(),
         ModelfileScanner(),
+        LocalAIScanner(),
         // Last: claims any YAML or JSON document the others leave.
         ValuesScanner(),
     ]

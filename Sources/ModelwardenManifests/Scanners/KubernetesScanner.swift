@@ -58,7 +58,11 @@ public struct KubernetesScanner: ManifestScanner {
             result.services.append(ServiceDirectory.Service(namespace: namespace, name: name, selector: stringMap(document["spec"]?["selector"])))
             return
         }
-        guard !KubernetesScanner.passiveKinds.contains(kind), let spec = document["spec"] else { return }
+        guard !KubernetesScanner.passiveKinds.contains(kind), let spec = document["spec"] ?? document["egress"] else { return }
+        if ["NetworkPolicy", "ServiceEntry", "EgressFirewall", "NetworkSet", "EgressPolicy"].contains(where: { kind.contains($0) }) {
+            egressRule(kind: kind, namespace: namespace, name: name, spec: spec, document: document, file: file, into: &result)
+            return
+        }
         // Labels of the object and of every pod template describe the workload.
         var labels = stringMap(metadata?["labels"])
         labels.merge(stringMap(metadata?["annotations"])) { _, new in new }
@@ -92,6 +96,23 @@ public struct KubernetesScanner: ManifestScanner {
         guard !containers.isEmpty else { return }
         result.deployments.append(Deployment(ref: ref, location: file.location(document.mark), labels: labels))
         result.workloads.append(Workload(deployment: ref, file: file.path, containers: containers))
+    }
+
+    /// Egress allow-lists (FQDNNetworkPolicy, CiliumNetworkPolicy `toFQDNs`, Istio ServiceEntry, OpenShift
+    /// EgressFirewall): a host of a model API in them shows data leaving. Each host becomes an endpoint variable
+    /// for the analyser, which knows the providers' hosts.
+    private func egressRule(kind: String, namespace: String?, name: String, spec: YAMLNode, document: YAMLNode, file: ManifestFile, into result: inout FileScan) {
+        var env: [EnvVar] = []
+        spec.walk { node, _ in
+            guard let located = Located(node), located.text.contains("."), !located.text.contains(" "), !located.text.contains("/"),
+                  located.text.first?.isLetter == true || located.text.hasPrefix("*.") else { return }
+            let host = located.text.hasPrefix("*.") ? String(located.text.dropFirst(2)) : located.text
+            env.append(EnvVar(name: "EGRESS_\(env.count)_ENDPOINT", nameLocation: located, value: Located("https://\(host)", line: located.line, column: located.column)))
+        }
+        guard !env.isEmpty else { return }
+        let ref = DeploymentRef(kind: kind, namespace: namespace, name: name)
+        result.deployments.append(Deployment(ref: ref, location: file.location(document.mark), labels: stringMap(document["metadata"]?["labels"])))
+        result.workloads.append(Workload(deployment: ref, file: file.path, containers: [ContainerSpec(name: kind, env: env)]))
     }
 
     /// Pod specs at any depth (Deployment templates, LeaderWorkerSet leader/worker templates, Ray head/worker groups).

@@ -6,6 +6,12 @@ import ModelwardenCore
 struct LineScanner {
     static let keyValue = try! NSRegularExpression(pattern: #"^(\s*(?:-\s+)?)([A-Za-z_][\w.-]*)\s*:\s+(.+?)\s*$"#)
 
+    static let template = try! NSRegularExpression(pattern: #"\{\{\{?[^}]*\}?\}\}"#)
+
+    static func withoutTemplates(_ text: String) -> String {
+        template.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "")
+    }
+
     func scan(_ file: ManifestFile, lines range: Range<Int>, into result: inout FileScan) {
         var image: Located?
         var commandLines: [Located] = []
@@ -13,6 +19,8 @@ struct LineScanner {
         var kind = "Manifest", name: String?, namespace: String?
         var pendingName: (String, Located)?
         var listKey: String?
+        var routes: [(model: Located, apiBase: Located?, alias: String?)] = []
+        var alias: String?
         // In a LiteLLM config `model_name` is the alias clients use; `model` is the real one.
         let aliasKeys: Set<String> = file.text.contains("litellm_params") ? ["model_name"] : []
         for index in range {
@@ -46,8 +54,12 @@ struct LineScanner {
                 value = String(value.dropFirst().dropLast())
                 column += 1
             }
-            if value.contains("{{") || value.hasPrefix("|") || value.hasPrefix(">") || value.hasPrefix("[") || value.hasPrefix("{") { continue }
-            let located = Located(value, line: index + 1, column: column)
+            if value.hasPrefix("|") || value.hasPrefix(">") || value.hasPrefix("[") || (value.hasPrefix("{") && !value.hasPrefix("{{")) { continue }
+            // Template expressions stay as written for model keys (an unresolved placeholder is still a usage);
+            // elsewhere they are dropped, so `{{ .Values.registry }}/vllm/vllm-openai` still names vLLM.
+            let isModelKey = ValuesScanner.modelKeys.contains(key.lowercased()) && !aliasKeys.contains(key)
+            if value.contains("{{") && !isModelKey && key != "image" && key != "api_base" { continue }
+            let located = Located(key == "image" ? LineScanner.withoutTemplates(value) : value, line: index + 1, column: column)
             switch key {
             case "kind" where kind == "Manifest": kind = value
             case "namespace" where namespace == nil: namespace = value
@@ -55,6 +67,13 @@ struct LineScanner {
             case "name":
                 if name == nil { name = value }
                 pendingName = (value, located)
+            case "model_name" where !aliasKeys.isEmpty:
+                alias = value
+            case "model" where !aliasKeys.isEmpty:
+                // A LiteLLM route, even in a template that is not YAML.
+                routes.append((located, nil, alias))
+            case "api_base" where !aliasKeys.isEmpty && !routes.isEmpty:
+                routes[routes.count - 1].apiBase = located
             case "value":
                 if let (envName, nameLocation) = pendingName, ValuesScanner.isEnvName(envName) {
                     env.append(EnvVar(name: envName, nameLocation: nameLocation, value: located))
@@ -68,7 +87,15 @@ struct LineScanner {
                 }
             }
         }
-        guard image != nil || !env.isEmpty || !commandLines.isEmpty else { return }
+        guard image != nil || !env.isEmpty || !commandLines.isEmpty || !routes.isEmpty else { return }
+        if !routes.isEmpty {
+            let proxy = DeploymentRef(kind: "LiteLLMProxy", namespace: nil, name: file.path.split(separator: "/").dropLast().last.map(String.init) ?? file.name)
+            result.deployments.append(Deployment(ref: proxy, location: SourceLocation(file: file.path, line: range.lowerBound + 1, column: 1)))
+            for route in routes {
+                result.routes.append(ProxyRoute(deployment: proxy, model: route.model, apiBase: route.apiBase, baseModel: nil, alias: route.alias))
+            }
+            if image == nil && env.isEmpty && commandLines.isEmpty { return }
+        }
         let ref = DeploymentRef(kind: kind, namespace: namespace, name: name ?? file.name)
         result.deployments.append(Deployment(ref: ref, location: SourceLocation(file: file.path, line: range.lowerBound + 1, column: 1)))
         let container = ContainerSpec(name: "lines", image: image, args: RuntimeDetector.runtime(image: image?.text, command: commandLines.map(\.text)) == nil ? [] : commandLines, env: env)

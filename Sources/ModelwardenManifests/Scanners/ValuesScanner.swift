@@ -107,8 +107,13 @@ public struct ValuesScanner: ManifestScanner {
                 env.append(EnvVar(name: "NIM_IMAGE_\(env.count)", nameLocation: repository, value: repository))
             }
             buckets[runtime ?? ""] = env.isEmpty ? nil : env
+            // `default: openAI` beside `openAI: {...}`, `ollama: {...}`: only the selected alternative is used.
+            let selected = ["default", "selected", "active"].compactMap { node[$0]?.string?.lowercased() }.first { choice in
+                pairs.contains { $0.key.scalar?.lowercased() == choice && $0.value.isMapping }
+            }
             for pair in pairs {
                 guard let childKey = pair.key.scalar else { continue }
+                if let selected, pair.value.isMapping, childKey.lowercased() != selected { continue }
                 if ["args", "command", "image", "labels", "annotations", "podLabels", "podAnnotations", "nodeSelector", "tolerations", "resources", "ingress"].contains(childKey) { continue }
                 let childRuntime = ValuesScanner.runtimeKeys[childKey.lowercased()]
                     ?? ValuesScanner.providerKeys[childKey.lowercased()].map { "api:\($0)" } ?? runtime
