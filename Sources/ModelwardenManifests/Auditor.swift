@@ -81,6 +81,10 @@ public struct Auditor: Sendable {
         }
         for (_, workloadUsages) in firstPass { usages += workloadUsages }
         usages.sort { ($0.location, $0.model ?? "") < ($1.location, $1.model ?? "") }
+        // A server that names no model is not a usage of its own when the same file names a model for that runtime
+        // (a sidecar or init service pulls it).
+        let namedRuntimes = Set(usages.filter { $0.model != nil && $0.hosting == .selfHosted }.map { "\($0.location.file)|\($0.runtime ?? "")" })
+        usages = usages.filter { $0.model != nil || $0.hosting != .selfHosted || !namedRuntimes.contains("\($0.location.file)|\($0.runtime ?? "")") }
         // One string written once is one usage, even when an anchor merges it into several services.
         var places = Set<String>()
         usages = usages.filter { places.insert("\($0.location)|\($0.model ?? "")|\($0.api ?? "")").inserted }

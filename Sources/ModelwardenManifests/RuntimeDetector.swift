@@ -98,7 +98,7 @@ enum RuntimeDetector {
                 found.append((next.text, next))
                 index += 1
             } else if lower == "-m", let next, isModelValue(next.text), !looksLikePythonModule(next.text),
-                      !(index > 0 && tokens[index - 1].text.lowercased().hasPrefix("python")) {
+                      !(index > 0 && (tokens[index - 1].text.lowercased().split(separator: "/").last ?? "").hasPrefix("python")) {
                 found.append((next.text, next))
                 index += 1
             } else if lower == "serve", index > 0, tokens[index - 1].text.lowercased().hasSuffix("vllm"), let next, !next.text.hasPrefix("-"), isModelValue(next.text) {

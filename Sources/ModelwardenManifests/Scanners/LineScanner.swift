@@ -54,6 +54,14 @@ struct LineScanner {
                 value = String(value.dropFirst().dropLast())
                 column += 1
             }
+            if value.hasPrefix("["), key == "args" || key == "command", value.hasSuffix("]") {
+                // A flow list: `command: ["vllm", "serve"]`.
+                for item in value.dropFirst().dropLast().split(separator: ",") {
+                    let text = item.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+                    if !text.isEmpty { commandLines.append(file.find(text, from: index + 1, fallback: Located(text, line: index + 1, column: column))) }
+                }
+                continue
+            }
             if value.hasPrefix("|") || value.hasPrefix(">") || value.hasPrefix("[") || (value.hasPrefix("{") && !value.hasPrefix("{{")) { continue }
             // Template expressions stay as written for model keys (an unresolved placeholder is still a usage);
             // elsewhere they are dropped, so `{{ .Values.registry }}/vllm/vllm-openai` still names vLLM.
