@@ -380,20 +380,53 @@ struct WorkloadAnalyzer {
     }
 
     /// One usage per model per workload and place it runs: repeated mentions (label, served name, client, an args
-    /// reference to an env var) are one usage. An image or command line beats an environment mention.
+    /// reference to an env var) are one usage. Mentions with different known runtimes (the same model on vLLM and on
+    /// SGLang) stay apart; a mention with no runtime joins one that has it.
     func deduplicated(_ usages: [Usage]) -> [Usage] {
-        var chosen: [String: Int] = [:]
+        var groups: [String: [Int]] = [:]
         var order: [String] = []
         for (index, usage) in usages.enumerated() {
-            let key = "\(usage.deployment)|\(WorkloadAnalyzer.identity(usage))|\(usage.runtime ?? usage.api ?? "")"
-            if let previous = chosen[key] {
-                if WorkloadAnalyzer.priority(usages[index]) > WorkloadAnalyzer.priority(usages[previous]) { chosen[key] = index }
-            } else {
-                chosen[key] = index
-                order.append(key)
+            let place = usage.hosting == .selfHosted ? "self-hosted" : (usage.api ?? "")
+            let key = "\(usage.deployment)|\(WorkloadAnalyzer.identity(usage))|\(place)"
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(index)
+        }
+        var result: [(Int, Usage)] = []
+        for key in order {
+            let members = groups[key]!
+            let runtimes = members.compactMap { usages[$0].runtime }.filter { $0 != "unknown" }
+            let distinct = runtimes.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+            if distinct.isEmpty {
+                result.append(best(members, usages))
+                continue
+            }
+            for (position, runtime) in distinct.enumerated() {
+                let subgroup = members.filter { usages[$0].runtime == runtime || (position == 0 && (usages[$0].runtime ?? "unknown") == "unknown") }
+                var (index, usage) = best(subgroup, usages)
+                usage.runtime = runtime
+                result.append((index, usage))
             }
         }
-        return order.map { usages[chosen[$0]!] }
+        return result.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    /// The mention that best says where the model is: a command line, then an explicit model setting near the image
+    /// it configures, then the image itself, then any other mention.
+    private func best(_ members: [Int], _ usages: [Usage]) -> (Int, Usage) {
+        let image = members.first { usages[$0].evidence == "image" }
+        func rank(_ index: Int) -> Int {
+            let usage = usages[index]
+            if let model = usage.model, model.hasPrefix("$") { return 0 }
+            if usage.evidence == "command" { return 4 }
+            if let image, index != image {
+                let anchor = usages[image].location
+                let near = usage.location.file == anchor.file && usage.location.line >= anchor.line && usage.location.line - anchor.line <= 20
+                return near ? 3 : 1
+            }
+            return 2
+        }
+        let chosen = members.max { a, b in rank(a) != rank(b) ? rank(a) < rank(b) : a > b }!
+        return (chosen, usages[chosen])
     }
 
     /// What a usage names, comparable across spellings: normalised, image registries and tags dropped.
@@ -407,9 +440,4 @@ struct WorkloadAnalyzer {
         return key
     }
 
-    static func priority(_ usage: Usage) -> Int {
-        // `--model $(MODEL_ID)` points at the variable; the variable's value is where the model is written.
-        if let model = usage.model, model.hasPrefix("$") { return 0 }
-        return usage.evidence == "image" || usage.evidence == "command" ? 2 : 1
-    }
 }

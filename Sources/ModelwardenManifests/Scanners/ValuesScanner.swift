@@ -32,17 +32,21 @@ public struct ValuesScanner: ManifestScanner {
                                                  "bedrock": "BEDROCK", "mistral": "MISTRAL", "groq": "GROQ", "cohere": "COHERE"]
 
     public func scan(_ document: YAMLNode, in file: ManifestFile, into result: inout FileScan) {
+        let directory = file.path.split(separator: "/").dropLast().last.map(String.init)
+        let kind = file.name.lowercased().hasSuffix(".json") ? "Config" : "Values"
+        emit(document, ref: DeploymentRef(kind: kind, namespace: directory, name: file.name), labelsFrom: document, file: file, into: &result)
+    }
+
+    private func emit(_ node: YAMLNode, ref: DeploymentRef, labelsFrom labelNode: YAMLNode, file: ManifestFile, into result: inout FileScan) {
         var buckets: [String: [EnvVar]] = [:]
         var containers: [ContainerSpec] = []
         // The chart's own image says what the values configure (`image: {repository: ollama/ollama}`).
-        let chartImage = Located(document["image"]) ?? imageFromParts(document["image"])
+        let chartImage = Located(labelNode["image"]) ?? imageFromParts(labelNode["image"])
         let chartRuntime = RuntimeDetector.runtime(image: chartImage?.text, command: [])
-        collect(document, key: nil, inList: false, runtime: chartRuntime, file: file, buckets: &buckets, containers: &containers)
+        collect(node, key: nil, inList: false, runtime: chartRuntime, file: file, buckets: &buckets, containers: &containers)
         guard !buckets.isEmpty || !containers.isEmpty else { return }
-        let directory = file.path.split(separator: "/").dropLast().last.map(String.init)
-        let ref = DeploymentRef(kind: file.name.lowercased().hasSuffix(".json") ? "Config" : "Values", namespace: directory, name: file.name)
-        let labels = stringMap(document["podLabels"]).merging(stringMap(document["podAnnotations"])) { _, new in new }
-        result.deployments.append(Deployment(ref: ref, location: file.location(document.mark), labels: labels))
+        let labels = stringMap(labelNode["podLabels"]).merging(stringMap(labelNode["podAnnotations"])) { _, new in new }
+        result.deployments.append(Deployment(ref: ref, location: file.location(node.mark), labels: labels))
         for (context, env) in buckets.sorted(by: { $0.key < $1.key }) {
             if context.hasPrefix("api:") {
                 let stem = String(context.dropFirst(4))
@@ -119,7 +123,9 @@ public struct ValuesScanner: ManifestScanner {
                     ?? ValuesScanner.providerKeys[childKey.lowercased()].map { "api:\($0)" } ?? runtime
                 // `{name: alias, model: real-id}`: the name is what clients call it.
                 let aliasOnly = ["name", "id"].contains(childKey.lowercased()) && node["model"]?.scalar != nil
-                collect(pair.value, key: childKey, inList: inList && !aliasOnly && ["name", "id", "model"].contains(childKey.lowercased()), runtime: childRuntime,
+                // `model: {name: X}` names the model like `models: [{name: X}]` does.
+                let describesModel = inList || key.map { ValuesScanner.modelKeys.contains($0.lowercased()) } == true
+                collect(pair.value, key: childKey, inList: describesModel && !aliasOnly && ["name", "id", "model"].contains(childKey.lowercased()), runtime: childRuntime,
                         file: file, buckets: &buckets, containers: &containers)
             }
             env = buckets[runtime ?? "", default: []]
