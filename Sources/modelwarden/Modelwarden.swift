@@ -40,7 +40,8 @@ struct PolicyOptions: ParsableArguments {
         let directory = try policyDirectory()
         logger.debug("loading policies", metadata: ["dir": "\(directory)"])
         let loaded = PolicyLoader.load(from: directory)
-        for diagnostic in loaded.diagnostics { printError(diagnostic.description) }
+        // Warnings (an expired waiver) reach the report as findings; errors stop here.
+        for diagnostic in loaded.errors { printError(diagnostic.description) }
         guard let policy = loaded.policy else {
             printError("modelwarden: the policy set in \(directory) is invalid (\(loaded.errors.count) errors)")
             throw ExitCode(2)
