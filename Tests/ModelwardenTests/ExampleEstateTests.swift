@@ -70,7 +70,7 @@ import Testing
         let reportPath = try report.write("report.json", check.stdout)
         let score = try run("/usr/bin/env", ["python3", corpus.deletingLastPathComponent().appendingPathComponent("tools/score-corpus").path,
                                              "--expected", corpus.appendingPathComponent("expected.yaml").path, "--report", reportPath,
-                                             "--min-recall", "0.80", "--min-precision", "0.85", "--min-hosting", "0.95"])
+                                             "--min-recall", "0.95", "--min-precision", "0.92", "--min-hosting", "0.97"])
         print(score.stdout)
         #expect(score.status == 0, "\(score.stdout)\(score.stderr)")
     }
