@@ -127,8 +127,10 @@ struct WorkloadAnalyzer {
             }
         }
 
-        // 3. Model variables.
-        for value in values where isModelVariable(value.name) {
+        // 3. Model variables. `USE_BEDROCK=false` switches off the `BEDROCK_*` ones.
+        let switchedOff = Set(values.filter { $0.name.uppercased().hasPrefix("USE_") && ["false", "0", "no"].contains($0.text.lowercased()) }
+            .map { String($0.name.uppercased().dropFirst(4)) })
+        for value in values where isModelVariable(value.name) && !switchedOff.contains(where: { value.name.uppercased().hasPrefix($0 + "_") }) {
             let text = value.text
             guard RuntimeDetector.isModelValue(text), !Secrets.looksLikeKey(text), !text.contains("://") || text.hasPrefix("hf://") || text.hasPrefix("ollama://") else { continue }
             if text.hasPrefix("/") && !text.lowercased().hasSuffix(".gguf") && catalog.match(text) == nil { continue }
