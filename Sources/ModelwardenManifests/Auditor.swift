@@ -73,13 +73,19 @@ public struct Auditor: Sendable {
         }
         let workloads = loaded.flatMap { $0.1.workloads.filter { !skipped($0) } }
         let firstAnalyzer = analyzer
-        var firstPass: [(Workload, [Usage])] = ParallelMap.map(workloads) { ($0, firstAnalyzer.analyze($0)) }
-        analyzer.directory = directory(services: loaded.flatMap { $0.1.services }, deployments: deployments, analysed: firstPass, routes: routeUsages)
-        if !analyzer.directory.isEmpty {
-            let secondAnalyzer = analyzer
-            firstPass = ParallelMap.map(workloads) { ($0, secondAnalyzer.analyze($0)) }
+        let firstPass: [(Workload, [Usage], Bool)] = ParallelMap.map(workloads) { workload in
+            var callsInHouse = false
+            let usages = firstAnalyzer.analyze(workload, callsInHouse: &callsInHouse)
+            return (workload, usages, callsInHouse)
         }
-        for (_, workloadUsages) in firstPass { usages += workloadUsages }
+        analyzer.directory = directory(services: loaded.flatMap { $0.1.services }, deployments: deployments,
+                                       analysed: firstPass.map { ($0.0, $0.1) }, routes: routeUsages)
+        let secondAnalyzer = analyzer
+        // Only clients of in-house hosts can learn something from the servers and gateways behind them.
+        let final: [[Usage]] = ParallelMap.map(firstPass.map { ($0.0, $0.1, $0.2) }) { item in
+            item.2 && !secondAnalyzer.directory.isEmpty ? secondAnalyzer.analyze(item.0) : item.1
+        }
+        for workloadUsages in final { usages += workloadUsages }
         usages.sort { ($0.location, $0.model ?? "") < ($1.location, $1.model ?? "") }
         // A server that names no model is not a usage of its own when the same file names a model for that runtime
         // (a sidecar or init service pulls it).
@@ -88,7 +94,7 @@ public struct Auditor: Sendable {
         // One string written once is one usage, even when an anchor merges it into several services.
         var places = Set<String>()
         usages = usages.filter { places.insert("\($0.location)|\($0.model ?? "")|\($0.api ?? "")").inserted }
-        let resolved = usages.map(resolve)
+        let resolved = ParallelMap.map(usages) { self.resolve($0) }
         var byRef: [DeploymentRef: Deployment] = [:]
         for deployment in deployments where byRef[deployment.ref] == nil { byRef[deployment.ref] = deployment }
         let findings = Evaluator(policy: policy, today: today).evaluate(resolved, deployments: byRef)
@@ -148,17 +154,19 @@ public struct Auditor: Sendable {
         var scan = FileScan()
         let start = SourceLocation(file: candidate.path, line: 1, column: 1)
         let fm = FileManager.default
-        guard let attributes = try? fm.attributesOfItem(atPath: candidate.absolutePath) else {
+        // stat(2) directly: FileManager's attributes also look up owner and group names, for every file.
+        var info = stat()
+        guard stat(candidate.absolutePath, &info) == 0 else {
             scan.diagnostics.append(Diagnostic(start, "cannot read file"))
             return (nil, scan)
         }
-        if let type = attributes[.type] as? FileAttributeType, type != .typeRegular {
+        if (info.st_mode & S_IFMT) != S_IFREG {
             // FIFOs and devices would block or never end.
             scan.diagnostics.append(Diagnostic(start, "not a regular file; not scanned"))
             return (nil, scan)
         }
-        if let size = attributes[.size] as? Int, size > limits.maxFileBytes {
-            scan.diagnostics.append(Diagnostic(start, "file is \(size) bytes, over the \(limits.maxFileBytes)-byte limit; not scanned"))
+        if Int(info.st_size) > limits.maxFileBytes {
+            scan.diagnostics.append(Diagnostic(start, "file is \(info.st_size) bytes, over the \(limits.maxFileBytes)-byte limit; not scanned"))
             return (nil, scan)
         }
         guard fm.isReadableFile(atPath: candidate.absolutePath), let data = fm.contents(atPath: candidate.absolutePath) else {
@@ -246,27 +254,3 @@ public struct Auditor: Sendable {
     }
 }
 
-/// Maps over items on all cores, keeping order.
-enum ParallelMap {
-    final class Slots<T>: @unchecked Sendable {
-        var values: [T?]
-        init(_ count: Int) { values = Array(repeating: nil, count: count) }
-    }
-
-    static func map<T: Sendable, R: Sendable>(_ items: [T], _ transform: @escaping @Sendable (T) -> R) -> [R] {
-        let slots = Slots<R>(items.count)
-        // Each index is written by exactly one iteration, so the slots need no lock.
-        slots.values.withUnsafeMutableBufferPointer { buffer in
-            let base = UnsafeMutableSendablePointer(buffer.baseAddress)
-            DispatchQueue.concurrentPerform(iterations: items.count) { index in
-                base.pointer?.advanced(by: index).pointee = transform(items[index])
-            }
-        }
-        return slots.values.map { $0! }
-    }
-}
-
-struct UnsafeMutableSendablePointer<T>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<T>?
-    init(_ pointer: UnsafeMutablePointer<T>?) { self.pointer = pointer }
-}

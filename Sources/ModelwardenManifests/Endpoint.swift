@@ -22,14 +22,14 @@ enum EndpointClassifier {
         // LiteLLM's `os.environ/NAME` is a reference, not a host.
         if value.hasPrefix("os.environ/") { return nil }
         // A templated part of a host (`http://{{@key}}.vllm:8000`) stands for some name.
-        let untemplated = LineScanner.withoutTemplates(value).replacingOccurrences(of: "://.", with: "://x.")
+        let untemplated = value.includes("{{") ? LineScanner.withoutTemplates(value).replacingOccurrences(of: "://.", with: "://x.") : value
         var text = Substring(untemplated.trimmingCharacters(in: .whitespacesAndNewlines))
-        if text.isEmpty || text.contains("${") || text.contains("{{") || text.contains("$(") || text.contains(" ") { return nil }
+        if text.isEmpty || text.includes("${") || text.includes("{{") || text.includes("$(") || text.includes(" ") { return nil }
         if let scheme = text.range(of: "://") {
             let name = text[..<scheme.lowerBound].lowercased()
             guard ["http", "https", "ws", "wss", "grpc", "grpcs"].contains(name) else { return nil }
             text = text[scheme.upperBound...]
-        } else if !text.contains(".") && !text.contains(":") {
+        } else if !text.includes(".") && !text.includes(":") {
             return nil
         }
         if let at = text.firstIndex(of: "@") { text = text[text.index(after: at)...] }
@@ -64,23 +64,23 @@ enum EndpointClassifier {
                                                      "br", "mx", "gov", "edu", "page", "site", "online", "systems", "services", "link", "to"]
 
     static func isInHouse(_ host: String) -> Bool {
-        if !host.contains(".") { return true }  // a Service or compose service name
+        if !host.includes(".") { return true }  // a Service or compose service name
         let suffixes = [".svc", ".svc.cluster.local", ".cluster.local", ".local", ".internal", ".localhost", ".lan", ".home.arpa", ".nip.io"]
-        if suffixes.contains(where: { host.hasSuffix($0) }) || host.contains(".svc.") { return true }
+        if suffixes.contains(where: { host.hasSuffix($0) }) || host.includes(".svc.") { return true }
         if host == "localhost" || host.hasPrefix("127.") || host == "0.0.0.0" || host.hasPrefix("10.") || host.hasPrefix("192.168.") { return true }
         if host.hasPrefix("172."), let second = Int(host.split(separator: ".").dropFirst().first ?? ""), (16...31).contains(second) { return true }
         return false
     }
 
     static func runtimeHint(host: String, port: Int?) -> String? {
-        if port == 11434 || host.contains("ollama") { return "ollama" }
-        if host.contains("vllm") { return "vllm" }
-        if host.contains("tgi") || host.contains("text-generation") { return "tgi" }
-        if host.contains("tei") || host.contains("text-embeddings") { return "tei" }
-        if host.contains("localai") || host.contains("local-ai") { return "localai" }
-        if host.contains("llamacpp") || host.contains("llama-cpp") || host.contains("llama-server") { return "llamacpp" }
-        if host.contains("sglang") { return "sglang" }
-        if host.contains("nim") && (host.hasPrefix("nim") || host.contains("-nim")) { return "nim" }
+        if port == 11434 || host.includes("ollama") { return "ollama" }
+        if host.includes("vllm") { return "vllm" }
+        if host.includes("tgi") || host.includes("text-generation") { return "tgi" }
+        if host.includes("tei") || host.includes("text-embeddings") { return "tei" }
+        if host.includes("localai") || host.includes("local-ai") { return "localai" }
+        if host.includes("llamacpp") || host.includes("llama-cpp") || host.includes("llama-server") { return "llamacpp" }
+        if host.includes("sglang") { return "sglang" }
+        if host.includes("nim") && (host.hasPrefix("nim") || host.includes("-nim")) { return "nim" }
         return nil
     }
 }

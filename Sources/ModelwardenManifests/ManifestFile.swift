@@ -37,7 +37,8 @@ public struct ManifestFile: Sendable {
         self.path = path
         self.absolutePath = absolutePath
         self.text = text
-        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Split on bytes: splitting a String by Characters cost a tenth of the scan.
+        self.lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Substring($0) }
     }
 
     public var name: String { String(path.split(separator: "/").last ?? Substring(path)) }

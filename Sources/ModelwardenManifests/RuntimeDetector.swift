@@ -37,12 +37,12 @@ enum RuntimeDetector {
 
     static func runtime(image: String?, command: [String]) -> String? {
         if let image = image?.lowercased() {
-            if let hit = imageHints.first(where: { image.contains($0.needle) }) { return hit.runtime }
+            if let hit = imageHints.first(where: { image.includes($0.needle) }) { return hit.runtime }
             let name = image.split(separator: "/").last.map { String($0.split(separator: ":").first ?? $0) } ?? image
             if name == "ollama" { return "ollama" }
         }
         let joined = command.joined(separator: " ").lowercased()
-        return commandHints.first { joined.contains($0.needle) }?.runtime
+        return commandHints.first { joined.includes($0.needle) }?.runtime
     }
 
     /// Flags that name the model to serve, per runtime family.
@@ -114,7 +114,7 @@ enum RuntimeDetector {
     }
 
     static func looksLikePythonModule(_ text: String) -> Bool {
-        !text.contains("/") && !text.lowercased().hasSuffix(".gguf") && text.contains(".") && text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }
+        !text.includes("/") && !text.lowercased().hasSuffix(".gguf") && text.includes(".") && text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }
     }
 
     /// Rejects flags, numbers, booleans and empty strings.

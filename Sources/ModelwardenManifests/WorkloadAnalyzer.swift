@@ -46,10 +46,17 @@ struct WorkloadAnalyzer {
     }
 
     func analyze(_ workload: Workload) -> [Usage] {
+        var callsInHouse = false
+        return analyze(workload, callsInHouse: &callsInHouse)
+    }
+
+    /// Also says whether any container calls an in-house host, the only case where knowing the servers and
+    /// gateways behind hosts can change the answer.
+    func analyze(_ workload: Workload, callsInHouse: inout Bool) -> [Usage] {
         var usages: [Usage] = []
         let fileEnv = workload.envFiles.flatMap { envFiles[$0] ?? [] }
         for container in workload.containers {
-            usages += analyze(container, workload: workload, fileEnv: fileEnv)
+            usages += analyze(container, workload: workload, fileEnv: fileEnv, callsInHouse: &callsInHouse)
         }
         // A model server whose image is certain but which names no model still serves one.
         if !usages.contains(where: { $0.hosting == .selfHosted }),
@@ -61,7 +68,7 @@ struct WorkloadAnalyzer {
         return deduplicated(usages)
     }
 
-    private func analyze(_ container: ContainerSpec, workload: Workload, fileEnv: [EnvVar]) -> [Usage] {
+    private func analyze(_ container: ContainerSpec, workload: Workload, fileEnv: [EnvVar], callsInHouse: inout Bool) -> [Usage] {
         let file = files[workload.file]
         let ref = workload.deployment
         func location(_ located: Located) -> SourceLocation {
@@ -116,6 +123,7 @@ struct WorkloadAnalyzer {
         for value in values where isURLVariable(value.name) {
             guard let endpoint = EndpointClassifier.classify(value.text, catalog: catalog) else { continue }
             if case .provider = endpoint {} else if !WorkloadAnalyzer.isModelAPIVariable(value.name) { continue }
+            if case .inHouse = endpoint { callsInHouse = true }
             endpoints.append((value.name, endpoint, value.located))
         }
 
@@ -132,7 +140,7 @@ struct WorkloadAnalyzer {
             .map { String($0.name.uppercased().dropFirst(4)) })
         for value in values where isModelVariable(value.name) && !switchedOff.contains(where: { value.name.uppercased().hasPrefix($0 + "_") }) {
             let text = value.text
-            guard RuntimeDetector.isModelValue(text), !Secrets.looksLikeKey(text), !text.contains("://") || text.hasPrefix("hf://") || text.hasPrefix("ollama://") else { continue }
+            guard RuntimeDetector.isModelValue(text), !Secrets.looksLikeKey(text), !text.includes("://") || text.hasPrefix("hf://") || text.hasPrefix("ollama://") else { continue }
             if text.hasPrefix("/") && !text.lowercased().hasSuffix(".gguf") && catalog.match(text) == nil { continue }
             consumed.insert(value.name)
             var usage = classifyModel(text, variable: value.name, located: value.located, endpoints: endpoints, runtime: runtime,
@@ -148,7 +156,7 @@ struct WorkloadAnalyzer {
         // 4. Providers called without a model named: API keys and base URLs of external APIs, and gateways.
         for endpoint in endpoints {
             guard case .inHouse(let host, _) = endpoint.endpoint, case .gateway(let gateway, let routes)? = directory.target(forHost: host, from: ref),
-                  !usages.contains(where: { $0.evidence.contains("via \(gateway.description)") }) else { continue }
+                  !usages.contains(where: { $0.evidence.includes("via \(gateway.description)") }) else { continue }
             usages.append(routed(nil, through: gateway, host: host, routes: routes, ref: ref, location: location(endpoint.located), evidence: "env \(endpoint.name)"))
         }
         let calledAPIs = Set(usages.compactMap(\.api))
@@ -305,14 +313,14 @@ struct WorkloadAnalyzer {
         let upper = name.uppercased()
         // An Azure OpenAI deployment name stands for the model it serves.
         if upper.hasPrefix("AZURE") && (upper.hasSuffix("_DEPLOYMENT") || upper.hasSuffix("_DEPLOYMENT_NAME")) { return true }
-        guard upper.contains("MODEL") else { return false }
+        guard upper.includes("MODEL") else { return false }
         let words = upper.split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == "." }).map(String.init)
         return !words.contains { WorkloadAnalyzer.notModelWords.contains($0) }
     }
 
     private func isURLVariable(_ name: String) -> Bool {
         let upper = name.uppercased()
-        return ["URL", "BASE", "ENDPOINT", "HOST", "API_BASE", "URI", "ADDRESS", "ADDR", "SERVER"].contains { upper.hasSuffix($0) || upper.contains("_\($0)_") }
+        return ["URL", "BASE", "ENDPOINT", "HOST", "API_BASE", "URI", "ADDRESS", "ADDR", "SERVER"].contains { upper.hasSuffix($0) || upper.includes("_\($0)_") }
     }
 
     static let bedrockID = try! NSRegularExpression(pattern: #"^(?:(?:us|eu|apac|global|us-gov|jp|au|ca)\.)?(?:anthropic|meta|amazon|mistral|cohere|ai21|deepseek|openai|qwen|writer|moonshotai|minimax|stability)\.[a-z0-9][a-z0-9.:-]*$"#, options: [.caseInsensitive])
@@ -329,10 +337,10 @@ struct WorkloadAnalyzer {
                          "METRIC", "DATABASE", "REDIS", "QDRANT", "VECTOR", "MONGO", "POSTGRES", "MYSQL", "MCP", "LANGFUSE", "SENTRY",
                          "S3_", "BUCKET", "CDN", "DOCS", "HOMEPAGE", "PROXY", "JAEGER", "PROMETHEUS", "GRAFANA", "KEYCLOAK", "OAUTH", "OIDC",
                          "OPENID", "AUTH", "SMTP", "MAIL", "SEARXNG", "SEARCH", "WEB", "ELASTIC", "MINIO", "KAFKA", "NATS", "RABBIT"]
-        if unrelated.contains(where: { upper.contains($0) }) { return false }
+        if unrelated.contains(where: { upper.includes($0) }) { return false }
         let related = ["OPENAI", "LLM", "MODEL", "INFERENCE", "CHAT", "COMPLETION", "API_BASE", "BASE_URL", "EMBED", "RERANK",
                        "VLLM", "TGI", "TEI", "OLLAMA", "AI_", "GPT", "LOCALAI", "SGLANG", "NIM", "GENERATION", "ENDPOINT"]
-        return related.contains { upper.contains($0) } || providerStems.contains { upper.hasPrefix($0.stem) }
+        return related.contains { upper.includes($0) } || providerStems.contains { upper.hasPrefix($0.stem) }
     }
 
     /// `OPENAI_BASE_URL` and `OPENAI_MODEL` share the stem `OPENAI`.
@@ -353,14 +361,14 @@ struct WorkloadAnalyzer {
 
     /// `${VAR}`, `${VAR:-default}`, `$VAR` and `$(VAR)` from the same environment; unknown ones stay as written.
     func substitute(_ text: String, _ values: [String: String]) -> String {
-        guard text.contains("$") else { return text }
+        guard text.includes("$") else { return text }
         let regex = WorkloadAnalyzer.placeholder
         var result = text
         for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).reversed() {
             let nameRange = match.range(at: 1).location != NSNotFound ? match.range(at: 1) : match.range(at: 3)
             let name = (text as NSString).substring(with: nameRange)
             var replacement: String?
-            if let value = values[name], !value.contains("${" + name) { replacement = value }
+            if let value = values[name], !value.includes("${" + name) { replacement = value }
             else if match.range(at: 2).location != NSNotFound { replacement = (text as NSString).substring(with: match.range(at: 2)) }
             if let replacement, let range = Range(match.range, in: result) { result.replaceSubrange(range, with: replacement) }
         }

@@ -83,9 +83,14 @@ public enum YAMLParser {
 
 /// Builds trees from events: a stack of open collections, an anchor table, and a budget for aliases.
 private struct TreeBuilder {
-    enum Open {
-        case sequence(mark: Mark, tag: String?, anchor: String?, items: [YAMLNode], size: Int)
-        case mapping(mark: Mark, tag: String?, anchor: String?, items: [YAMLNode], size: Int)
+    /// A collection being built; mutated in place at the top of the stack so its items are never copied.
+    struct Open {
+        var isMapping: Bool
+        var mark: Mark
+        var tag: String?
+        var anchor: String?
+        var items: [YAMLNode] = []
+        var size = 1
     }
 
     let limits: YAMLLimits
@@ -137,28 +142,26 @@ private struct TreeBuilder {
                 return YAMLError(mark: mark, message: "nesting deeper than \(limits.maxDepth) levels")
             }
             let data = event.data.sequence_start
-            stack.append(.sequence(mark: mark, tag: cString(data.tag), anchor: cString(data.anchor), items: [], size: 1))
+            stack.append(Open(isMapping: false, mark: mark, tag: cString(data.tag), anchor: cString(data.anchor)))
         case YAML_MAPPING_START_EVENT:
             if stack.count >= limits.maxDepth {
                 return YAMLError(mark: mark, message: "nesting deeper than \(limits.maxDepth) levels")
             }
             let data = event.data.mapping_start
-            stack.append(.mapping(mark: mark, tag: cString(data.tag), anchor: cString(data.anchor), items: [], size: 1))
+            stack.append(Open(isMapping: true, mark: mark, tag: cString(data.tag), anchor: cString(data.anchor)))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let open = stack.popLast() else { return nil }
-            switch open {
-            case .sequence(let start, let tag, let anchor, let items, let size):
-                return add(YAMLNode(content: .sequence(items), mark: start, tag: tag), size: size, anchor: anchor)
-            case .mapping(let start, let tag, let anchor, let items, let size):
-                var pairs: [YAMLNode.Pair] = []
-                pairs.reserveCapacity(items.count / 2)
-                var index = 0
-                while index + 1 < items.count {
-                    pairs.append(YAMLNode.Pair(key: items[index], value: items[index + 1]))
-                    index += 2
-                }
-                return add(YAMLNode(content: .mapping(applyingMergeKeys(pairs)), mark: start, tag: tag), size: size, anchor: anchor)
+            if !open.isMapping {
+                return add(YAMLNode(content: .sequence(open.items), mark: open.mark, tag: open.tag), size: open.size, anchor: open.anchor)
             }
+            var pairs: [YAMLNode.Pair] = []
+            pairs.reserveCapacity(open.items.count / 2)
+            var index = 0
+            while index + 1 < open.items.count {
+                pairs.append(YAMLNode.Pair(key: open.items[index], value: open.items[index + 1]))
+                index += 2
+            }
+            return add(YAMLNode(content: .mapping(applyingMergeKeys(pairs)), mark: open.mark, tag: open.tag), size: open.size, anchor: open.anchor)
         default:
             break
         }
@@ -167,18 +170,12 @@ private struct TreeBuilder {
 
     private mutating func add(_ node: YAMLNode, size: Int, anchor: String?) -> YAMLError? {
         if let anchor { anchors[anchor] = (node, size) }
-        guard let top = stack.popLast() else {
+        guard !stack.isEmpty else {
             documents.append(node)
             return nil
         }
-        switch top {
-        case .sequence(let mark, let tag, let anchorName, var items, let total):
-            items.append(node)
-            stack.append(.sequence(mark: mark, tag: tag, anchor: anchorName, items: items, size: total + size))
-        case .mapping(let mark, let tag, let anchorName, var items, let total):
-            items.append(node)
-            stack.append(.mapping(mark: mark, tag: tag, anchor: anchorName, items: items, size: total + size))
-        }
+        stack[stack.count - 1].items.append(node)
+        stack[stack.count - 1].size += size
         return nil
     }
 

@@ -9,6 +9,8 @@ public final class Catalog: Sendable {
     private let providersByEnvVar: [String: String]
     private let prefixes: [(prefix: String, provider: String)]
     private let cache = Mutex<[String: ModelMatch?]>([:])
+    private let hostCache = Mutex<[String: String?]>([:])
+    private let providersInOrder: [Provider]
 
     public init(licenses: [License], providers: [Provider], models: [ModelEntry]) {
         self.licenses = Dictionary(licenses.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -19,6 +21,7 @@ public final class Catalog: Sendable {
             for name in provider.envVars where byEnv[name] == nil { byEnv[name] = provider.id }
         }
         providersByEnvVar = byEnv
+        providersInOrder = providers.sorted { $0.id < $1.id }
         var allPrefixes: [(prefix: String, provider: String)] = []
         for provider in providers {
             for prefix in provider.prefixes { allPrefixes.append((prefix.lowercased(), provider.id)) }
@@ -69,7 +72,10 @@ public final class Catalog: Sendable {
     }
 
     public func provider(forHost host: String) -> Provider? {
-        providers.values.sorted { $0.id < $1.id }.first { $0.matches(host: host) }
+        if let cached = hostCache.withLock({ $0[host] }) { return cached.flatMap { providers[$0] } }
+        let found = providersInOrder.first { $0.matches(host: host) }
+        hostCache.withLock { $0[host] = .some(found?.id) }
+        return found
     }
 
     /// The provider named by a model string's prefix (`bedrock/`, `anthropic/`), with the rest of the string.

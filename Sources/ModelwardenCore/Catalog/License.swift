@@ -84,7 +84,7 @@ public struct Provider: Sendable, Hashable {
 
 func hostPattern(_ pattern: String, matches host: String) -> Bool {
     let pattern = pattern.lowercased()
-    if !pattern.contains("*") { return pattern == host }
+    if !pattern.includes("*") { return pattern == host }
     if pattern.hasPrefix("*."), !pattern.dropFirst(2).contains("*") {
         let suffix = pattern.dropFirst(1)
         return host.hasSuffix(suffix)

@@ -7,7 +7,7 @@ public enum Secrets {
     /// Variable names whose values are secrets: `*_API_KEY`, `*_TOKEN`, `*_SECRET`, passwords.
     public static func isSecretName(_ name: String) -> Bool {
         let upper = name.uppercased()
-        return ["KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE"].contains { upper.contains($0) }
+        return ["KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE"].contains { upper.includes($0) }
     }
 
     /// Key-shaped strings: `sk-...`, `sk-ant-...`, `AIza...`, `hf_...`, `nvapi-...`, AWS access keys.
@@ -15,7 +15,7 @@ public enum Secrets {
         let text = value.trimmingCharacters(in: .whitespaces)
         let prefixes = ["sk-", "sk_", "AIza", "hf_", "nvapi-", "AKIA", "ASIA", "ghp_", "gsk_", "xai-", "pk-", "rk-"]
         guard prefixes.contains(where: { text.hasPrefix($0) }) else { return false }
-        return text.count >= 8 && !text.contains(" ")
+        return text.count >= 8 && !text.includes(" ")
     }
 
     /// The text itself, or `<redacted>` when it looks like a key.

@@ -9,19 +9,19 @@ public struct Evaluator: Sendable {
     }
 
     public func evaluate(_ usages: [ResolvedUsage], deployments: [DeploymentRef: Deployment]) -> [Finding] {
-        var findings: [Finding] = []
-        var seen = Set<String>()
-        for resolved in usages {
+        let policy = self.policy
+        let perUsage = ParallelMap.map(usages) { resolved -> [Finding] in
             let facts = UsageFacts(resolved: resolved, deployment: deployments[resolved.usage.deployment], organization: policy.organization)
-            for rule in policy.rules where rule.condition.evaluate(facts.value) {
-                let finding = Finding(
+            return policy.rules.filter { $0.condition.evaluate(facts.value) }.map { rule in
+                Finding(
                     rule: rule.id, title: rule.title, severity: rule.severity, category: rule.category.rawValue,
                     location: resolved.usage.location, deployment: resolved.usage.deployment, model: resolved.usage.model,
                     message: rule.render(facts.value), remediation: rule.remediation)
-                // One finding per rule, file, deployment and model: repeated mentions are one problem.
-                if seen.insert(finding.fingerprint).inserted { findings.append(finding) }
             }
         }
+        // One finding per rule, file, deployment and model: repeated mentions are one problem.
+        var seen = Set<String>()
+        let findings = perUsage.joined().filter { seen.insert($0.fingerprint).inserted }
         return applyWaivers(findings)
     }
 
@@ -47,3 +47,4 @@ public struct Evaluator: Sendable {
         return result.sorted { ($0.location, $0.rule) < ($1.location, $1.rule) }
     }
 }
+

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The facts rules can read about one usage, by path (`deployment.environment`, `license.kind`, ...).
-public struct UsageFacts {
+/// A class, so the fact lookup closure handed to each rule captures one reference, not a copy of every field.
+public final class UsageFacts {
     public let resolved: ResolvedUsage
     public let deployment: Deployment?
     public let organization: Organization
@@ -154,7 +155,7 @@ public struct UsageFacts {
     /// a Hugging Face id or file (which names its checkpoint).
     static func isPinned(_ model: String, usage: Usage, match: ModelMatch?) -> Bool {
         let lower = model.lowercased()
-        if lower.hasSuffix(":latest") || lower.hasSuffix("-latest") || lower.contains("${") { return false }
+        if lower.hasSuffix(":latest") || lower.hasSuffix("-latest") || lower.includes("${") { return false }
         if usage.runtime == "ollama" || lower.hasPrefix("ollama/") || lower.hasPrefix("ollama-chat/") || lower.hasPrefix("ollama://") {
             let name = lower.split(separator: "/").last.map(String.init) ?? lower
             return name.contains(":")

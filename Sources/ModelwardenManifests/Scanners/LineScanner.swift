@@ -22,7 +22,7 @@ struct LineScanner {
         var routes: [(model: Located, apiBase: Located?, alias: String?)] = []
         var alias: String?
         // In a LiteLLM config `model_name` is the alias clients use; `model` is the real one.
-        let aliasKeys: Set<String> = file.text.contains("litellm_params") ? ["model_name"] : []
+        let aliasKeys: Set<String> = file.text.includes("litellm_params") ? ["model_name"] : []
         for index in range {
             let raw = String(file.lines[index].hasSuffix("\r") ? file.lines[index].dropLast() : file.lines[index])
             let trimmed = raw.trimmingCharacters(in: .whitespaces)
@@ -37,7 +37,7 @@ struct LineScanner {
                 }
                 commandLines.append(Located(item, line: index + 1, column: column))
                 continue
-            } else if trimmed.contains("--") || trimmed.contains(" -m ") || trimmed.contains("ollama ") || trimmed.contains("vllm serve") {
+            } else if trimmed.includes("--") || trimmed.includes(" -m ") || trimmed.includes("ollama ") || trimmed.includes("vllm serve") {
                 commandLines.append(Located(raw, line: index + 1, column: 1))
             }
             if trimmed.hasSuffix(":"), !trimmed.hasPrefix("-") {
@@ -66,7 +66,7 @@ struct LineScanner {
             // Template expressions stay as written for model keys (an unresolved placeholder is still a usage);
             // elsewhere they are dropped, so `{{ .Values.registry }}/vllm/vllm-openai` still names vLLM.
             let isModelKey = ValuesScanner.modelKeys.contains(key.lowercased()) && !aliasKeys.contains(key)
-            if value.contains("{{") && !isModelKey && key != "image" && key != "api_base" { continue }
+            if value.includes("{{") && !isModelKey && key != "image" && key != "api_base" { continue }
             let located = Located(key == "image" ? LineScanner.withoutTemplates(value) : value, line: index + 1, column: column)
             switch key {
             case "kind" where kind == "Manifest": kind = value

@@ -78,7 +78,7 @@ public struct ValuesScanner: ManifestScanner {
             let lower = key.lowercased()
             if ValuesScanner.isEnvName(key) {
                 env.append(EnvVar(name: key, nameLocation: located, value: located))
-                if lower.contains("model"), let json = embeddedJSON(text) {
+                if lower.includes("model"), let json = embeddedJSON(text) {
                     for id in modelIDs(in: json) {
                         env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: located, value: file.find(id, from: located.line, fallback: Located(id, line: located.line, column: located.column))))
                     }
