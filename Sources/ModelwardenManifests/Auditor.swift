@@ -208,8 +208,9 @@ public struct Auditor: Sendable {
             scanDocuments(stream.documents, in: file, into: &scan)
             return scan
         }
-        for section in sections(of: file) {
-            let text = String(repeating: "\n", count: section.lowerBound) + file.lines[section].joined(separator: "\n")
+        let lines = file.lines
+        for section in sections(of: lines) {
+            let text = String(repeating: "\n", count: section.lowerBound) + lines[section].joined(separator: "\n")
             let parsed = YAMLParser.parse(text, limits: limits.yaml)
             if parsed.error == nil {
                 scanDocuments(parsed.documents, in: file, into: &scan)
@@ -228,14 +229,14 @@ public struct Auditor: Sendable {
     }
 
     /// Line ranges between `---` separators.
-    private func sections(of file: ManifestFile) -> [Range<Int>] {
+    private func sections(of lines: [Substring]) -> [Range<Int>] {
         var result: [Range<Int>] = []
         var start = 0
-        for (index, line) in file.lines.enumerated() where line.hasPrefix("---") {
+        for (index, line) in lines.enumerated() where line.hasPrefix("---") {
             if index > start { result.append(start..<index) }
             start = index + 1
         }
-        if start < file.lines.count { result.append(start..<file.lines.count) }
+        if start < lines.count { result.append(start..<lines.count) }
         return result
     }
 

@@ -31,14 +31,31 @@ public struct ManifestFile: Sendable {
     /// The path on disk.
     public var absolutePath: String
     public var text: String
-    public let lines: [Substring]
+
+    /// The file's lines, split on demand: most files never need them.
+    public var lines: [Substring] {
+        text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Substring($0) }
+    }
+
+    /// One line (1-based), found without splitting the whole file.
+    public func line(_ number: Int) -> Substring? {
+        guard number >= 1 else { return nil }
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var current = 1
+        while current < number {
+            guard let newline = utf8[start...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+            start = utf8.index(after: newline)
+            current += 1
+        }
+        let end = utf8[start...].firstIndex(of: UInt8(ascii: "\n")) ?? utf8.endIndex
+        return Substring(utf8[start..<end])
+    }
 
     public init(path: String, absolutePath: String, text: String) {
         self.path = path
         self.absolutePath = absolutePath
         self.text = text
-        // Split on bytes: splitting a String by Characters cost a tenth of the scan.
-        self.lines = text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Substring($0) }
     }
 
     public var name: String { String(path.split(separator: "/").last ?? Substring(path)) }
@@ -55,6 +72,7 @@ public struct ManifestFile: Sendable {
     /// so the evidence points at the token itself.
     public func find(_ token: String, from line: Int, fallback: Located) -> Located {
         guard !token.isEmpty, line >= 1 else { return fallback }
+        let lines = self.lines
         let last = min(lines.count, line + 400)
         var index = line
         while index <= last {

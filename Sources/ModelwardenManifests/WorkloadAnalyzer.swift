@@ -379,8 +379,7 @@ struct WorkloadAnalyzer {
         let source = token.source
         let direct = Located(token.text, line: source.line, column: source.column + token.offset, file: source.file)
         // A one-line scalar maps offsets to columns; a folded or block scalar spans lines, so look the token up.
-        guard let file, source.file == nil || source.file == file.path, source.line >= 1, source.line <= file.lines.count else { return direct }
-        let line = file.lines[source.line - 1]
+        guard let file, source.file == nil || source.file == file.path, let line = file.line(source.line) else { return direct }
         let utf8 = Array(line.utf8)
         let start = direct.column - 1
         if start >= 0, start + token.text.utf8.count <= utf8.count, Array(utf8[start..<start + token.text.utf8.count]) == Array(token.text.utf8) {

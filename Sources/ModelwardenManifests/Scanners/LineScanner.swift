@@ -23,8 +23,9 @@ struct LineScanner {
         var alias: String?
         // In a LiteLLM config `model_name` is the alias clients use; `model` is the real one.
         let aliasKeys: Set<String> = file.text.includes("litellm_params") ? ["model_name"] : []
+        let lines = file.lines
         for index in range {
-            let raw = String(file.lines[index].hasSuffix("\r") ? file.lines[index].dropLast() : file.lines[index])
+            let raw = String(lines[index].hasSuffix("\r") ? lines[index].dropLast() : lines[index])
             let trimmed = raw.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("#") || trimmed.isEmpty { continue }
             if trimmed.hasPrefix("- "), let key = listKey, key == "args" || key == "command" {
