@@ -23,7 +23,7 @@ enum EndpointClassifier {
         if value.hasPrefix("os.environ/") { return nil }
         // A templated part of a host (`http://{{@key}}.vllm:8000`) stands for some name.
         let untemplated = value.includes("{{") ? LineScanner.withoutTemplates(value).replacingOccurrences(of: "://.", with: "://x.") : value
-        var text = Substring(untemplated.trimmingCharacters(in: .whitespacesAndNewlines))
+        var text = Substring(untemplated.trimmed)
         if text.isEmpty || text.includes("${") || text.includes("{{") || text.includes("$(") || text.includes(" ") { return nil }
         if let scheme = text.range(of: "://") {
             let name = text[..<scheme.lowerBound].lowercased()

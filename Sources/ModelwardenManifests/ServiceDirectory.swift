@@ -15,10 +15,17 @@ struct ServiceDirectory {
         var selector: [String: String]
     }
 
-    var services: [Service] = []
-    var deployments: [Deployment] = []
+    private var servicesByName: [String: [Service]] = [:]
+    private var deploymentsByName: [String: [Deployment]] = [:]
+    private var deploymentsByNamespace: [String: [Deployment]] = [:]
     var servers: [DeploymentRef: String] = [:]
     var gateways: [DeploymentRef: [Usage]] = [:]
+
+    init(services: [Service] = [], deployments: [Deployment] = []) {
+        servicesByName = Dictionary(grouping: services, by: \.name)
+        deploymentsByName = Dictionary(grouping: deployments, by: \.ref.name)
+        deploymentsByNamespace = Dictionary(grouping: deployments, by: { $0.ref.namespace ?? "" })
+    }
 
     var isEmpty: Bool { servers.isEmpty && gateways.isEmpty }
 
@@ -27,16 +34,16 @@ struct ServiceDirectory {
         guard let name = parts.first else { return nil }
         let namespace = parts.count > 1 && (parts.count == 2 || parts[2] == "svc") ? parts[1] : client.namespace
         var candidates: [DeploymentRef] = []
-        if let service = services.first(where: { $0.name == name && ($0.namespace == nil || namespace == nil || $0.namespace == namespace) }),
+        if let service = servicesByName[name]?.first(where: { $0.namespace == nil || namespace == nil || $0.namespace == namespace }),
            !service.selector.isEmpty {
-            candidates = deployments.filter { deployment in
-                (service.namespace == nil || deployment.ref.namespace == service.namespace)
-                    && service.selector.allSatisfy { deployment.labels[$0.key] == $0.value }
-            }.map(\.ref)
+            let pool = service.namespace.map { deploymentsByNamespace[$0] ?? [] } ?? deploymentsByNamespace.values.flatMap { $0 }
+            candidates = pool.filter { deployment in service.selector.allSatisfy { deployment.labels[$0.key] == $0.value } }.map(\.ref)
         }
         if candidates.isEmpty {
             // No Service: a compose service or a workload of that name.
-            candidates = deployments.filter { $0.ref.name == name && ($0.ref.namespace == namespace || namespace == nil || $0.ref.kind == "ComposeService") }.map(\.ref)
+            candidates = (deploymentsByName[name] ?? []).filter {
+                $0.ref.namespace == namespace || namespace == nil || $0.ref.kind == "ComposeService"
+            }.map(\.ref)
         }
         for ref in candidates where ref != client {
             if let routes = gateways[ref] { return .gateway(ref, routes: routes) }

@@ -34,7 +34,7 @@ public final class Catalog: Sendable {
 
     /// Lower-cased, `_` and spaces as `-`, URI schemes of model stores removed.
     public static func normalize(_ reference: String) -> String {
-        var text = reference.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        var text = reference.trimmed.lowercased()
         for scheme in ["hf://", "huggingface://", "ollama://", "pvc://", "s3://", "gs://", "oci://", "file://"] where text.hasPrefix(scheme) {
             text.removeFirst(scheme.count)
         }

@@ -12,7 +12,7 @@ public enum Secrets {
 
     /// Key-shaped strings: `sk-...`, `sk-ant-...`, `AIza...`, `hf_...`, `nvapi-...`, AWS access keys.
     public static func looksLikeKey(_ value: String) -> Bool {
-        let text = value.trimmingCharacters(in: .whitespaces)
+        let text = value.trimmed
         let prefixes = ["sk-", "sk_", "AIza", "hf_", "nvapi-", "AKIA", "ASIA", "ghp_", "gsk_", "xai-", "pk-", "rk-"]
         guard prefixes.contains(where: { text.hasPrefix($0) }) else { return false }
         return text.count >= 8 && !text.includes(" ")

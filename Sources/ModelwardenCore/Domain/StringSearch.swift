@@ -16,3 +16,15 @@ extension StringProtocol {
         return false
     }
 }
+
+extension String {
+    /// Spaces, tabs and line breaks removed from both ends, without Foundation's CharacterSet bridge.
+    public var trimmed: String {
+        let utf8 = self.utf8
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+        guard let first = utf8.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = utf8.lastIndex(where: { !isSpace($0) })!
+        if first == utf8.startIndex && utf8.index(after: last) == utf8.endIndex { return self }
+        return String(Substring(utf8[first...last]))
+    }
+}
