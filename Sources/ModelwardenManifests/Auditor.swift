@@ -91,6 +91,9 @@ public struct Auditor: Sendable {
         // (a sidecar or init service pulls it).
         let namedRuntimes = Set(usages.filter { $0.model != nil && $0.hosting == .selfHosted }.map { "\($0.location.file)|\($0.runtime ?? "")" })
         usages = usages.filter { $0.model != nil || $0.hosting != .selfHosted || !namedRuntimes.contains("\($0.location.file)|\($0.runtime ?? "")") }
+        // Alternatives of one server in one file (compose profiles for CPU and GPU) are one usage.
+        var unnamedServers = Set<String>()
+        usages = usages.filter { $0.model != nil || $0.hosting != .selfHosted || unnamedServers.insert("\($0.location.file)|\($0.runtime ?? "")").inserted }
         // One string written once is one usage, even when an anchor merges it into several services.
         var places = Set<String>()
         usages = usages.filter { places.insert("\($0.location)|\($0.model ?? "")|\($0.api ?? "")").inserted }

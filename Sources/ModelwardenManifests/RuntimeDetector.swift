@@ -104,6 +104,10 @@ enum RuntimeDetector {
             } else if lower == "serve", index > 0, tokens[index - 1].text.lowercased().hasSuffix("vllm"), let next, !next.text.hasPrefix("-"), isModelValue(next.text) {
                 found.append((next.text, next))
                 index += 1
+            } else if index == 0 || tokens[index - 1].text.hasPrefix("-") == false, isModelPlaceholder(token.text),
+                      !(index > 0 && modelFlags.contains(tokens[index - 1].text.lowercased())) {
+                // `${LLAMACPP_MODEL_SPECIFIER}` on a server's command line stands for the model.
+                found.append((token.text, token))
             } else if (lower == "pull" || lower == "run"), index > 0, tokens[index - 1].text.lowercased().hasSuffix("ollama"), let next, !next.text.hasPrefix("-"), isModelValue(next.text) {
                 found.append((next.text, next))
                 index += 1
@@ -111,6 +115,12 @@ enum RuntimeDetector {
             index += 1
         }
         return found
+    }
+
+    static let modelPlaceholder = try! NSRegularExpression(pattern: #"^\$\{?[A-Za-z0-9_]*MODEL[A-Za-z0-9_]*(:-[^}]*)?\}?$"#)
+
+    static func isModelPlaceholder(_ text: String) -> Bool {
+        text.hasPrefix("$") && modelPlaceholder.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 
     static func looksLikePythonModule(_ text: String) -> Bool {

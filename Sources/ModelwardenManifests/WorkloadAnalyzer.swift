@@ -135,10 +135,16 @@ struct WorkloadAnalyzer {
             }
         }
 
-        // 3. Model variables. `USE_BEDROCK=false` switches off the `BEDROCK_*` ones.
-        let switchedOff = Set(values.filter { $0.name.uppercased().hasPrefix("USE_") && ["false", "0", "no"].contains($0.text.lowercased()) }
-            .map { String($0.name.uppercased().dropFirst(4)) })
-        for value in values where isModelVariable(value.name) && !switchedOff.contains(where: { value.name.uppercased().hasPrefix($0 + "_") }) {
+        // 3. Model variables. A switch set to false (`USE_BEDROCK=false`, `ENABLE_VLM_INFERENCE=false`) turns off the
+        // variables that share its first word (`BEDROCK_MODEL`, `APP_VLM_MODELNAME`).
+        let switchedOff = Set(values.compactMap { value -> String? in
+            guard ["false", "0", "no"].contains(value.text.lowercased()) else { return nil }
+            let words = value.name.uppercased().split(separator: "_").map(String.init)
+            guard let first = words.first, ["USE", "ENABLE"].contains(first), words.count >= 2 else { return nil }
+            return words[1]
+        })
+        for value in values where isModelVariable(value.name)
+            && !value.name.uppercased().split(separator: "_").contains(where: { switchedOff.contains(String($0)) }) {
             let text = value.text
             guard RuntimeDetector.isModelValue(text), !Secrets.looksLikeKey(text), !text.includes("://") || text.hasPrefix("hf://") || text.hasPrefix("ollama://") else { continue }
             if text.hasPrefix("/") && !text.lowercased().hasSuffix(".gguf") && catalog.match(text) == nil { continue }

@@ -70,8 +70,12 @@ import Testing
         let reportPath = try report.write("report.json", check.stdout)
         let score = try run("/usr/bin/env", ["python3", corpus.deletingLastPathComponent().appendingPathComponent("tools/score-corpus").path,
                                              "--expected", corpus.appendingPathComponent("expected.yaml").path, "--report", reportPath,
-                                             "--min-recall", "0.95", "--min-precision", "0.92", "--min-hosting", "0.97"])
+                                             "--min-recall", "0.95", "--min-precision", "0.95", "--min-hosting", "0.97"])
         print(score.stdout)
         #expect(score.status == 0, "\(score.stdout)\(score.stderr)")
+        // The scorer has no vendor minimum: read its vendor line (`vendor   right on 225/231 matched usages (0.974)`).
+        let vendorLine = try #require(score.stdout.split(separator: "\n").first { $0.includes("vendor") && $0.includes("right on") })
+        let share = Double(vendorLine.split(separator: "(").last?.dropLast() ?? "") ?? 0
+        #expect(share >= 0.95, "\(vendorLine)")
     }
 }

@@ -183,6 +183,12 @@ public struct KubernetesScanner: ManifestScanner {
                 if hasSource && ["model_id", "modelId", "name"].contains(childKey) { continue }
                 collectModels(pair.value, key: childKey, file: file, env: &env)
             }
+            // After the URI, so a usable URI comes first.
+            // `model: {uri: pvc://..., name: org/model}`: the name says which model the storage holds.
+            if let key, ValuesScanner.modelKeys.contains(key.lowercased()), !hasSource,
+               let name = Located(node["name"] ?? node["id"]), name.text.includes("/") || name.text.includes(":") {
+                env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: name, value: name))
+            }
         }
     }
 

@@ -44,6 +44,8 @@ public struct ValuesScanner: ManifestScanner {
         let chartImage = Located(labelNode["image"]) ?? imageFromParts(labelNode["image"])
         let chartRuntime = RuntimeDetector.runtime(image: chartImage?.text, command: [])
         collect(node, key: nil, inList: false, runtime: chartRuntime, file: file, buckets: &buckets, containers: &containers)
+        // The chart's server image, so a server chart that names no model is still seen.
+        if chartRuntime != nil, let chartImage { containers.append(ContainerSpec(name: "chart", image: chartImage)) }
         guard !buckets.isEmpty || !containers.isEmpty else { return }
         let labels = stringMap(labelNode["podLabels"]).merging(stringMap(labelNode["podAnnotations"])) { _, new in new }
         result.deployments.append(Deployment(ref: ref, location: file.location(node.mark), labels: labels))
