@@ -139,7 +139,12 @@ public struct Auditor: Sendable {
             // Provider prefixes are routing, not identity: `bedrock/us.meta.llama3-1-70b...` is Llama 3.1.
             catalog.provider(forPrefixOf: model)?.rest ?? model
         }
-        let match = name.flatMap { catalog.match($0) } ?? usage.model.flatMap { catalog.match($0) }
+        // An Azure OpenAI deployment name is chosen by the customer: it names the model only when it is the model's
+        // own name (`gpt-4`, `gpt-4o-2024-08-06`), not when a pattern merely occurs in it (`gpt4o-weu-prod`).
+        let azureDeployment = usage.api == "azure-openai" && usage.catalogName == nil
+            && (usage.evidence.includes("DEPLOYMENT") || usage.model?.lowercased().hasPrefix("azure/") == true)
+        var match = name.flatMap { catalog.match($0) } ?? usage.model.flatMap { catalog.match($0) }
+        if azureDeployment, let found = match, found.matchedText != found.normalized { match = nil }
         let provider = usage.api.flatMap { catalog.providers[$0] }
         var license: License?
         if let match, match.model.openWeights || usage.hosting == .selfHosted {

@@ -97,7 +97,10 @@ struct WorkloadAnalyzer {
             }
             add(variable.name, value, nameLocation: variable.nameLocation)
         }
-        let substitution = Dictionary(values.map { ($0.name, $0.text) }, uniquingKeysWith: { _, new in new })
+        // Compose interpolates `${VAR}` from the `.env` beside the file (and projects often export them from an
+        // env script there); the container's own environment comes first.
+        var substitution = siblingVariables(of: workload)
+        for value in values { substitution[value.name] = value.text }
         for index in values.indices { values[index].text = substitute(values[index].text, substitution) }
 
         let commandStrings = container.command + container.args
@@ -245,6 +248,20 @@ struct WorkloadAnalyzer {
         case .unknownExternal(let host):
             return Usage(deployment: ref, model: text, location: location, hosting: .externalAPI, api: "openai-compatible", endpoints: [host], evidence: evidence)
         }
+    }
+
+    /// Variables of `.env` and `*env*.sh` files in a compose file's folder, for `${VAR}` interpolation only.
+    private func siblingVariables(of workload: Workload) -> [String: String] {
+        guard workload.deployment.kind == "ComposeService" else { return [:] }
+        let folder = workload.file.split(separator: "/").dropLast().joined(separator: "/")
+        var result: [String: String] = [:]
+        for (path, variables) in envFiles.sorted(by: { $0.key < $1.key }) {
+            let parts = path.split(separator: "/")
+            guard parts.dropLast().joined(separator: "/") == folder, let name = parts.last else { continue }
+            guard name == ".env" || (name.hasSuffix(".sh") && name.lowercased().includes("env")) else { continue }
+            for variable in variables { if let value = variable.value { result[variable.name] = value.text } }
+        }
+        return result
     }
 
     /// A client of a gateway uses what the gateway forwards its model to; data leaves through it as it would directly.

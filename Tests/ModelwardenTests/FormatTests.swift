@@ -152,4 +152,33 @@ import Testing
         #expect(found.count == 1)
         #expect(found.first?.model == "meta-llama/Meta-Llama-3-8B-Instruct" && found.first?.line == 3)
     }
+
+    @Test func azureDeploymentNamesNameAModelOnlyWhenTheyAreOne() {
+        let result = Shipped.audit([(".env", """
+        AZURE_OPENAI_ENDPOINT=https://acme.openai.azure.com/
+        AZURE_OPENAI_DEPLOYMENT=gpt4o-weu-prod
+        """), ("b/.env", """
+        AZURE_OPENAI_ENDPOINT=https://acme.openai.azure.com/
+        AZURE_OPENAI_DEPLOYMENT=gpt-4o-2024-08-06
+        """)])
+        let custom = result.usages.first { $0.usage.model == "gpt4o-weu-prod" }
+        #expect(custom?.usage.api == "azure-openai" && custom?.family == "unknown" && custom?.vendor == "openai")
+        #expect(custom?.licenseID == "azure-openai-terms")
+        let named = result.usages.first { $0.usage.model == "gpt-4o-2024-08-06" }
+        #expect(named?.family == "gpt-4o")
+    }
+
+    @Test func composeInterpolatesFromTheSiblingEnvFile() {
+        let result = Shipped.audit([("app/compose.yaml", """
+        services:
+          tgi:
+            image: ghcr.io/huggingface/text-generation-inference:2.4.0
+            environment:
+              MODEL_ID: ${LLM_MODEL_ID}
+        """), ("app/set_env.sh", "export LLM_MODEL_ID=\"Qwen/Qwen2.5-72B-Instruct\"\n")])
+        let usage = result.usages.first { $0.usage.location.file == "app/compose.yaml" }
+        #expect(usage?.usage.model == "${LLM_MODEL_ID}")
+        #expect(usage?.family == "qwen2.5" && usage?.licenseID == "qwen")
+        #expect(usage?.usage.runtime == "tgi")
+    }
 }
