@@ -132,8 +132,8 @@ struct WorkloadAnalyzer {
 
         // A NIM image named in a variable (`NIM_IMAGE=nvcr.io/nim/meta/llama3-8b-instruct`) is a NIM serving that model.
         for value in values where !isModelVariable(value.name) {
-            if let model = RuntimeDetector.nimModel(image: value.text) {
-                usages.append(Usage(deployment: ref, model: model == value.text ? value.written : model, location: location(value.located),
+            if RuntimeDetector.nimModel(image: value.text) != nil {
+                usages.append(Usage(deployment: ref, model: value.written, location: location(value.located),
                                     hosting: .selfHosted, runtime: "nim", evidence: "image"))
             }
         }

@@ -181,4 +181,25 @@ import Testing
         #expect(usage?.family == "qwen2.5" && usage?.licenseID == "qwen")
         #expect(usage?.usage.runtime == "tgi")
     }
+
+    @Test func kaitoPresetAndNIMCachePuller() {
+        let found = usages([("kaito.yaml", """
+        apiVersion: kaito.sh/v1beta1
+        kind: Workspace
+        metadata: {name: phi}
+        inference:
+          preset:
+            name: phi-3-mini-4k-instruct
+        ---
+        apiVersion: apps.nvidia.com/v1alpha1
+        kind: NIMCache
+        metadata: {name: llama}
+        spec:
+          source:
+            ngc:
+              modelPuller: nvcr.io/nim/meta/llama-3.1-8b-instruct:1.1.2
+        """)])
+        #expect(found.contains { $0.model == "phi-3-mini-4k-instruct" && $0.line == 6 && $0.hosting == "self-hosted" })
+        #expect(found.contains { $0.model == "nvcr.io/nim/meta/llama-3.1-8b-instruct:1.1.2" && $0.line == 14 && $0.place == "nim" })
+    }
 }

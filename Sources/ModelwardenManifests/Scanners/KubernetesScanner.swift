@@ -58,7 +58,9 @@ public struct KubernetesScanner: ManifestScanner {
             result.services.append(ServiceDirectory.Service(namespace: namespace, name: name, selector: stringMap(document["spec"]?["selector"])))
             return
         }
-        guard !KubernetesScanner.passiveKinds.contains(kind), let spec = document["spec"] ?? document["egress"] else { return }
+        // Some resources keep their settings at the top level (KAITO Workspace `inference:`).
+        guard !KubernetesScanner.passiveKinds.contains(kind) else { return }
+        let spec = document["spec"] ?? document
         if ["NetworkPolicy", "ServiceEntry", "EgressFirewall", "NetworkSet", "EgressPolicy"].contains(where: { kind.contains($0) }) {
             egressRule(kind: kind, namespace: namespace, name: name, spec: spec, document: document, file: file, into: &result)
             return
@@ -166,6 +168,9 @@ public struct KubernetesScanner: ManifestScanner {
             let lower = key.lowercased()
             if (style == .literal || style == .folded) && text.contains(":") && text.contains("\n") {
                 collectEmbedded(text, startLine: node.mark.line + 1, file: file, env: &env)
+            } else if RuntimeDetector.nimModel(image: text) != nil {
+                // NIMCache `modelPuller`, NIMService images: the NIM image names the model.
+                env.append(EnvVar(name: "NIM_IMAGE_\(env.count)", nameLocation: located, value: located))
             } else if KubernetesScanner.uriKeys.contains(lower), KubernetesScanner.schemes.contains(where: { text.hasPrefix($0) }) {
                 env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: located, value: located))
             } else if ValuesScanner.modelKeys.contains(lower) || lower == "model_source" || lower == "modelurl" {
@@ -185,8 +190,8 @@ public struct KubernetesScanner: ManifestScanner {
             }
             // After the URI, so a usable URI comes first.
             // `model: {uri: pvc://..., name: org/model}`: the name says which model the storage holds.
-            if let key, ValuesScanner.modelKeys.contains(key.lowercased()), !hasSource,
-               let name = Located(node["name"] ?? node["id"]), name.text.includes("/") || name.text.includes(":") {
+            if let key, ValuesScanner.modelKeys.contains(key.lowercased()) || key == "preset", !hasSource,
+               let name = Located(node["name"] ?? node["id"]), name.text.includes("/") || name.text.includes(":") || key == "preset" {
                 env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: name, value: name))
             }
         }
