@@ -101,9 +101,13 @@ public struct Auditor: Sendable {
         var byRef: [DeploymentRef: Deployment] = [:]
         for deployment in deployments where byRef[deployment.ref] == nil { byRef[deployment.ref] = deployment }
         let findings = Evaluator(policy: policy, today: today).evaluate(resolved, deployments: byRef)
+        let rules = policy.rules.map {
+            RuleSummary(id: $0.id, title: $0.title, description: $0.description, remediation: $0.remediation, helpURI: $0.helpURI,
+                        severity: $0.severity, category: $0.category.rawValue)
+        } + [RuleSummary.expiredWaiver, RuleSummary.inlineWaiverRefused]
         return AuditResult(
             files: loaded.count, deployments: deployments.sorted { $0.location < $1.location }, usages: resolved,
-            findings: findings, diagnostics: diagnostics.sorted { $0.location < $1.location })
+            findings: findings, diagnostics: diagnostics.sorted { $0.location < $1.location }, rules: rules)
     }
 
     /// Model servers (workloads that serve a model themselves) and gateways (LiteLLM images, with the routes of the

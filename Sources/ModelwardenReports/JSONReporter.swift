@@ -81,7 +81,8 @@ public struct JSONReporter: Reporter {
             ("deployments", .int(result.deployments.count)),
             ("usages", .int(result.usages.count)),
             ("findings", .object(Severity.allCases.reversed().map { ($0.rawValue, .int(result.count($0))) })),
-            ("waived", .int(result.findings.filter { $0.status == .waived }.count)),
+            ("waived", .int(result.count(status: .waived))),
+            ("baselined", .int(result.count(status: .baselined))),
             ("diagnostics", .int(result.diagnostics.count)),
         ])
     }

@@ -5,11 +5,21 @@ public struct ReportContext: Sendable {
     public var toolVersion: String
     public var colors: Bool
     public var failOn: Severity?
+    /// The exit code the run ends with, for formats that record it (SARIF invocations).
+    public var exitCode: Int32
+    /// Absolute path of the scanned folder, the base of the relative file paths (SARIF `uriBaseId`).
+    public var scanRoot: String?
+    /// Prepended to file paths for formats that want them relative to the working folder (GitHub annotations).
+    public var pathPrefix: String
 
-    public init(toolVersion: String, colors: Bool = false, failOn: Severity? = .error) {
+    public init(toolVersion: String, colors: Bool = false, failOn: Severity? = .error, exitCode: Int32 = 0,
+                scanRoot: String? = nil, pathPrefix: String = "") {
         self.toolVersion = toolVersion
         self.colors = colors
         self.failOn = failOn
+        self.exitCode = exitCode
+        self.scanRoot = scanRoot
+        self.pathPrefix = pathPrefix
     }
 }
 
@@ -20,12 +30,27 @@ public protocol Reporter: Sendable {
 
 /// The output formats of `check`; adding one is a case here and a reporter file.
 public enum OutputFormat: String, CaseIterable, Sendable {
-    case text, json
+    case text, json, sarif, junit, github, markdown
 
     public var reporter: any Reporter {
         switch self {
         case .text: return TextReporter()
         case .json: return JSONReporter()
+        case .sarif: return SARIFReporter()
+        case .junit: return JUnitReporter()
+        case .github: return GitHubReporter()
+        case .markdown: return MarkdownReporter()
+        }
+    }
+}
+
+extension Severity {
+    /// SARIF and GitHub levels.
+    var level: String {
+        switch self {
+        case .error: return "error"
+        case .warning: return "warning"
+        case .info: return "note"
         }
     }
 }

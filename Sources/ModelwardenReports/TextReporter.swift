@@ -62,7 +62,8 @@ public struct TextReporter: Reporter {
         case .warning: label = paint.yellow("warning")
         case .info: label = paint.blue("info   ")
         }
-        let status = finding.status == .waived ? paint.dim(" (waived: \(finding.waiverReason ?? ""))") : ""
+        let status = finding.status == .waived ? paint.dim(" (waived: \(finding.waiverReason ?? ""))")
+            : finding.status == .baselined ? paint.dim(" (baselined)") : ""
         return "\(label) \(finding.rule): \(finding.message)\(status)  \(paint.dim("\(finding.location)"))"
     }
 
@@ -75,6 +76,8 @@ public struct TextReporter: Reporter {
             "findings: \(result.count(.error)) error, \(result.count(.warning)) warning, \(result.count(.info)) info",
         ]
         if waived > 0 { parts.append("\(waived) waived") }
+        let baselined = result.count(status: .baselined)
+        if baselined > 0 { parts.append("\(baselined) baselined") }
         if !result.diagnostics.isEmpty { parts.append("\(result.diagnostics.count) input problems") }
         return paint.bold(parts.joined(separator: "; "))
     }

@@ -1,3 +1,38 @@
+/// What reporters need to know about a rule: SARIF lists them, JUnit makes a test case of each.
+public struct RuleSummary: Sendable, Hashable {
+    public var id: String
+    public var title: String
+    public var description: String
+    public var remediation: String
+    public var helpURI: String?
+    public var severity: Severity
+    public var category: String
+
+    public init(id: String, title: String, description: String, remediation: String, helpURI: String?, severity: Severity, category: String) {
+        self.id = id
+        self.title = title
+        self.description = description
+        self.remediation = remediation
+        self.helpURI = helpURI
+        self.severity = severity
+        self.category = category
+    }
+
+    /// The finding an expired waiver raises; not a policy rule, but reported like one.
+    public static let expiredWaiver = RuleSummary(
+        id: "waiver/expired", title: "Waiver expired",
+        description: "A waiver in waivers.yaml has passed its expiry date; it no longer waives anything.",
+        remediation: "Renew the waiver with a new approval and expiry, or fix the findings it covered.",
+        helpURI: nil, severity: .warning, category: "inventory")
+
+    /// The finding an inline waiver annotation raises where organization.yaml does not allow them.
+    public static let inlineWaiverRefused = RuleSummary(
+        id: "waiver/inline-not-allowed", title: "Inline waiver not allowed",
+        description: "A manifest carries a modelwarden.io/waive annotation, but organization.yaml does not allow inline waivers.",
+        remediation: "Move the exception to waivers.yaml with reason, approver and expiry, or set waivers.inline: true in organization.yaml.",
+        helpURI: nil, severity: .warning, category: "inventory")
+}
+
 /// Everything one audit found.
 public struct AuditResult: Sendable {
     public var files: Int
@@ -5,17 +40,42 @@ public struct AuditResult: Sendable {
     public var usages: [ResolvedUsage]
     public var findings: [Finding]
     public var diagnostics: [Diagnostic]
+    /// Every rule that was evaluated, in policy order.
+    public var rules: [RuleSummary]
 
-    public init(files: Int, deployments: [Deployment], usages: [ResolvedUsage], findings: [Finding], diagnostics: [Diagnostic]) {
+    public init(files: Int, deployments: [Deployment], usages: [ResolvedUsage], findings: [Finding], diagnostics: [Diagnostic],
+                rules: [RuleSummary] = []) {
         self.files = files
         self.deployments = deployments
         self.usages = usages
         self.findings = findings
         self.diagnostics = diagnostics
+        self.rules = rules
     }
 
     public func count(_ severity: Severity, status: Finding.Status = .open) -> Int {
         findings.filter { $0.severity == severity && $0.status == status }.count
     }
-}
 
+    public func count(status: Finding.Status) -> Int {
+        findings.filter { $0.status == status }.count
+    }
+
+    /// The rule summary for a finding's rule id.
+    public func rule(_ id: String) -> RuleSummary? {
+        rules.first { $0.id == id }
+    }
+
+    /// Marks findings whose fingerprint a baseline holds; only new ones gate.
+    public mutating func applyBaseline(_ fingerprints: Set<String>) {
+        for index in findings.indices where findings[index].status == .open && fingerprints.contains(findings[index].fingerprint) {
+            findings[index].status = .baselined
+        }
+    }
+
+    /// Whether open findings at or above a severity remain.
+    public func fails(at threshold: Severity?) -> Bool {
+        guard let threshold else { return false }
+        return findings.contains { $0.status == .open && $0.severity >= threshold }
+    }
+}

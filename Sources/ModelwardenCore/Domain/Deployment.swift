@@ -41,6 +41,8 @@ public enum LabelKey {
     public static let environment = "modelwarden.io/environment"
     public static let product = "modelwarden.io/product"
     public static let attribution = "modelwarden.io/attribution"
+    /// `RULE; reason; until DATE`, honoured only where organization.yaml allows inline waivers.
+    public static let waive = "modelwarden.io/waive"
 
     /// The short names used in `organization.yaml`'s `label_keys`.
     public static let byShortName: [String: String] = [

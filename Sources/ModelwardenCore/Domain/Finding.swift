@@ -16,7 +16,8 @@ public enum Severity: String, Sendable, Codable, CaseIterable, Comparable {
 
 /// A rule's verdict on one usage of one deployment.
 public struct Finding: Sendable, Hashable {
-    public enum Status: String, Sendable, Codable { case open, waived }
+    /// `baselined`: present in the baseline given to `check --baseline`, so it does not gate.
+    public enum Status: String, Sendable, Codable { case open, waived, baselined }
 
     public var rule: String
     public var title: String

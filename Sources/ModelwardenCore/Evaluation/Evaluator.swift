@@ -22,27 +22,46 @@ public struct Evaluator: Sendable {
         // One finding per rule, file, deployment and model: repeated mentions are one problem.
         var seen = Set<String>()
         let findings = perUsage.joined().filter { seen.insert($0.fingerprint).inserted }
-        return applyWaivers(findings)
+        return applyWaivers(findings, deployments: deployments)
     }
 
-    /// Marks waived findings (kept, never dropped) and turns expired waivers into warnings.
-    public func applyWaivers(_ findings: [Finding]) -> [Finding] {
+    /// Marks waived findings (kept, never dropped) and turns expired waivers into warnings. Inline
+    /// `modelwarden.io/waive` annotations count only where organization.yaml allows them.
+    public func applyWaivers(_ findings: [Finding], deployments: [DeploymentRef: Deployment] = [:]) -> [Finding] {
+        var inline: [Waiver] = []
         var result = findings
+        for deployment in deployments.values.sorted(by: { $0.location < $1.location }) {
+            guard let annotation = deployment.labels[LabelKey.waive] else { continue }
+            guard policy.organization.inlineWaivers else {
+                let refused = RuleSummary.inlineWaiverRefused
+                result.append(Finding(
+                    rule: refused.id, title: refused.title, severity: refused.severity, category: refused.category,
+                    location: deployment.location, deployment: deployment.ref, model: nil,
+                    message: "\(deployment.ref.name) carries an inline waiver (\(annotation)), which organization.yaml does not allow; it is ignored",
+                    remediation: refused.remediation))
+                continue
+            }
+            if let waiver = Waiver.inline(annotation, for: deployment, maxDays: policy.organization.maxWaiverDays, today: today) {
+                inline.append(waiver)
+            }
+        }
+        let waivers = policy.waivers + inline
         for index in result.indices {
             let finding = result[index]
-            if let waiver = policy.waivers.first(where: {
+            if let waiver = waivers.first(where: {
                 !$0.isExpired(on: today) && $0.covers(rule: finding.rule, deployment: finding.deployment, model: finding.model)
             }) {
                 result[index].status = .waived
                 result[index].waiverReason = "\(waiver.reason) (approved by \(waiver.approvedBy), until \(waiver.expires))"
             }
         }
-        for waiver in policy.waivers where waiver.isExpired(on: today) {
+        let expired = RuleSummary.expiredWaiver
+        for waiver in waivers where waiver.isExpired(on: today) {
             result.append(Finding(
-                rule: "waiver/expired", title: "Waiver expired", severity: .warning, category: "inventory",
+                rule: expired.id, title: expired.title, severity: expired.severity, category: expired.category,
                 location: waiver.location, deployment: nil, model: nil,
                 message: "the waiver for \(waiver.rule) (\(waiver.reason)) expired on \(waiver.expires) and no longer applies",
-                remediation: "Renew the waiver with a new approval and expiry, or fix the findings it covered."))
+                remediation: expired.remediation))
         }
         return result.sorted { ($0.location, $0.rule) < ($1.location, $1.rule) }
     }

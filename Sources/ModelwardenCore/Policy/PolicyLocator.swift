@@ -22,7 +22,11 @@ public enum PolicyLocator {
             var folder = start
             for _ in 0..<8 {
                 let policies = (folder as NSString).appendingPathComponent("Policies")
-                if isPolicySet(policies) { return policies }
+                if isPolicySet(policies) {
+                    // Relative to the working folder when inside it, so reports name `Policies/waivers.yaml`.
+                    let cwd = fm.currentDirectoryPath
+                    return policies.hasPrefix(cwd + "/") ? String(policies.dropFirst(cwd.count + 1)) : policies
+                }
                 let parent = (folder as NSString).deletingLastPathComponent
                 if parent == folder { break }
                 folder = parent

@@ -49,4 +49,16 @@ public struct Waiver: Sendable {
         }
         return true
     }
+
+    /// An inline annotation, `modelwarden.io/waive: "RULE; reason; until DATE"`, for the deployment that carries it.
+    /// The approver is the manifest's author; the expiry is capped at the organisation's maximum.
+    public static func inline(_ text: String, for deployment: Deployment, maxDays: Int, today: PolicyDate) -> Waiver? {
+        let parts = text.split(separator: ";").map { String($0).trimmed }
+        guard parts.count >= 3, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+        let until = parts[2].hasPrefix("until ") ? String(parts[2].dropFirst(6)).trimmed : parts[2]
+        guard let expires = PolicyDate(until), expires.dayNumber - today.dayNumber <= maxDays else { return nil }
+        return Waiver(rule: parts[0], deployments: [Selector(kind: deployment.ref.kind, namespace: deployment.ref.namespace, name: deployment.ref.name)],
+                      models: [], reason: parts[1], approvedBy: "inline annotation in \(deployment.location.file)", expires: expires,
+                      location: deployment.location)
+    }
 }

@@ -17,48 +17,109 @@ extension Modelwarden {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Scan manifests, evaluate the policies and print findings; no database needed.",
-            discussion: "Exit 0: nothing at or above --fail-on. 1: findings at or above it. 2: a manifest or the policy set could not be read. 64: usage error.")
+            discussion: """
+                Several --format/--output pairs write several reports in one run: the n-th --output is the file of the \
+                n-th --format, and a format without one goes to standard output.
+                Exit 0: nothing new at or above --fail-on. 1: findings at or above it. 2: a manifest, the policy set or the \
+                baseline could not be read. 64: usage error.
+                """)
 
         @Argument(help: "Files or folders to scan.")
         var paths: [String]
 
         @OptionGroup var options: PolicyOptions
 
-        @Option(name: .long, help: "Output format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
-        var format: OutputFormat = .text
+        @Option(name: .long, help: "Output format, repeatable: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var format: [OutputFormat] = []
 
-        @Option(name: .long, help: "Write the report to this file instead of standard output.")
-        var output: String?
+        @Option(name: .long, help: "File for the report of the --format in the same position.")
+        var output: [String] = []
 
         @Option(name: .long, help: "Lowest severity that fails the run: error, warning, info or never.")
         var failOn: FailOn = .error
 
+        @Option(name: .long, help: "Findings recorded in this baseline are reported as baselined and do not fail the run.")
+        var baseline: String?
+
+        @Option(name: .long, help: "Record the current findings' fingerprints in this file.")
+        var writeBaseline: String?
+
         @Flag(name: .long, inversion: .prefixedNo, help: "Colour in text output (default: only on a terminal).")
         var color: Bool?
+
+        func validate() throws {
+            if output.count > max(format.count, 1) {
+                throw ValidationError("More --output than --format: give one --format for each --output.")
+            }
+            if max(format.count, 1) - output.count > 1 {
+                throw ValidationError("Only one format can go to standard output: give an --output for the others.")
+            }
+        }
 
         func run() throws {
             let logger = options.makeLogger()
             let policy = try options.loadPolicy(logger: logger)
             let started = Date()
-            let result = Auditor(policy: policy).audit(paths: paths, logger: logger)
+            var result = Auditor(policy: policy).audit(paths: paths, logger: logger)
             logger.info("scan finished", metadata: ["files": "\(result.files)", "seconds": "\(Date().timeIntervalSince(started))"])
-            let toTerminal = output == nil && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-            let context = ReportContext(toolVersion: Modelwarden.version, colors: color ?? toTerminal, failOn: failOn.severity)
-            let text = format.reporter.render(result, context: context)
-            if let output {
+            if let baseline {
                 do {
-                    try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+                    result.applyBaseline(try Baseline.load(baseline).fingerprints)
                 } catch {
-                    printError("modelwarden: cannot write \(output): \(error.localizedDescription)")
+                    printError("modelwarden: \(error)")
                     throw ExitCode(2)
                 }
-            } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
             }
-            if result.diagnostics.contains(where: { $0.level == .error }) { throw ExitCode(2) }
-            if let threshold = failOn.severity, result.findings.contains(where: { $0.status == .open && $0.severity >= threshold }) {
-                throw ExitCode(1)
+            if let writeBaseline {
+                do {
+                    try Baseline(findings: result.findings, on: .today).write(to: writeBaseline)
+                } catch {
+                    printError("modelwarden: cannot write \(writeBaseline): \(error.localizedDescription)")
+                    throw ExitCode(2)
+                }
             }
+            let exitCode: Int32 = result.diagnostics.contains { $0.level == .error } ? 2 : result.fails(at: failOn.severity) ? 1 : 0
+
+            let formats = format.isEmpty ? [OutputFormat.text] : format
+            for (index, format) in formats.enumerated() {
+                let file = index < output.count ? output[index] : nil
+                let toTerminal = file == nil && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+                let context = ReportContext(
+                    toolVersion: Modelwarden.version, colors: color ?? toTerminal, failOn: failOn.severity, exitCode: exitCode,
+                    scanRoot: scanRoot, pathPrefix: pathPrefix)
+                let text = format.reporter.render(result, context: context)
+                if let file {
+                    do {
+                        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+                    } catch {
+                        printError("modelwarden: cannot write \(file): \(error.localizedDescription)")
+                        throw ExitCode(2)
+                    }
+                } else {
+                    FileHandle.standardOutput.write(Data(text.utf8))
+                }
+            }
+            if exitCode != 0 { throw ExitCode(exitCode) }
+        }
+
+        /// The folder file paths are relative to, when one folder is scanned.
+        private var scanRoot: String? {
+            guard paths.count == 1 else { return FileManager.default.currentDirectoryPath }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: paths[0], isDirectory: &isDirectory) else { return FileManager.default.currentDirectoryPath }
+            let url = URL(fileURLWithPath: paths[0]).standardizedFileURL
+            return isDirectory.boolValue ? url.path : url.deletingLastPathComponent().path
+        }
+
+        /// For annotations, paths relative to the working folder: the scanned folder as given, then the file.
+        private var pathPrefix: String {
+            guard paths.count == 1 else { return "" }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: paths[0], isDirectory: &isDirectory) else { return "" }
+            var root = isDirectory.boolValue ? paths[0] : (paths[0] as NSString).deletingLastPathComponent
+            while root.hasPrefix("./") { root.removeFirst(2) }
+            if root == "." || root.isEmpty { return "" }
+            return root.hasSuffix("/") ? root : root + "/"
         }
     }
 }
