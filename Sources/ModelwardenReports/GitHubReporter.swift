@@ -28,6 +28,8 @@ public struct GitHubReporter: Reporter {
             let command = diagnostic.level == .error ? "error" : "warning"
             out += "::\(command) file=\(property(context.pathPrefix + diagnostic.location.file)),line=\(diagnostic.location.line),col=\(diagnostic.location.column),title=modelwarden::\(data(diagnostic.message))\n"
         }
+        // One closing line with the tallies, waived and baselined findings counted apart.
+        out += "::notice title=modelwarden::\(data("\(result.usages.count) model usages in \(result.deployments.count) deployments; open findings: \(result.count(.error)) error, \(result.count(.warning)) warning, \(result.count(.info)) info; \(result.count(status: .waived)) waived, \(result.count(status: .baselined)) baselined"))\n"
         return out
     }
 
