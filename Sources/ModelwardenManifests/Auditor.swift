@@ -33,7 +33,8 @@ public struct Auditor: Sendable {
         return audit(loaded, extraDiagnostics: [])
     }
 
-    private func audit(_ loaded: [(ManifestFile?, FileScan)], extraDiagnostics: [Diagnostic]) -> AuditResult {
+    /// The cross-file part of an audit, over files already read and scanned (or taken from a cache).
+    public func audit(_ loaded: [(ManifestFile?, FileScan)], extraDiagnostics: [Diagnostic]) -> AuditResult {
         var files: [String: ManifestFile] = [:]
         var configMaps: [String: [String: Located]] = [:]
         var envFiles: [String: [EnvVar]] = [:]
@@ -162,7 +163,7 @@ public struct Auditor: Sendable {
 
     // MARK: - Reading one file
 
-    func read(_ candidate: Discovery.Candidate) -> (ManifestFile?, FileScan) {
+    public func read(_ candidate: Discovery.Candidate) -> (ManifestFile?, FileScan) {
         var scan = FileScan()
         let start = SourceLocation(file: candidate.path, line: 1, column: 1)
         let fm = FileManager.default
@@ -198,7 +199,7 @@ public struct Auditor: Sendable {
         return (file, self.scan(file))
     }
 
-    func scan(_ file: ManifestFile) -> FileScan {
+    public func scan(_ file: ManifestFile) -> FileScan {
         var scan = FileScan()
         if let scanner = scanners.first(where: { $0.acceptsText(file) }) {
             scanner.scanText(file, into: &scan)

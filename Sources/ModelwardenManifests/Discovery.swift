@@ -7,6 +7,11 @@ public enum Discovery {
         /// Relative to the scanned folder (or the path as given for a file argument).
         public var path: String
         public var absolutePath: String
+
+        public init(path: String, absolutePath: String) {
+            self.path = path
+            self.absolutePath = absolutePath
+        }
     }
 
     static let skippedFiles: Set<String> = ["package.json", "package-lock.json", "tsconfig.json", "composer.json", "composer.lock", "renovate.json", ".eslintrc.json"]

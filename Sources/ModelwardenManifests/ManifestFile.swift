@@ -2,7 +2,7 @@ import ModelwardenCore
 import ModelwardenYAML
 
 /// A string read from a manifest with the position where its text starts.
-public struct Located: Sendable, Hashable {
+public struct Located: Sendable, Hashable, Codable {
     public var text: String
     public var line: Int
     public var column: Int

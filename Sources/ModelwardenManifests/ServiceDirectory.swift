@@ -9,7 +9,7 @@ enum ServiceTarget {
 /// Resolves in-house hosts (`http://llm-gateway.ml.svc:4000`, `http://ollama:11434`) to the workloads behind them,
 /// through Kubernetes Services and their selectors, or compose service names.
 struct ServiceDirectory {
-    struct Service {
+    struct Service: Codable {
         var namespace: String?
         var name: String
         var selector: [String: String]

@@ -1,8 +1,8 @@
 import ModelwardenCore
 
 /// An environment variable of a container, service or env file.
-public struct EnvVar: Sendable {
-    public enum Reference: Sendable, Hashable {
+public struct EnvVar: Sendable, Codable {
+    public enum Reference: Sendable, Hashable, Codable {
         case configMap(name: String, key: String)
         case secret
     }
@@ -21,7 +21,7 @@ public struct EnvVar: Sendable {
 }
 
 /// What runs in one container: image, command, arguments, environment.
-public struct ContainerSpec: Sendable {
+public struct ContainerSpec: Sendable, Codable {
     public var name: String
     public var image: Located?
     public var command: [Located]
@@ -46,7 +46,7 @@ public struct ContainerSpec: Sendable {
 
 /// A deployment whose containers are analysed once every file of the scan has been read,
 /// so references to ConfigMaps and env files in other files resolve.
-public struct Workload: Sendable {
+public struct Workload: Sendable, Codable {
     public var deployment: DeploymentRef
     public var file: String
     public var containers: [ContainerSpec]
@@ -62,7 +62,7 @@ public struct Workload: Sendable {
 }
 
 /// A model route of a proxy (a LiteLLM `model_list` entry): the model string, where it is sent, what it really is.
-public struct ProxyRoute: Sendable {
+public struct ProxyRoute: Sendable, Codable {
     public var deployment: DeploymentRef
     public var model: Located
     public var apiBase: Located?
@@ -81,7 +81,7 @@ public struct ProxyRoute: Sendable {
 }
 
 /// What scanning one file yields.
-public struct FileScan: Sendable {
+public struct FileScan: Sendable, Codable {
     public var deployments: [Deployment] = []
     public var workloads: [Workload] = []
     public var usages: [Usage] = []

@@ -149,7 +149,7 @@ struct WorkloadAnalyzer {
         for value in values where isModelVariable(value.name)
             && !value.name.uppercased().split(separator: "_").contains(where: { switchedOff.contains(String($0)) }) {
             let text = value.text
-            guard RuntimeDetector.isModelValue(text), !Secrets.looksLikeKey(text), !text.includes("://") || text.hasPrefix("hf://") || text.hasPrefix("ollama://") else { continue }
+            guard RuntimeDetector.isModelValue(text), !Secrets.looksLikeKey(text), text != Secrets.redacted, !text.includes("://") || text.hasPrefix("hf://") || text.hasPrefix("ollama://") else { continue }
             if text.hasPrefix("/") && !text.lowercased().hasSuffix(".gguf") && catalog.match(text) == nil { continue }
             consumed.insert(value.name)
             var usage = classifyModel(text, variable: value.name, located: value.located, endpoints: endpoints, runtime: runtime,

@@ -21,7 +21,7 @@ public struct DeploymentRef: Sendable, Hashable, Comparable, Codable, CustomStri
 }
 
 /// One workload: a Kubernetes object, a compose service, a LiteLLM proxy, an env file's app.
-public struct Deployment: Sendable, Hashable {
+public struct Deployment: Sendable, Hashable, Codable {
     public var ref: DeploymentRef
     public var location: SourceLocation
     /// Labels and annotations of the object and its pod template, merged (annotations last).

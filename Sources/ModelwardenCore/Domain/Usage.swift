@@ -5,7 +5,7 @@ public enum Hosting: String, Sendable, Codable, Hashable {
 }
 
 /// One model that a deployment serves or calls, as a scanner found it.
-public struct Usage: Sendable, Hashable {
+public struct Usage: Sendable, Hashable, Codable {
     public var deployment: DeploymentRef
     /// The model id as written, or nil when the provider or runtime is certain but no model is named.
     public var model: String?

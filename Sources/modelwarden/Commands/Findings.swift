@@ -1,0 +1,31 @@
+import ArgumentParser
+import ModelwardenReports
+import ModelwardenStore
+
+extension Modelwarden {
+    struct Findings: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Findings recorded by scans, open, resolved or waived.")
+
+        enum Status: String, ExpressibleByArgument, CaseIterable { case open, resolved, waived }
+
+        @OptionGroup var database: DatabaseOptions
+
+        @Option(name: .long, help: "open, resolved or waived (default: all).")
+        var status: Status?
+
+        @Option(name: .long, help: "text, json or csv.")
+        var format: ReportTable.Format = .text
+
+        func run() throws {
+            let rows = try database.open().findings(status: status?.rawValue)
+            let table = ReportTable(
+                columns: ["severity", "rule", "status", "deployment", "model", "location", "message", "waiver", "first_seen", "last_seen", "fingerprint"],
+                rows: rows.map { row in
+                    [.string(row.severity), .string(row.rule), .string(row.status), .optional(row.deployment), .optional(row.model),
+                     .string("\(row.file):\(row.line):\(row.column)"), .string(row.message), .optional(row.waiver),
+                     .string(row.firstSeen), .string(row.lastSeen), .string(row.fingerprint)]
+                })
+            print(table.render(format), terminator: "")
+        }
+    }
+}

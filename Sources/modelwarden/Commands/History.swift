@@ -1,0 +1,40 @@
+import ArgumentParser
+import ModelwardenCore
+import ModelwardenReports
+import ModelwardenStore
+
+extension Modelwarden {
+    struct History: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "What changed, scan by scan: usages that appeared, disappeared or changed model; findings opened, resolved, waived.")
+
+        @OptionGroup var database: DatabaseOptions
+
+        @Option(name: .long, help: "Only events about this model (a substring).")
+        var model: String?
+
+        @Option(name: .long, help: "Only events about this deployment (a substring: 'support/chatbot').")
+        var deployment: String?
+
+        @Option(name: .long, help: "Only events since this date (YYYY-MM-DD).")
+        var since: String?
+
+        @Option(name: .long, help: "text, json or csv.")
+        var format: ReportTable.Format = .text
+
+        func validate() throws {
+            if let since, PolicyDate(since) == nil { throw ValidationError("--since takes a date: YYYY-MM-DD.") }
+        }
+
+        func run() throws {
+            let rows = try database.open().history(model: model, deployment: deployment, since: since)
+            let table = ReportTable(
+                columns: ["scan", "at", "event", "deployment", "model", "subject", "detail"],
+                rows: rows.map { row in
+                    [.int(Int(row.scanID)), .string(row.at), .string(row.kind), .optional(row.deployment), .optional(row.model),
+                     .string(row.subject), .string(row.detail)]
+                })
+            print(table.render(format), terminator: "")
+        }
+    }
+}
