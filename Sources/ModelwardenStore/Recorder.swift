@@ -115,10 +115,10 @@ public struct Recorder: Sendable {
         guard !paths.isEmpty else { return [:] }
         let blobs = try database.writer.read { db -> [(String, Data)] in
             var result: [(String, Data)] = []
-            let cursor = try Row.fetchCursor(db, sql: "SELECT absolute_path, scan_cache FROM file WHERE present = 1")
+            let cursor = try Row.fetchCursor(db, sql: "SELECT file.absolute_path, file_cache.scan FROM file JOIN file_cache ON file_cache.file_id = file.id WHERE file.present = 1")
             while let row = try cursor.next() {
                 let path: String = row["absolute_path"]
-                if paths.contains(path) { result.append((path, row["scan_cache"])) }
+                if paths.contains(path) { result.append((path, row["scan"])) }
             }
             return result
         }
@@ -141,7 +141,6 @@ public struct Recorder: Sendable {
                                  last["findings_waived"] as Int, last["diagnostics"] as Int])
             let id = db.lastInsertedRowID
             let stamp = Self.timestamp(now)
-            try db.execute(sql: "UPDATE file SET last_scan_id = ? WHERE present = 1", arguments: [id])
             try db.execute(sql: "UPDATE deployment SET last_seen_scan_id = ? WHERE active = 1", arguments: [id])
             try db.execute(sql: "UPDATE usage SET last_seen_scan_id = ?, last_seen_at = ? WHERE active = 1", arguments: [id, stamp])
             try db.execute(sql: "UPDATE finding SET last_seen_scan_id = ?, last_seen_at = ? WHERE status != 'resolved'", arguments: [id, stamp])
@@ -179,14 +178,15 @@ public struct Recorder: Sendable {
 
         // Files.
         let upsertFile = try db.cachedStatement(sql: """
-            INSERT INTO file (path, absolute_path, size, mtime, sha256, present, last_scan_id, scan_cache) VALUES (?, ?, ?, ?, ?, 1, ?, ?)
+            INSERT INTO file (path, absolute_path, size, mtime, sha256, present, last_scan_id) VALUES (?, ?, ?, ?, ?, 1, ?)
             ON CONFLICT(absolute_path) DO UPDATE SET path = excluded.path, size = excluded.size, mtime = excluded.mtime,
-                sha256 = excluded.sha256, present = 1, last_scan_id = excluded.last_scan_id,
-                scan_cache = CASE WHEN length(excluded.scan_cache) > 0 THEN excluded.scan_cache ELSE file.scan_cache END
+                sha256 = excluded.sha256, present = 1, last_scan_id = excluded.last_scan_id
+            RETURNING id
             """)
+        let upsertCache = try db.cachedStatement(sql: "INSERT OR REPLACE INTO file_cache (file_id, scan) VALUES (?, ?)")
         for (seen, sha, _) in loaded {
-            try upsertFile.execute(arguments: [seen.candidate.path, seen.candidate.absolutePath, seen.size, seen.mtime, sha, scanID,
-                                               caches[seen.candidate.absolutePath] ?? Data()])
+            let id = try Int64.fetchOne(upsertFile, arguments: [seen.candidate.path, seen.candidate.absolutePath, seen.size, seen.mtime, sha, scanID])!
+            if let cache = caches[seen.candidate.absolutePath] { try upsertCache.execute(arguments: [id, cache]) }
         }
         for path in removed {
             try db.execute(sql: "UPDATE file SET present = 0, last_scan_id = ? WHERE absolute_path = ?", arguments: [scanID, path])

@@ -29,8 +29,13 @@ enum Schema {
                     mtime REAL NOT NULL,
                     sha256 TEXT NOT NULL,
                     present INTEGER NOT NULL CHECK (present IN (0, 1)),
-                    last_scan_id INTEGER NOT NULL REFERENCES scan(id) ON DELETE RESTRICT,
-                    scan_cache BLOB NOT NULL
+                    last_scan_id INTEGER NOT NULL REFERENCES scan(id) ON DELETE RESTRICT
+                );
+                -- What scanning the file yielded, secrets redacted, so an unchanged file is not parsed again. Kept apart
+                -- from `file` so that updating a file's row does not rewrite its cache.
+                CREATE TABLE file_cache (
+                    file_id INTEGER PRIMARY KEY REFERENCES file(id) ON DELETE CASCADE,
+                    scan BLOB NOT NULL
                 );
                 CREATE TABLE deployment (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
