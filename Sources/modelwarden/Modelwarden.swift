@@ -15,7 +15,7 @@ struct Modelwarden: ParsableCommand {
             2 input or policy set could not be read; 64 usage error.
             """,
         version: version,
-        subcommands: [Check.self, Scan.self, Inventory.self, Findings.self, History.self, Policy.self, Explain.self]
+        subcommands: [Check.self, Scan.self, Inventory.self, Findings.self, History.self, Report.self, Policy.self, Explain.self]
     )
 }
 

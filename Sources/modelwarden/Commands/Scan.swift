@@ -13,6 +13,10 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "SQLite database (default: ./modelwarden.sqlite).")
     var db: String = "modelwarden.sqlite"
 
+    init() {}
+
+    init(db: String) { self.db = db }
+
     /// Opens the store or exits 2 with the reason.
     func open() throws -> AuditDatabase {
         do {

@@ -1,0 +1,13 @@
+import ModelwardenCore
+
+/// The formats of `modelwarden report`; adding one is a case here and a writer file.
+public enum ReportFormat: String, CaseIterable, Sendable {
+    case csv, json
+
+    public var writer: any ComplianceReportWriter {
+        switch self {
+        case .csv: return CSVReportWriter()
+        case .json: return JSONReportWriter()
+        }
+    }
+}
