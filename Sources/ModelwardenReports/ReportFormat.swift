@@ -2,12 +2,14 @@ import ModelwardenCore
 
 /// The formats of `modelwarden report`; adding one is a case here and a writer file.
 public enum ReportFormat: String, CaseIterable, Sendable {
-    case csv, json
+    case csv, json, cyclonedx, notice
 
     public var writer: any ComplianceReportWriter {
         switch self {
         case .csv: return CSVReportWriter()
         case .json: return JSONReportWriter()
+        case .cyclonedx: return CycloneDXReportWriter()
+        case .notice: return NoticeReportWriter()
         }
     }
 }

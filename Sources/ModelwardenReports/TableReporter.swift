@@ -40,9 +40,14 @@ public struct ReportTable: Sendable {
     /// RFC 4180: quote fields with commas, quotes or line breaks; a leading `=`, `+`, `-` or `@` is prefixed so
     /// spreadsheets do not run it as a formula.
     static func csvField(_ text: String) -> String {
-        var field = text
-        if let first = field.first, "=+-@".contains(first) { field = "'" + field }
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        // Byte checks: this runs for every field of reports with millions of rows.
+        let utf8 = text.utf8
+        guard let first = utf8.first else { return text }
+        let formula = first == UInt8(ascii: "=") || first == UInt8(ascii: "+") || first == UInt8(ascii: "-") || first == UInt8(ascii: "@")
+        let needsQuotes = utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+        if !formula && !needsQuotes { return text }
+        let field = formula ? "'" + text : text
+        guard needsQuotes else { return field }
         return "\"" + field.replacingAll("\"", "\"\"") + "\""
     }
 }

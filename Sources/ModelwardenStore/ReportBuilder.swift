@@ -59,14 +59,26 @@ public struct ReportBuilder: Sendable {
         let sinceValue = since, untilValue = until
         let usages = RowStream<ComplianceReport.UsageRecord> { body in
             try database.writer.read { db in
-                let cursor = try Row.fetchCursor(db, sql: """
-                    SELECT usage.*, deployment.kind, deployment.namespace, deployment.name FROM usage
-                    JOIN deployment ON deployment.id = usage.deployment_id
-                    WHERE usage.last_seen_at >= ? AND usage.first_seen_at <= ?
-                    ORDER BY usage.active DESC, usage.file, usage.line, usage.id
-                    """, arguments: [sinceValue ?? "0000", untilValue.map { $0 + "T99" } ?? "9999"])
-                while let row = try cursor.next() {
-                    try body(Self.usageRecord(row, deployment: AuditDatabase.deploymentName(row), catalog: catalog))
+                // Columns by position: this loop runs once per usage row of the whole history. Active usages first,
+                // by place; then the history in the order it was recorded, which needs no sort.
+                var kinds: [String: String] = [:]
+                for active in [1, 0] {
+                    let cursor = try Row.fetchCursor(db, sql: """
+                        SELECT deployment.kind, deployment.namespace, deployment.name, usage.model, usage.vendor, usage.family, usage.license,
+                               usage.hosting, usage.runtime, usage.api, usage.file, usage.line, usage.first_seen_at, usage.last_seen_at, usage.active
+                        FROM usage JOIN deployment ON deployment.id = usage.deployment_id
+                        WHERE usage.active = ? AND usage.last_seen_at >= ? AND usage.first_seen_at <= ?
+                        ORDER BY \(active == 1 ? "usage.file, usage.line, usage.id" : "usage.id")
+                        """, arguments: [active, sinceValue ?? "0000", untilValue.map { $0 + "T99" } ?? "9999"])
+                    while let row = try cursor.next() {
+                        let kind: String = row[0], namespace: String = row[1], name: String = row[2]
+                        let license: String = row[6]
+                        if kinds[license] == nil { kinds[license] = catalog.licenses[license]?.kind.rawValue ?? "" }
+                        try body(ComplianceReport.UsageRecord(
+                            deployment: namespace.isEmpty ? "\(kind) \(name)" : "\(kind) \(namespace)/\(name)", model: row[3], vendor: row[4],
+                            family: row[5], license: license, licenseKind: kinds[license].flatMap { $0.isEmpty ? nil : $0 }, hosting: row[7],
+                            runtime: row[8], api: row[9], file: row[10], line: row[11], firstSeen: row[12], lastSeen: row[13], active: (row[14] as Int) == 1))
+                    }
                 }
             }
         }
