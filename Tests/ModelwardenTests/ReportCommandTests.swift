@@ -77,3 +77,30 @@ import Testing
         #expect(missing.status == 2 && missing.stderr.includes("no history"))
     }
 }
+
+@Suite(.serialized) struct ReportHumanFormatsTests {
+    @Test func htmlAndMarkdownFromTheHistoryInBothLanguages() throws {
+        let (folder, db) = try ReportCommandTests.history()
+        for lang in ["en", "ko"] {
+            let html = try run(Paths.binary, ["report", "--db", db, "--format", "html", "--lang", lang, "--policies", Paths.policies])
+            #expect(html.status == 0, "\(html.stderr)")
+            #expect(html.stdout.hasPrefix("<!DOCTYPE html>"))
+            #expect(html.stdout.includes("<html lang=\"\(lang)\""))
+            // Self-contained: nothing is loaded from the network (links to licence texts are fine).
+            #expect(!html.stdout.includes("<script") && !html.stdout.includes("src=\"http") && !html.stdout.includes("<link"))
+            #expect(html.stdout.includes("<svg"))
+            #expect(html.stdout.includes("mistralai/Codestral-22B-v0.1"))
+            let markdown = try run(Paths.binary, ["report", "--db", db, "--format", "markdown", "--lang", lang, "--policies", Paths.policies])
+            #expect(markdown.status == 0)
+            #expect(markdown.stdout.split(separator: "\n").filter { $0.hasPrefix("## ") }.count == 7)
+            let hangul = { (text: String) in text.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) } }
+            #expect(html.stdout.includes("모델 인벤토리") == (lang == "ko"))
+            #expect(hangul(markdown.stdout) == (lang == "ko"))
+            if lang == "ko" {
+                #expect(html.stdout.includes("모델 인벤토리") && markdown.stdout.includes("모델 인벤토리"))
+                #expect(html.stdout.includes("년") && html.stdout.includes("월"))
+            }
+        }
+        _ = folder
+    }
+}
