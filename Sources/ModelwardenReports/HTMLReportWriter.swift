@@ -322,13 +322,23 @@ public struct HTMLReportWriter: ComplianceReportWriter {
                 inInactiveTable = true
             }
             if usage.active { activeRows += 1 } else { inactiveRows += 1 }
+            // A long history would make a page nobody reads: the most recent retired usages are listed, the rest
+            // are counted and left to the CSV and JSON exports.
+            if !usage.active && inactiveRows > Self.retiredRowLimit { return }
             try sink.write(usageRow(usage, s, misplaced: inInactiveTable && usage.active))
         }
         if !inInactiveTable && activeRows == 0 {
             try sink.write(emptyRow(s.noUsages, columns: 8))
         }
-        try sink.write("</tbody>\n</table>\n</div>\n</section>\n")
+        try sink.write("</tbody>\n</table>\n</div>\n")
+        if inactiveRows > Self.retiredRowLimit {
+            try sink.write("<p class=\"note\">\(esc(s.moreRetiredUsages(inactiveRows - Self.retiredRowLimit)))</p>\n")
+        }
+        try sink.write("</section>\n")
     }
+
+    /// How many usages that are no longer in use the page lists.
+    public static let retiredRowLimit = 1_000
 
     func inventoryTable(_ s: ReportStrings, inactive: Bool) -> String {
         tableStart(inactive ? "inventory inactive" : "inventory", [
@@ -872,6 +882,7 @@ public struct HTMLReportWriter: ComplianceReportWriter {
         .num{text-align:right;white-space:nowrap}
         th.num{white-space:normal}
         .date{white-space:nowrap}
+        html[lang=ko] td.date{white-space:normal;word-break:keep-all}
         tr.empty td{color:var(--muted);text-align:center;padding:14px}
         tr.gone td{color:var(--ink-2)}
         table.inactive{opacity:.92}

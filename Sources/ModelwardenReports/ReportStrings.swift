@@ -80,6 +80,11 @@ public struct ReportStrings: Sendable {
     public var scanHistory: String { pick("Scan history", "스캔 이력") }
     public var noLongerInUse: String { pick("No longer in use", "더 이상 사용하지 않는 모델") }
 
+    public func moreRetiredUsages(_ count: Int) -> String {
+        pick("\(number(count)) earlier usages that are no longer in use are not listed here; the CSV and JSON exports hold every row.",
+             "더 이상 사용하지 않는 이전 모델 사용 \(number(count))건은 여기에 표시하지 않았습니다. 전체 목록은 CSV 및 JSON 내보내기에서 확인할 수 있습니다.")
+    }
+
     public var summaryIntro: String {
         pick("Deployments and models in use at the end of the period, and the findings raised against them.",
              "점검 기간 종료 시점에 사용 중인 배포와 모델, 그리고 이에 대해 발견된 위반 사항입니다.")
