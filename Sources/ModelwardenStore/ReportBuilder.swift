@@ -192,11 +192,7 @@ public struct ReportBuilder: Sendable {
             Dictionary(grouping: active.map(\.usage), by: key).map { ComplianceReport.Slice(label: $0.key, count: $0.value.count) }
                 .sorted { ($1.count, $0.label) < ($0.count, $1.label) }
         }
-        func label(_ info: DeploymentInfo, _ key: String) -> String? {
-            if let value = info.labels[key], !value.isEmpty { return value }
-            for alias in organization.labelKeys[key] ?? [] { if let value = info.labels[alias], !value.isEmpty { return value } }
-            return nil
-        }
+        func label(_ info: DeploymentInfo, _ key: String) -> String? { organization.label(key, in: info.labels) }
         // Obligations: each licence in use, and per deployment whether its attribution and threshold hold.
         var licenses: [ComplianceReport.LicenseInUse] = []
         for (licenseID, rows) in Dictionary(grouping: active, by: \.usage.license).sorted(by: { $0.key < $1.key }) {

@@ -143,12 +143,7 @@ public final class UsageFacts {
     }
 
     private func label(_ key: String) -> String? {
-        guard let labels = deployment?.labels else { return nil }
-        if let value = labels[key], !value.isEmpty { return value }
-        for alias in organization.labelKeys[key] ?? [] {
-            if let value = labels[alias], !value.isEmpty { return value }
-        }
-        return nil
+        deployment.flatMap { organization.label(key, in: $0.labels) }
     }
 
     /// A reference names a version or tag: an Ollama tag other than `latest`, a dated or numbered API model,

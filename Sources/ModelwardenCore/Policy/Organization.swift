@@ -87,6 +87,15 @@ public struct Organization: Sendable {
         return org
     }
 
+    /// A well-known label of a deployment (`LabelKey`), also under the organisation's own keys for it.
+    public func label(_ key: String, in labels: [String: String]) -> String? {
+        if let value = labels[key], !value.isEmpty { return value }
+        for alias in labelKeys[key] ?? [] {
+            if let value = labels[alias], !value.isEmpty { return value }
+        }
+        return nil
+    }
+
     /// Namespace defaults for a namespace, first match wins.
     public func defaults(forNamespace namespace: String?) -> NamespaceDefaults? {
         guard let namespace else { return nil }
