@@ -90,22 +90,8 @@ public struct JUnitReporter: Reporter {
         return out
     }
 
+    /// XML text and attribute escaping: the HTML writer's, which also replaces the control characters XML 1.0 forbids.
     func xml(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n", "\t", "\r": out.unicodeScalars.append(scalar)
-            default:
-                // XML 1.0 forbids other control characters.
-                if scalar.value >= 0x20 { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out
+        HTMLReportWriter.escape(text)
     }
 }
