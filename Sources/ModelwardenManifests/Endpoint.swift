@@ -65,7 +65,8 @@ enum EndpointClassifier {
 
     static func isInHouse(_ host: String) -> Bool {
         if !host.includes(".") { return true }  // a Service or compose service name
-        let suffixes = [".svc", ".svc.cluster.local", ".cluster.local", ".local", ".internal", ".localhost", ".lan", ".home.arpa", ".nip.io"]
+        let suffixes = [".svc", ".svc.cluster.local", ".cluster.local", ".local", ".internal", ".localhost", ".lan", ".home.arpa", ".nip.io",
+                        ".corp", ".intranet", ".private"]
         if suffixes.contains(where: { host.hasSuffix($0) }) || host.includes(".svc.") { return true }
         if host == "localhost" || host.hasPrefix("127.") || host == "0.0.0.0" || host.hasPrefix("10.") || host.hasPrefix("192.168.") { return true }
         if host.hasPrefix("172."), let second = Int(host.split(separator: ".").dropFirst().first ?? ""), (16...31).contains(second) { return true }

@@ -242,6 +242,14 @@ struct WorkloadAnalyzer {
             case .gateway(let gateway, let routes)?:
                 return routed(text, through: gateway, host: host, routes: routes, ref: ref, location: location, evidence: evidence)
             case nil:
+                // A closed model (GPT-4, Claude) cannot run in-house: an in-house host that serves it is a gateway
+                // to the maker's API, and the data leaves through it.
+                if hint == nil, runtime == nil, let match = catalog.match(text), !match.model.openWeights {
+                    var usage = Usage(deployment: ref, model: text, location: location, hosting: .externalAPI, api: "openai-compatible-gateway",
+                                      endpoints: [host], evidence: evidence + " via an in-house gateway")
+                    usage.route = [ref.name, host]
+                    return usage
+                }
                 return Usage(deployment: ref, model: text, location: location, hosting: .selfHosted, runtime: hint ?? runtime ?? "unknown", evidence: evidence)
             }
         case .provider(let id, let host):

@@ -202,4 +202,39 @@ import Testing
         #expect(found.contains { $0.model == "phi-3-mini-4k-instruct" && $0.line == 6 && $0.hosting == "self-hosted" })
         #expect(found.contains { $0.model == "nvcr.io/nim/meta/llama-3.1-8b-instruct:1.1.2" && $0.line == 14 && $0.place == "nim" })
     }
+
+    @Test func modelConfigProviderAndClosedModelsBehindInHouseGateways() {
+        let found = usages([("modelconfig.yaml", """
+        apiVersion: kagent.dev/v1alpha2
+        kind: ModelConfig
+        metadata: {name: corporate}
+        spec:
+          provider: OpenAI
+          model: gpt-4
+          openAI:
+            baseUrl: https://litellm.internal.corp:8080
+        ---
+        apiVersion: kagent.dev/v1alpha2
+        kind: ModelConfig
+        metadata: {name: azure}
+        spec:
+          provider: AzureOpenAI
+          model: gpt-4
+          azureOpenAI:
+            azureEndpoint: https://acme.openai.azure.com
+        ---
+        apiVersion: kagent.dev/v1alpha2
+        kind: ModelConfig
+        metadata: {name: local}
+        spec:
+          provider: Ollama
+          model: llama3.1:8b
+          ollama:
+            host: http://ollama.kagent.svc:11434
+        """)])
+        // GPT-4 cannot run in-house: the corporate host is a gateway to an external API.
+        #expect(found.contains { $0.line == 6 && $0.hosting == "external-api" && $0.place == "openai-compatible-gateway" })
+        #expect(found.contains { $0.line == 15 && $0.place == "azure-openai" })
+        #expect(found.contains { $0.model == "llama3.1:8b" && $0.hosting == "self-hosted" && $0.place == "ollama" })
+    }
 }

@@ -88,6 +88,22 @@ public struct KubernetesScanner: ManifestScanner {
                 image = repository  // NIM operator: the image names the model
             }
             collectModels(spec, key: nil, file: file, env: &env)
+            // `provider: AzureOpenAI` (kagent ModelConfig and the like) says where the model and base URL belong.
+            if let provider = spec["provider"]?.string?.lowercased().filter({ $0.isLetter }) {
+                if let stem = ValuesScanner.providerKeys[provider] {
+                    env = env.map { variable in
+                        var renamed = variable
+                        if variable.name.hasPrefix("MODEL_") || variable.name == "BASE_URL" { renamed.name = "\(stem)_\(variable.name)" }
+                        return renamed
+                    }
+                } else if let hinted = ValuesScanner.runtimeKeys[provider] {
+                    env = env.map { variable in
+                        var renamed = variable
+                        if variable.name.hasPrefix("MODEL_") { renamed.name = "\(hinted.uppercased())_\(variable.name)" }
+                        return renamed
+                    }
+                }
+            }
             if !env.isEmpty || image != nil {
                 containers.append(ContainerSpec(name: kind, image: image, env: env, runtimeHint: runtime))
             }
@@ -173,6 +189,8 @@ public struct KubernetesScanner: ManifestScanner {
                 env.append(EnvVar(name: "NIM_IMAGE_\(env.count)", nameLocation: located, value: located))
             } else if KubernetesScanner.uriKeys.contains(lower), KubernetesScanner.schemes.contains(where: { text.hasPrefix($0) }) {
                 env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: located, value: located))
+            } else if ValuesScanner.urlKeys.contains(lower), text.hasPrefix("http") {
+                env.append(EnvVar(name: "BASE_URL", nameLocation: located, value: located))
             } else if ValuesScanner.modelKeys.contains(lower) || lower == "model_source" || lower == "modelurl" {
                 env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: located, value: located))
             }
