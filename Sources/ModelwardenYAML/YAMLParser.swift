@@ -35,8 +35,9 @@ public struct YAMLStream: Sendable {
 /// Parses YAML with the system libyaml's event parser into `YAMLNode` trees.
 public enum YAMLParser {
     public static func parse(_ text: String, limits: YAMLLimits = YAMLLimits()) -> YAMLStream {
-        var bytes = Array(text.utf8)
-        return bytes.withUnsafeMutableBufferPointer { parse(UnsafeBufferPointer($0), limits: limits) }
+        // Native strings are contiguous UTF-8: parse them in place instead of copying.
+        if let stream = text.utf8.withContiguousStorageIfAvailable({ parse($0, limits: limits) }) { return stream }
+        return parse(Array(text.utf8), limits: limits)
     }
 
     public static func parse(_ bytes: [UInt8], limits: YAMLLimits = YAMLLimits()) -> YAMLStream {
