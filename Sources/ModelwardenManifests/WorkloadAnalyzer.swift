@@ -141,13 +141,14 @@ struct WorkloadAnalyzer {
         // 3. Model variables. A switch set to false (`USE_BEDROCK=false`, `ENABLE_VLM_INFERENCE=false`) turns off the
         // variables that share its first word (`BEDROCK_MODEL`, `APP_VLM_MODELNAME`).
         let switchedOff = Set(values.compactMap { value -> String? in
-            guard ["false", "0", "no"].contains(value.text.lowercased()) else { return nil }
+            guard value.name.hasPrefix("USE_") || value.name.hasPrefix("ENABLE_") || value.name.hasPrefix("use_") || value.name.hasPrefix("enable_"),
+                  ["false", "0", "no"].contains(value.text.lowercased()) else { return nil }
             let words = value.name.uppercased().split(separator: "_").map(String.init)
             guard let first = words.first, ["USE", "ENABLE"].contains(first), words.count >= 2 else { return nil }
             return words[1]
         })
         for value in values where isModelVariable(value.name)
-            && !value.name.uppercased().split(separator: "_").contains(where: { switchedOff.contains(String($0)) }) {
+            && (switchedOff.isEmpty || !value.name.uppercased().split(separator: "_").contains(where: { switchedOff.contains(String($0)) })) {
             let text = value.text
             guard RuntimeDetector.isModelValue(text), !Secrets.looksLikeKey(text), text != Secrets.redacted, !text.includes("://") || text.hasPrefix("hf://") || text.hasPrefix("ollama://") else { continue }
             if text.hasPrefix("/") && !text.lowercased().hasSuffix(".gguf") && catalog.match(text) == nil { continue }
@@ -350,9 +351,12 @@ struct WorkloadAnalyzer {
         return !words.contains { WorkloadAnalyzer.notModelWords.contains($0) }
     }
 
+    static let urlSuffixes = ["URL", "URLS", "BASE", "ENDPOINT", "HOST", "API_BASE", "URI", "ADDRESS", "ADDR", "SERVER"]
+    static let urlInfixes = urlSuffixes.map { "_\($0)_" }
+
     private func isURLVariable(_ name: String) -> Bool {
         let upper = name.uppercased()
-        return ["URL", "URLS", "BASE", "ENDPOINT", "HOST", "API_BASE", "URI", "ADDRESS", "ADDR", "SERVER"].contains { upper.hasSuffix($0) || upper.includes("_\($0)_") }
+        return WorkloadAnalyzer.urlSuffixes.contains { upper.hasSuffix($0) } || WorkloadAnalyzer.urlInfixes.contains { upper.includes($0) }
     }
 
     static let bedrockID = try! NSRegularExpression(pattern: #"^(?:(?:us|eu|apac|global|us-gov|jp|au|ca)\.)?(?:anthropic|meta|amazon|mistral|cohere|ai21|deepseek|openai|qwen|writer|moonshotai|minimax|stability)\.[a-z0-9][a-z0-9.:-]*$"#, options: [.caseInsensitive])
