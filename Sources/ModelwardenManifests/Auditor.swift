@@ -183,7 +183,8 @@ public struct Auditor: Sendable {
             return (nil, scan)
         }
         guard fm.isReadableFile(atPath: candidate.absolutePath), let data = fm.contents(atPath: candidate.absolutePath) else {
-            scan.diagnostics.append(Diagnostic(start, "cannot read file: permission denied"))
+            let reason = access(candidate.absolutePath, R_OK) == 0 ? "input/output error" : "permission denied"
+            scan.diagnostics.append(Diagnostic(start, "cannot read file: \(reason)"))
             return (nil, scan)
         }
         let bytes = [UInt8](data)

@@ -96,6 +96,14 @@ import Testing
         #expect(result.diagnostics.contains { $0.location.file == "sub/pipe.yaml" && $0.message.contains("not a regular file") })
     }
 
+    /// Root reads every file, so as root the unreadable file is one whose read fails: /proc/self/mem at offset 0.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self/mem")))
+    func fileWhoseReadFails() throws {
+        let result = try run(Paths.binary, ["check", "/proc/self/mem", "--policies", Paths.policies, "--no-color"])
+        #expect(result.status == 2)
+        #expect(result.stdout.includes("mem:1:1: error: cannot read file"))
+    }
+
     @Test(.enabled(if: geteuid() != 0, "root reads every file"))
     func unreadableFile() throws {
         let folder = try TempFolder()
