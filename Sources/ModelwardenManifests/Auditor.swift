@@ -163,7 +163,8 @@ public struct Auditor: Sendable {
 
     // MARK: - Reading one file
 
-    public func read(_ candidate: Discovery.Candidate) -> (ManifestFile?, FileScan) {
+    /// Reads and scans one file; `preloaded` is its content when the caller has read it already (the store hashes it).
+    public func read(_ candidate: Discovery.Candidate, preloaded: Data? = nil) -> (ManifestFile?, FileScan) {
         var scan = FileScan()
         let start = SourceLocation(file: candidate.path, line: 1, column: 1)
         let fm = FileManager.default
@@ -182,7 +183,7 @@ public struct Auditor: Sendable {
             scan.diagnostics.append(Diagnostic(start, "file is \(info.st_size) bytes, over the \(limits.maxFileBytes)-byte limit; not scanned"))
             return (nil, scan)
         }
-        guard fm.isReadableFile(atPath: candidate.absolutePath), let data = fm.contents(atPath: candidate.absolutePath) else {
+        guard let data = preloaded ?? (fm.isReadableFile(atPath: candidate.absolutePath) ? fm.contents(atPath: candidate.absolutePath) : nil) else {
             let reason = access(candidate.absolutePath, R_OK) == 0 ? "input/output error" : "permission denied"
             scan.diagnostics.append(Diagnostic(start, "cannot read file: \(reason)"))
             return (nil, scan)

@@ -96,3 +96,15 @@ public struct FileScan: Sendable, Codable {
 
     public init() {}
 }
+
+extension Array where Element == EnvVar {
+    /// The synthetic `MODEL_n` (and `BASE_URL`) variables of a scanner, renamed under a provider's or runtime's stem
+    /// (`OPENAI_MODEL_3`), so the analyser treats them as that provider's.
+    func named(forStem stem: String, includingBaseURL: Bool = true) -> [EnvVar] {
+        map { variable in
+            var renamed = variable
+            if variable.name.hasPrefix("MODEL_") || (includingBaseURL && variable.name == "BASE_URL") { renamed.name = "\(stem)_\(variable.name)" }
+            return renamed
+        }
+    }
+}

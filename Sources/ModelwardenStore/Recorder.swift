@@ -81,7 +81,8 @@ public struct Recorder: Sendable {
         let cached = try loadCachedScans(for: unchangedPaths.union(seen.filter { known[$0.candidate.absolutePath] != nil }.map(\.candidate.absolutePath)))
         let auditor = self.auditor
         let loaded: [(file: ManifestFile?, scan: FileScan, sha: String, parsed: Bool, seen: Seen)] = ParallelMap.map(seen) { item in
-            let data = FileManager.default.contents(atPath: item.candidate.absolutePath) ?? Data()
+            let read = FileManager.default.contents(atPath: item.candidate.absolutePath)
+            let data = read ?? Data()
             let text = String(decoding: data, as: UTF8.self)
             let file = ManifestFile(path: item.candidate.path, absolutePath: item.candidate.absolutePath, text: text)
             if unchangedPaths.contains(item.candidate.absolutePath), let scan = cached[item.candidate.absolutePath] {
@@ -91,8 +92,9 @@ public struct Recorder: Sendable {
             if let row = known[item.candidate.absolutePath], row.sha256 == sha, let scan = cached[item.candidate.absolutePath] {
                 return (file, scan, sha, false, item)  // touched, not changed
             }
-            let (read, scan) = auditor.read(item.candidate)
-            return (read, scan.redactingSecrets(), sha, true, item)
+            // The bytes were read once for the hash; scanning reuses them.
+            let (scanned, scan) = auditor.read(item.candidate, preloaded: read)
+            return (scanned, scan.redactingSecrets(), sha, true, item)
         }
         let result = auditor.audit(loaded.map { ($0.file, $0.scan) }, extraDiagnostics: discoveryDiagnostics)
 

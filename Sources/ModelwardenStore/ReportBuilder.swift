@@ -48,14 +48,12 @@ public struct ReportBuilder: Sendable {
         }
         let scans = try database.scans().filter { $0.finishedAt >= lower && $0.finishedAt <= upper }
         let overTime = try findingsOverTime(database, days: Array(Set(scans.map { String($0.finishedAt.prefix(10)) })).sorted().suffix(60))
-        let deployments = Set(active.map(\.deployment))
         let summary = ComplianceReport.Summary(
             deployments: try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM deployment WHERE active = 1") ?? 0 },
             models: Set(active.compactMap(\.usage.model)).count, usages: active.count,
             selfHosted: active.filter { $0.usage.hosting == "self-hosted" }.count, external: active.filter { $0.usage.hosting == "external-api" }.count,
             openErrors: count("open", "error"), openWarnings: count("open", "warning"), openInfo: count("open", "info"),
             waived: count("waived"), resolved: count("resolved"))
-        _ = deployments
         let sinceValue = since, untilValue = until
         let usages = RowStream<ComplianceReport.UsageRecord> { body in
             try database.writer.read { db in

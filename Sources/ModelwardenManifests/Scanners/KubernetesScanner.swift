@@ -91,17 +91,9 @@ public struct KubernetesScanner: ManifestScanner {
             // `provider: AzureOpenAI` (kagent ModelConfig and the like) says where the model and base URL belong.
             if let provider = spec["provider"]?.string?.lowercased().filter({ $0.isLetter }) {
                 if let stem = ValuesScanner.providerKeys[provider] {
-                    env = env.map { variable in
-                        var renamed = variable
-                        if variable.name.hasPrefix("MODEL_") || variable.name == "BASE_URL" { renamed.name = "\(stem)_\(variable.name)" }
-                        return renamed
-                    }
+                    env = env.named(forStem: stem)
                 } else if let hinted = ValuesScanner.runtimeKeys[provider] {
-                    env = env.map { variable in
-                        var renamed = variable
-                        if variable.name.hasPrefix("MODEL_") { renamed.name = "\(hinted.uppercased())_\(variable.name)" }
-                        return renamed
-                    }
+                    env = env.named(forStem: hinted.uppercased(), includingBaseURL: false)
                 }
             }
             if !env.isEmpty || image != nil {

@@ -52,12 +52,7 @@ public struct ValuesScanner: ManifestScanner {
         for (context, env) in buckets.sorted(by: { $0.key < $1.key }) {
             if context.hasPrefix("api:") {
                 let stem = String(context.dropFirst(4))
-                let named = env.map { variable -> EnvVar in
-                    var renamed = variable
-                    if variable.name.hasPrefix("MODEL_") || variable.name == "BASE_URL" { renamed.name = "\(stem)_\(variable.name)" }
-                    return renamed
-                }
-                containers.insert(ContainerSpec(name: "values", env: named), at: 0)
+                containers.insert(ContainerSpec(name: "values", env: env.named(forStem: stem)), at: 0)
             } else {
                 containers.insert(ContainerSpec(name: "values", env: env, runtimeHint: context.isEmpty ? nil : context), at: 0)
             }
