@@ -13,6 +13,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // The system libyaml, through pkg-config `yaml-0.1` (Debian: libyaml-dev).
@@ -44,19 +48,36 @@ let package = Package(
             ]
         ),
         // One reporter per output format.
-        .target(name: "ModelwardenReports", dependencies: ["ModelwardenCore"]),
+        .target(name: "ModelwardenReports", dependencies: ["ModelwardenCore", "ModelwardenStore"]),
+        // The long-running service: scanner, file watcher, policy reload, HTTP API, systemd notify, metrics.
+        .target(
+            name: "ModelwardenDaemon",
+            dependencies: [
+                "ModelwardenCore", "ModelwardenManifests", "ModelwardenReports", "ModelwardenStore", "ModelwardenYAML",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+            ]
+        ),
         .executableTarget(
             name: "modelwarden",
             dependencies: [
-                "ModelwardenCore", "ModelwardenManifests", "ModelwardenReports", "ModelwardenStore",
+                "ModelwardenCore", "ModelwardenManifests", "ModelwardenReports", "ModelwardenStore", "ModelwardenDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .testTarget(
             name: "ModelwardenTests",
-            dependencies: ["ModelwardenCore", "ModelwardenManifests", "ModelwardenReports", "ModelwardenYAML", "ModelwardenStore",
+            dependencies: ["ModelwardenCore", "ModelwardenManifests", "ModelwardenReports", "ModelwardenYAML", "ModelwardenStore", "ModelwardenDaemon",
                            .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]
         ),

@@ -15,7 +15,7 @@ public enum Discovery {
     }
 
     static let skippedFiles: Set<String> = ["package.json", "package-lock.json", "tsconfig.json", "composer.json", "composer.lock", "renovate.json", ".eslintrc.json"]
-    static let skippedFolders: Set<String> = [".git", ".hg", ".svn", "node_modules", ".build", ".venv", "venv", "__pycache__", ".terraform", ".idea", ".vscode"]
+    public static let skippedFolders: Set<String> = [".git", ".hg", ".svn", "node_modules", ".build", ".venv", "venv", "__pycache__", ".terraform", ".idea", ".vscode"]
 
     /// Whether a file name is one the scanners read.
     public static func isCandidate(_ name: String) -> Bool {

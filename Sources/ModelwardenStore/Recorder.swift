@@ -56,15 +56,18 @@ public struct Recorder: Sendable {
         let policyDigest = auditor.policy.digest
 
         // What the store knows, without the cached scans.
-        let (known, lastDigest) = try database.writer.read { db -> ([String: FileRow], String?) in
+        let (known, lastDigest, lastEvaluated) = try database.writer.read { db -> ([String: FileRow], String?, String?) in
             var rows: [String: FileRow] = [:]
             let cursor = try Row.fetchCursor(db, sql: "SELECT id, absolute_path, size, mtime, sha256 FROM file WHERE present = 1")
             while let row = try cursor.next() {
                 rows[row["absolute_path"]] = FileRow(id: row["id"], size: row["size"], mtime: row["mtime"], sha256: row["sha256"])
             }
             let digest = try String.fetchOne(db, sql: "SELECT policy_digest FROM scan ORDER BY id DESC LIMIT 1")
-            return (rows, digest)
+            let evaluated = try String.fetchOne(db, sql: "SELECT started_at FROM scan WHERE status = 'complete' ORDER BY id DESC LIMIT 1")
+            return (rows, digest, evaluated)
         }
+        // Waivers expire by the calendar: the first scan of a new day evaluates again even when no file changed.
+        let evaluatedToday = lastEvaluated.flatMap(Self.date(fromTimestamp:)).map { PolicyDate($0) == PolicyDate(now) } ?? false
         let current = Set(candidates.map(\.absolutePath))
         let removed = known.keys.filter { path in !current.contains(path) && roots.contains { path == $0 || path.hasPrefix($0 + "/") } }.sorted()
         let unchanged = seen.filter { item in
@@ -72,6 +75,7 @@ public struct Recorder: Sendable {
             return row.size == item.size && row.mtime == item.mtime
         }
         let nothingChanged = unchanged.count == seen.count && removed.isEmpty && lastDigest == policyDigest && discoveryDiagnostics.isEmpty
+            && evaluatedToday
         if nothingChanged, let previous = try lastScanID() {
             return try recordUnchanged(previous: previous, started: started, now: now, files: seen.count)
         }
@@ -325,5 +329,11 @@ public struct Recorder: Sendable {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: date)
+    }
+
+    static func date(fromTimestamp text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
     }
 }

@@ -4,7 +4,7 @@ import Logging
 import ModelwardenCore
 
 @main
-struct Modelwarden: ParsableCommand {
+struct Modelwarden: AsyncParsableCommand {
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
@@ -15,7 +15,7 @@ struct Modelwarden: ParsableCommand {
             2 input or policy set could not be read; 64 usage error.
             """,
         version: version,
-        subcommands: [Check.self, Scan.self, Inventory.self, Findings.self, History.self, Report.self, Policy.self, Explain.self]
+        subcommands: [Check.self, Scan.self, Inventory.self, Findings.self, History.self, Report.self, Daemon.self, Policy.self, Explain.self]
     )
 }
 

@@ -59,6 +59,19 @@ import Testing
         #expect(try database.integrityCheck() == "ok")
     }
 
+    /// Waivers expire by the calendar, so a long-running daemon must evaluate again on a new day even if no file changed.
+    @Test func aNewDayIsEvaluatedAgain() throws {
+        let folder = try TempFolder()
+        let database = try AuditDatabase.inMemory()
+        try folder.write("ml/chat.yaml", vllm.replacingOccurrences(of: "MODEL", with: "meta-llama/Llama-3.1-8B-Instruct"))
+        let monday = Date(timeIntervalSince1970: 1_795_910_400)  // 2026-11-29T00:00:00Z
+        let tuesday = monday.addingTimeInterval(86_400 + 3_600)
+        #expect(try recorder(database).scan(paths: [folder.path], now: monday).status == "complete")
+        #expect(try recorder(database).scan(paths: [folder.path], now: monday.addingTimeInterval(600)).status == "unchanged")
+        #expect(try recorder(database).scan(paths: [folder.path], now: tuesday).status == "complete")
+        #expect(try recorder(database).scan(paths: [folder.path], now: tuesday.addingTimeInterval(600)).status == "unchanged")
+    }
+
     @Test func databaseFileIsPrivateAndNewerSchemasAreRefused() throws {
         let folder = try TempFolder()
         let path = folder.path + "/state/audit.sqlite"

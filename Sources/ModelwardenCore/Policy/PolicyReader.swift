@@ -2,28 +2,30 @@ import Foundation
 import ModelwardenYAML
 
 /// Collects every problem found while reading a policy file, each located and named by its field path.
-final class PolicyProblems {
-    private(set) var diagnostics: [Diagnostic] = []
+public final class PolicyProblems {
+    public private(set) var diagnostics: [Diagnostic] = []
 
-    func error(_ file: String, _ mark: Mark, _ path: String, _ message: String) {
+    public init() {}
+
+    public func error(_ file: String, _ mark: Mark, _ path: String, _ message: String) {
         let prefix = path.isEmpty ? "" : "at '\(path)': "
         diagnostics.append(Diagnostic(SourceLocation(file: file, line: mark.line, column: mark.column), prefix + message))
     }
 
-    func warning(_ file: String, _ mark: Mark, _ path: String, _ message: String) {
+    public func warning(_ file: String, _ mark: Mark, _ path: String, _ message: String) {
         let prefix = path.isEmpty ? "" : "at '\(path)': "
         diagnostics.append(Diagnostic(SourceLocation(file: file, line: mark.line, column: mark.column), prefix + message, level: .warning))
     }
 }
 
 /// Reads one mapping of a policy file with typed accessors; wrong types and unknown keys become problems.
-struct FieldReader {
-    let node: YAMLNode
-    let file: String
-    let path: String
-    let problems: PolicyProblems
+public struct FieldReader {
+    public let node: YAMLNode
+    public let file: String
+    public let path: String
+    public let problems: PolicyProblems
 
-    init?(_ node: YAMLNode, file: String, path: String, problems: PolicyProblems, allowed: [String]) {
+    public init?(_ node: YAMLNode, file: String, path: String, problems: PolicyProblems, allowed: [String]) {
         guard let pairs = node.pairs else {
             problems.error(file, node.mark, path, "expected a mapping, found \(node.typeName)")
             return nil
@@ -48,17 +50,17 @@ struct FieldReader {
         }
     }
 
-    func sub(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    public func sub(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    func has(_ key: String) -> Bool { node[key] != nil }
+    public func has(_ key: String) -> Bool { node[key] != nil }
 
-    func mark(_ key: String) -> Mark { node.pair(key)?.key.mark ?? node.mark }
+    public func mark(_ key: String) -> Mark { node.pair(key)?.key.mark ?? node.mark }
 
-    func missing(_ key: String) {
+    public func missing(_ key: String) {
         problems.error(file, node.mark, path, "missing required key '\(key)'")
     }
 
-    func string(_ key: String, required: Bool = false) -> String? {
+    public func string(_ key: String, required: Bool = false) -> String? {
         guard let value = node[key] else {
             if required { missing(key) }
             return nil
@@ -74,7 +76,7 @@ struct FieldReader {
         return text
     }
 
-    func oneOf(_ key: String, _ choices: [String], required: Bool = false) -> String? {
+    public func oneOf(_ key: String, _ choices: [String], required: Bool = false) -> String? {
         guard let text = string(key, required: required) else { return nil }
         guard choices.contains(text) else {
             let hint = closestMatch(text, in: choices).map { " (did you mean '\($0)'?)" } ?? ""
@@ -84,7 +86,7 @@ struct FieldReader {
         return text
     }
 
-    func bool(_ key: String) -> Bool? {
+    public func bool(_ key: String) -> Bool? {
         guard let value = node[key], !value.isNull else { return nil }
         guard let flag = value.bool else {
             problems.error(file, value.mark, sub(key), "expected true or false, found '\(value.scalar ?? value.typeName)'")
@@ -93,7 +95,7 @@ struct FieldReader {
         return flag
     }
 
-    func int(_ key: String) -> Int? {
+    public func int(_ key: String) -> Int? {
         guard let value = node[key], !value.isNull else { return nil }
         guard let number = value.int else {
             problems.error(file, value.mark, sub(key), "expected an integer, found '\(value.scalar ?? value.typeName)'")
@@ -102,7 +104,7 @@ struct FieldReader {
         return number
     }
 
-    func strings(_ key: String, required: Bool = false) -> [String] {
+    public func strings(_ key: String, required: Bool = false) -> [String] {
         guard let value = node[key] else {
             if required { missing(key) }
             return []
@@ -123,7 +125,7 @@ struct FieldReader {
         return result
     }
 
-    func date(_ key: String, required: Bool = false) -> PolicyDate? {
+    public func date(_ key: String, required: Bool = false) -> PolicyDate? {
         guard let text = string(key, required: required) else { return nil }
         guard let date = PolicyDate(text) else {
             problems.error(file, node[key]!.mark, sub(key), "'\(text)' is not a date (YYYY-MM-DD)")
@@ -132,7 +134,7 @@ struct FieldReader {
         return date
     }
 
-    func list(_ key: String, required: Bool = false) -> [(node: YAMLNode, path: String)] {
+    public func list(_ key: String, required: Bool = false) -> [(node: YAMLNode, path: String)] {
         guard let value = node[key] else {
             if required { missing(key) }
             return []
@@ -145,12 +147,12 @@ struct FieldReader {
         return items.enumerated().map { ($0.element, "\(sub(key))[\($0.offset)]") }
     }
 
-    func child(_ key: String, allowed: [String]) -> FieldReader? {
+    public func child(_ key: String, allowed: [String]) -> FieldReader? {
         guard let value = node[key], !value.isNull else { return nil }
         return FieldReader(value, file: file, path: sub(key), problems: problems, allowed: allowed)
     }
 
-    func checkSchemaVersion() {
+    public func checkSchemaVersion() {
         guard let value = node["schemaVersion"] else {
             missing("schemaVersion")
             return

@@ -18,13 +18,7 @@ extension Modelwarden {
 
         func run() throws {
             let rows = try database.open().findings(status: status?.rawValue)
-            let table = ReportTable(
-                columns: ["severity", "rule", "status", "deployment", "model", "location", "message", "waiver", "first_seen", "last_seen", "fingerprint"],
-                rows: rows.map { row in
-                    [.string(row.severity), .string(row.rule), .string(row.status), .optional(row.deployment), .optional(row.model),
-                     .string("\(row.file):\(row.line):\(row.column)"), .string(row.message), .optional(row.waiver),
-                     .string(row.firstSeen), .string(row.lastSeen), .string(row.fingerprint)]
-                })
+            let table = ReportTable.findings(rows)
             print(table.render(format), terminator: "")
         }
     }

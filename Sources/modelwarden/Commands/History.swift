@@ -28,12 +28,7 @@ extension Modelwarden {
 
         func run() throws {
             let rows = try database.open().history(model: model, deployment: deployment, since: since)
-            let table = ReportTable(
-                columns: ["scan", "at", "event", "deployment", "model", "subject", "detail"],
-                rows: rows.map { row in
-                    [.int(Int(row.scanID)), .string(row.at), .string(row.kind), .optional(row.deployment), .optional(row.model),
-                     .string(row.subject), .string(row.detail)]
-                })
+            let table = ReportTable.history(rows)
             print(table.render(format), terminator: "")
         }
     }

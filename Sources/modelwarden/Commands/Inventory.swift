@@ -13,13 +13,7 @@ extension Modelwarden {
 
         func run() throws {
             let rows = try database.open().inventory()
-            let table = ReportTable(
-                columns: ["deployment", "model", "vendor", "family", "license", "hosting", "runtime", "api", "file", "line", "first_seen", "last_seen"],
-                rows: rows.map { row in
-                    [.string(row.deployment), .optional(row.model), .string(row.vendor), .string(row.family), .string(row.license),
-                     .string(row.hosting), .optional(row.runtime), .optional(row.api), .string(row.file), .int(row.line),
-                     .string(row.firstSeen), .string(row.lastSeen)]
-                })
+            let table = ReportTable.inventory(rows)
             print(table.render(format), terminator: "")
         }
     }

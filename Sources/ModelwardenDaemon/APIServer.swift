@@ -1,0 +1,133 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import Logging
+import ModelwardenReports
+import ModelwardenStore
+import NIOCore
+
+/// The local HTTP API: health, Prometheus metrics, and the store's views as the CLI's JSON.
+public enum APIServer {
+    /// Requests are small; anything larger is refused before it is read.
+    static let maxBodyBytes = 4 * 1024
+    static let decoder = HTTP1Channel.Configuration.DecoderConfiguration(maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 16 * 1024,
+                                                                         maxHeaderFieldCount: 64)
+
+    /// The Hummingbird application, a `Service` for the daemon's group. `onListening` receives the bound address
+    /// (the port is the kernel's choice when the configuration says 0).
+    public static func application(listen: ListenAddress, coordinator: ScanCoordinator, metrics: DaemonMetrics, token: AccessToken,
+                                   logger: Logger, onListening: @escaping @Sendable (String) -> Void = { _ in })
+        -> some ApplicationProtocol {
+        let router = makeRouter(coordinator: coordinator, metrics: metrics, token: token)
+        var serverLogger = logger
+        // Hummingbird logs every accepted connection at debug; the daemon's own debug output is enough.
+        serverLogger.logLevel = max(logger.logLevel, .info)
+        return Application(
+            router: router,
+            server: .http1(configuration: .init(idleTimeout: .seconds(30), httpDecoderConfiguration: decoder)),
+            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "modelwarden"),
+            onServerRunning: { channel in
+                let address = channel.localAddress.map { "\($0.ipAddress ?? listen.host):\($0.port ?? listen.port)" } ?? "\(listen)"
+                logger.notice("API listening", metadata: ["address": "\(address)", "token_required": "\(token.isRequired)"])
+                onListening(address)
+            },
+            logger: serverLogger)
+    }
+
+    public static func makeRouter(coordinator: ScanCoordinator, metrics: DaemonMetrics, token: AccessToken) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        // Request counts and durations through swift-metrics, into the registry /metrics serves once the daemon bootstraps it.
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: BearerTokenMiddleware(token: token, open: ["/healthz", "/readyz"]))
+
+        router.get("/healthz") { _, _ in text("ok\n") }
+        router.get("/readyz") { _, _ in
+            await coordinator.isReady ? text("ready\n") : text("waiting for the first scan\n", status: .serviceUnavailable)
+        }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+        }
+        router.get("/v1/inventory") { _, _ in
+            try await table { ReportTable.inventory(try coordinator.database.inventory()) }
+        }
+        router.get("/v1/findings") { request, _ in
+            let status = request.uri.queryParameters["status"].map(String.init)
+            if let status, !["open", "resolved", "waived"].contains(status) {
+                return problem("status must be open, resolved or waived", status: .badRequest)
+            }
+            return try await table { ReportTable.findings(try coordinator.database.findings(status: status)) }
+        }
+        router.get("/v1/history") { request, _ in
+            let query = request.uri.queryParameters
+            let since = query["since"].map(String.init)
+            if let since, since.count != 10 || since.split(separator: "-").count != 3 {
+                return problem("since takes a date: YYYY-MM-DD", status: .badRequest)
+            }
+            return try await table {
+                ReportTable.history(try coordinator.database.history(model: query["model"].map(String.init),
+                                                                     deployment: query["deployment"].map(String.init), since: since))
+            }
+        }
+        router.get("/v1/scans") { _, _ in
+            try await table { ReportTable.scans(try coordinator.database.scans()) }
+        }
+        router.post("/v1/scans") { request, _ in
+            _ = try await request.body.collect(upTo: maxBodyBytes)
+            switch await coordinator.scan(reason: "API request") {
+            case .success(let summary):
+                return json(.object([
+                    ("scan", .int(Int(summary.scanID))), ("status", .string(summary.status)), ("files", .int(summary.files)),
+                    ("files_parsed", .int(summary.filesParsed)), ("deployments", .int(summary.deployments)),
+                    ("usages", .int(summary.usages)), ("findings_open", .int(summary.openFindings)),
+                    ("findings_waived", .int(summary.waivedFindings)), ("events", .int(summary.events)),
+                    ("diagnostics", .array(summary.diagnostics.map { .string($0.description) })),
+                ]))
+            case .failure(let failure):
+                return problem(failure.description, status: .internalServerError)
+            }
+        }
+        return router
+    }
+
+    /// Reads the store off the cooperative pool (a large inventory is a few milliseconds of SQLite).
+    static func table(_ read: @escaping @Sendable () throws -> ReportTable) async throws -> Response {
+        let rendered: Result<String, any Error> = await ScanCoordinator.offload { Result { try read().render(.json) } }
+        switch rendered {
+        case .success(let body): return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+        case .failure(let error): return problem("the store could not be read: \(error)", status: .internalServerError)
+        }
+    }
+
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: value.serialized() + "\n")))
+    }
+
+    static func problem(_ message: String, status: HTTPResponse.Status) -> Response {
+        json(.object([("error", .string(message))]), status: status)
+    }
+
+    static func text(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
+/// `Authorization: Bearer TOKEN` on every path but the health probes, when a token is configured.
+struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
+    let token: AccessToken
+    let open: Set<String>
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard token.isRequired, !open.contains(request.uri.path) else { return try await next(request, context) }
+        let header = request.headers[.authorization] ?? ""
+        let scheme = "bearer "
+        guard header.count > scheme.count, header.prefix(scheme.count).lowercased() == scheme,
+              token.accepts(String(header.dropFirst(scheme.count)))
+        else {
+            var response = APIServer.problem("a valid bearer token is required", status: .unauthorized)
+            response.headers[.wwwAuthenticate] = "Bearer realm=\"modelwarden\""
+            return response
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,164 @@
+import Dispatch
+import Foundation
+import Logging
+import ModelwardenCore
+import ModelwardenManifests
+import ModelwardenStore
+
+/// Why a scan or a reload did not happen.
+public struct DaemonFailure: Error, CustomStringConvertible, Sendable {
+    public var description: String
+
+    public init(_ description: String) { self.description = description }
+}
+
+/// Runs scans one at a time against the current policy set and keeps what the API and systemd need to know.
+/// Requests that arrive during a scan share the next one: a burst of changes or API calls costs at most two scans.
+/// The scan itself (parsing, evaluation, one SQLite transaction) runs on a Dispatch thread, off the cooperative pool
+/// that serves HTTP requests.
+public actor ScanCoordinator {
+    public let paths: [String]
+    public let database: AuditDatabase
+    public let policyDirectory: String
+    public private(set) var policy: PolicySet
+    public private(set) var lastSummary: ScanSummary?
+    public private(set) var lastScanAt: Date?
+    public private(set) var isReady = false
+    private let metrics: DaemonMetrics
+    private let notifier: SystemdNotifier
+    private let logger: Logger
+    private var scanning = false
+    private var queued: [CheckedContinuation<Result<ScanSummary, DaemonFailure>, Never>] = []
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
+
+    public init(paths: [String], database: AuditDatabase, policyDirectory: String, policy: PolicySet, metrics: DaemonMetrics,
+                notifier: SystemdNotifier, logger: Logger) {
+        self.paths = paths
+        self.database = database
+        self.policyDirectory = policyDirectory
+        self.policy = policy
+        self.metrics = metrics
+        self.notifier = notifier
+        self.logger = logger
+    }
+
+    /// Scans now, or, when a scan is running, with the next one; returns what that scan recorded.
+    public func scan(reason: String) async -> Result<ScanSummary, DaemonFailure> {
+        if scanning {
+            return await withCheckedContinuation { queued.append($0) }
+        }
+        scanning = true
+        let outcome = await performScan(reason: reason)
+        while !queued.isEmpty {
+            let waiting = queued
+            queued = []
+            let next = await performScan(reason: "queued during the previous scan")
+            for continuation in waiting { continuation.resume(returning: next) }
+        }
+        scanning = false
+        for waiter in idleWaiters { waiter.resume() }
+        idleWaiters = []
+        return outcome
+    }
+
+    /// Returns once no scan is running: shutdown waits here so that a scan in flight is committed, never cut.
+    public func waitUntilIdle() async {
+        guard scanning else { return }
+        await withCheckedContinuation { idleWaiters.append($0) }
+    }
+
+    private func performScan(reason: String) async -> Result<ScanSummary, DaemonFailure> {
+        let recorder = Recorder(database: database, auditor: Auditor(policy: policy))
+        let paths = self.paths
+        let clock = ContinuousClock()
+        let start = clock.now
+        logger.debug("scan started", metadata: ["reason": "\(reason)"])
+        let result: Result<ScanSummary, DaemonFailure> = await Self.offload {
+            do {
+                return .success(try recorder.scan(paths: paths))
+            } catch {
+                return .failure(DaemonFailure("could not record the scan: \(error)"))
+            }
+        }
+        let duration = clock.now - start
+        switch result {
+        case .success(let summary):
+            await recordSuccess(summary, duration: duration, reason: reason)
+        case .failure(let failure):
+            metrics.recordFailedScan(duration: duration)
+            logger.error("scan failed; the previous scan stays recorded", metadata: ["reason": "\(reason)", "error": "\(failure)"])
+            notifier.status("last scan failed: \(failure)")
+        }
+        return result
+    }
+
+    private func recordSuccess(_ summary: ScanSummary, duration: Duration, reason: String) async {
+        let now = Date()
+        lastSummary = summary
+        lastScanAt = now
+        let database = self.database
+        let catalog = policy.catalog
+        let estate = await Self.offload { () -> ([AuditDatabase.InventoryRow], [AuditDatabase.FindingRow])? in
+            guard let inventory = try? database.inventory(), let findings = try? database.findings(status: "open") else { return nil }
+            return (inventory, findings)
+        }
+        if let (inventory, findings) = estate {
+            metrics.recordScan(summary, duration: duration, at: now, inventory: inventory, openFindings: findings) { license in
+                catalog.licenses[license]?.kind.rawValue ?? "unknown"
+            }
+        }
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        logger.info("scan recorded", metadata: [
+            "scan": "\(summary.scanID)", "status": "\(summary.status)", "reason": "\(reason)", "files": "\(summary.files)",
+            "parsed": "\(summary.filesParsed)", "usages": "\(summary.usages)", "open_findings": "\(summary.openFindings)",
+            "waived": "\(summary.waivedFindings)", "events": "\(summary.events)", "duration_ms": "\(milliseconds)",
+        ])
+        for diagnostic in summary.diagnostics.prefix(20) {
+            logger.warning("\(diagnostic.message)", metadata: ["location": "\(diagnostic.location)", "level": "\(diagnostic.level.rawValue)"])
+        }
+        if summary.diagnostics.count > 20 {
+            logger.warning("more input problems not logged; `modelwarden check` lists them all", metadata: ["count": "\(summary.diagnostics.count - 20)"])
+        }
+        let status = Self.statusLine(summary)
+        if isReady {
+            notifier.status(status)
+        } else {
+            isReady = true
+            notifier.ready(status: status)
+        }
+    }
+
+    static func statusLine(_ summary: ScanSummary) -> String {
+        "scan \(summary.scanID) \(summary.status): \(summary.files) files, \(summary.usages) model usages, "
+            + "\(summary.openFindings) open findings, \(summary.waivedFindings) waived, \(summary.diagnostics.count) input problems"
+    }
+
+    /// Loads the policy folder again; an invalid set is rejected with every problem logged, and the last good set stays.
+    public func reloadPolicies() async -> Bool {
+        notifier.reloading()
+        let directory = policyDirectory
+        let loaded = await Self.offload { PolicyLoader.load(from: directory) }
+        defer { notifier.send("READY=1\nSTATUS=" + (lastSummary.map(Self.statusLine) ?? "waiting for the first scan")) }
+        guard let policy = loaded.policy else {
+            for diagnostic in loaded.errors {
+                logger.error("\(diagnostic.location): \(diagnostic.message)")
+            }
+            logger.error("policy reload rejected; the last good policy set stays in force",
+                         metadata: ["dir": "\(directory)", "errors": "\(loaded.errors.count)", "digest": "\(self.policy.digest.prefix(12))"])
+            metrics.recordReload(applied: false)
+            return false
+        }
+        let changed = policy.digest != self.policy.digest
+        self.policy = policy
+        metrics.recordReload(applied: true)
+        logger.notice("policies reloaded", metadata: ["dir": "\(directory)", "digest": "\(policy.digest.prefix(12))", "changed": "\(changed)"])
+        return true
+    }
+
+    /// Runs blocking work on a Dispatch thread and resumes with its value.
+    static func offload<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async { continuation.resume(returning: work()) }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Logging
+import ServiceLifecycle
+
+/// Scans at start, then after each burst of filesystem changes (once they have been quiet for the debounce) and on the
+/// interval. On shutdown it stops asking for scans and waits for the one in flight to commit.
+public struct ScannerService: Service {
+    let coordinator: ScanCoordinator
+    let watcher: FileWatcher?
+    let interval: Duration
+    let debounce: Duration
+    let logger: Logger
+
+    public init(coordinator: ScanCoordinator, watcher: FileWatcher?, interval: Duration, debounce: Duration, logger: Logger) {
+        self.coordinator = coordinator
+        self.watcher = watcher
+        self.interval = interval
+        self.debounce = debounce
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        // Without a first scan there is nothing to serve: a database that cannot be written stops the daemon.
+        if case .failure(let failure) = await coordinator.scan(reason: "start") { throw failure }
+        let coordinator = self.coordinator, watcher = self.watcher, interval = self.interval, debounce = self.debounce
+        try? await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    while (try? await Task.sleep(for: interval)) != nil {
+                        _ = await coordinator.scan(reason: "interval")
+                    }
+                }
+                if let watcher {
+                    group.addTask {
+                        for await _ in watcher.changes {
+                            // Wait until the changes stop for `debounce`: a checkout of many files is one scan.
+                            var seen = watcher.generation
+                            while (try? await Task.sleep(for: debounce)) != nil, watcher.generation != seen {
+                                seen = watcher.generation
+                            }
+                            if Task.isCancelled { return }
+                            _ = await coordinator.scan(reason: "files changed")
+                        }
+                    }
+                }
+                await group.waitForAll()
+            }
+        }
+        watcher?.stop()
+        await coordinator.waitUntilIdle()
+        logger.debug("scanner stopped")
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import Glibc
+import ModelwardenStore
+import Testing
+
+/// `modelwarden daemon` as systemd runs it: a subprocess with a notify socket, signals, and its HTTP API.
+@Suite("Daemon", .serialized)
+struct DaemonTests {
+    static let chatbot = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: chatbot, namespace: support}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: app
+                  image: ghcr.io/example/chatbot:1.2
+                  env:
+                    - {name: OPENAI_MODEL, value: gpt-4o}
+                    - name: OPENAI_API_KEY
+                      valueFrom: {secretKeyRef: {name: openai, key: key}}
+        """
+
+    static let vllm = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: llama-server, namespace: ml}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: vllm
+                  image: vllm/vllm-openai:v0.6.3
+                  args: ["--model", "meta-llama/Llama-3.1-8B-Instruct"]
+        """
+
+    @Test("READY, a change seen through the API, SIGHUP with a broken policy, SIGTERM with exit 0")
+    func lifecycle() throws {
+        let folder = try TempFolder()
+        try folder.write("manifests/chatbot.yaml", Self.chatbot)
+        try FileManager.default.copyItem(atPath: Paths.policies, toPath: folder.path + "/policies")
+        let notify = try NotifyListener(path: folder.path + "/notify.sock")
+        let database = folder.path + "/state/modelwarden.sqlite"
+        let daemon = try DaemonProcess(
+            arguments: ["--watch", folder.path + "/manifests", "--policies", folder.path + "/policies", "--db", database,
+                        "--listen", "127.0.0.1:0", "--interval", "1h", "--debounce", "200ms"],
+            environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "400000"])
+
+        let ready = try #require(notify.waitFor("READY=1"), "no READY=1; stderr:\n\(daemon.stderr)")
+        #expect(ready.contains("STATUS=scan 1 complete: 1 files, 1 model usages"))
+        #expect(notify.waitFor("WATCHDOG=1") != nil, "the watchdog is not fed")
+        let api = try #require(daemon.apiAddress(), "no API address; stderr:\n\(daemon.stderr)")
+        #expect(httpRequest("GET", port: api.port, path: "/readyz")?.status == 200)
+        #expect(httpRequest("GET", port: api.port, path: "/v1/inventory")?.body.contains("\"model\": \"gpt-4o\"") == true)
+
+        // A manifest added to the watched folder reaches the API without waiting for the (one hour) interval.
+        let written = Date()
+        try folder.write("manifests/nested/llama.yaml", Self.vllm)
+        var seenAfter: Double?
+        while Date().timeIntervalSince(written) < 10 {
+            if httpRequest("GET", port: api.port, path: "/v1/inventory")?.body.contains("meta-llama/Llama-3.1-8B-Instruct") == true {
+                seenAfter = Date().timeIntervalSince(written)
+                break
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(seenAfter != nil, "the new manifest did not reach /v1/inventory within 10 s; stderr:\n\(daemon.stderr)")
+        let scans = try #require(httpRequest("GET", port: api.port, path: "/v1/scans"))
+        #expect(scans.status == 200 && scans.body.contains("\"scan\": 2"))
+
+        // /metrics is Prometheus text, checked by the reference client's parser.
+        let metrics = try #require(httpRequest("GET", port: api.port, path: "/metrics"))
+        #expect(metrics.headers.contains("text/plain; version=0.0.4"))
+        try folder.write("metrics.txt", metrics.body)
+        let parsed = try run("/usr/bin/env", ["python3", "-c", """
+            import sys
+            from prometheus_client.parser import text_string_to_metric_families
+            names = {f.name for f in text_string_to_metric_families(open(sys.argv[1]).read())}
+            print(" ".join(sorted(names)))
+            """, folder.path + "/metrics.txt"])
+        #expect(parsed.status == 0, "metrics do not parse: \(parsed.stderr)")
+        for name in ["modelwarden_scans", "modelwarden_scan_duration_seconds", "modelwarden_files_scanned", "modelwarden_parse_errors",
+                     "modelwarden_active_usages", "modelwarden_open_findings", "modelwarden_last_scan_timestamp_seconds"] {
+            #expect(parsed.stdout.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.contains(name), "missing \(name)")
+        }
+        #expect(metrics.body.contains(#"modelwarden_active_usages{hosting="external-api",license_kind="commercial-api"} 1.0"#))
+
+        // SIGHUP with a policy set that does not parse: rejected, the daemon keeps running and serving.
+        notify.reset()
+        let rules = folder.path + "/policies/rules/default.yaml"
+        let goodRules = try String(contentsOfFile: rules, encoding: .utf8)
+        try (goodRules + "\nrules: [\n").write(toFile: rules, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        #expect(notify.waitFor("RELOADING=1")?.contains("MONOTONIC_USEC=") == true)
+        #expect(notify.waitFor("READY=1") != nil, "no READY=1 after the reload")
+        #expect(daemon.waitForLog("policy reload rejected"))
+        #expect(daemon.stderr.contains("default.yaml:"), "the policy error is not located")
+        #expect(daemon.process.isRunning)
+        #expect(httpRequest("GET", port: api.port, path: "/healthz")?.status == 200)
+        #expect(httpRequest("GET", port: api.port, path: "/v1/findings?status=open")?.status == 200)
+
+        // A valid set is applied on the next SIGHUP.
+        try goodRules.write(toFile: rules, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        #expect(daemon.waitForLog("policies reloaded"))
+
+        // SIGTERM: STOPPING=1, exit 0, and a sound database holding every scan.
+        daemon.signal(SIGTERM)
+        #expect(notify.waitFor("STOPPING=1") != nil)
+        #expect(daemon.waitForExit() == 0, "stderr:\n\(daemon.stderr)")
+        let store = try AuditDatabase.open(path: database)
+        #expect(try store.integrityCheck() == "ok")
+        #expect(try store.scans().count >= 2)
+        #expect(try store.inventory().contains { $0.model == "meta-llama/Llama-3.1-8B-Instruct" })
+        if let seenAfter { print("daemon: change to API in \(String(format: "%.2f", seenAfter)) s (debounce 200ms)") }
+    }
+
+    @Test("off loopback the API needs the bearer token; probes stay open; oversized requests are refused")
+    func tokenRuleOffLoopback() throws {
+        let folder = try TempFolder()
+        try folder.write("manifests/chatbot.yaml", Self.chatbot)
+        let common = ["--watch", folder.path + "/manifests", "--policies", Paths.policies, "--db", folder.path + "/mw.sqlite",
+                      "--listen", "0.0.0.0:0"]
+
+        let refused = try DaemonProcess(arguments: common)
+        #expect(refused.waitForExit() == 2)
+        #expect(refused.stderr.contains("requires a token"))
+
+        let token = "s3cret-token-0123456789abcdef"
+        try folder.write("token", token + "\n")
+        let daemon = try DaemonProcess(arguments: common + ["--token-file", folder.path + "/token"])
+        let api = try #require(daemon.apiAddress(), "stderr:\n\(daemon.stderr)")
+        #expect(api.host == "0.0.0.0")
+        #expect(daemon.stderr.contains("token_required=true"))
+
+        #expect(httpRequest("GET", port: api.port, path: "/healthz")?.status == 200)
+        let anonymous = try #require(httpRequest("GET", port: api.port, path: "/v1/inventory"))
+        #expect(anonymous.status == 401)
+        #expect(anonymous.headers.lowercased().contains("www-authenticate: bearer"))
+        #expect(httpRequest("GET", port: api.port, path: "/metrics")?.status == 401)
+        #expect(httpRequest("GET", port: api.port, path: "/v1/inventory", headers: ["Authorization": "Bearer wrong"])?.status == 401)
+        #expect(httpRequest("GET", port: api.port, path: "/v1/inventory", headers: ["Authorization": "Bearer " + token + "x"])?.status == 401)
+        let allowed = try #require(httpRequest("GET", port: api.port, path: "/v1/inventory", headers: ["Authorization": "Bearer " + token]))
+        #expect(allowed.status == 200 && allowed.body.contains("gpt-4o"))
+
+        let scan = try #require(httpRequest("POST", port: api.port, path: "/v1/scans", headers: ["Authorization": "Bearer " + token]))
+        #expect(scan.status == 200 && scan.body.contains("\"status\": \"unchanged\""))
+        let big = httpRequest("POST", port: api.port, path: "/v1/scans", headers: ["Authorization": "Bearer " + token],
+                              body: String(repeating: "x", count: 64 * 1024))
+        #expect(big?.status == 413)
+        let hugeHeader = httpRequest("GET", port: api.port, path: "/healthz", headers: ["X-Padding": String(repeating: "a", count: 32 * 1024)])
+        #expect(hugeHeader?.status != 200, "a 32 KiB header was accepted")
+        #expect(daemon.process.isRunning)
+
+        daemon.signal(SIGINT)
+        #expect(daemon.waitForExit() == 0)
+        #expect(!daemon.stderr.contains(token), "the token was logged")
+    }
+
+    @Test("an invalid configuration file is reported with file, line and column, exit 2")
+    func invalidConfiguration() throws {
+        let folder = try TempFolder()
+        let config = try folder.write("modelwarden.yaml", """
+            watch: [/srv/deployments]
+            database: /tmp/x.sqlite
+            intervall: 5m
+            debounce: soon
+            """)
+        let daemon = try DaemonProcess(arguments: ["--config", config])
+        #expect(daemon.waitForExit() == 2)
+        #expect(daemon.stderr.contains("modelwarden.yaml:3:1: error: at 'intervall': unknown key 'intervall' (did you mean 'interval'?)"))
+        #expect(daemon.stderr.contains("modelwarden.yaml:4:11: error: at 'debounce': 'soon' is not a duration"))
+    }
+}
