@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import ModelwardenCore
 import ModelwardenStore
 import Prometheus
@@ -79,7 +80,12 @@ public struct Daemon {
             logger: logger)
         // Below systemd's default TimeoutStopSec (90 s), so a stuck shutdown ends as a cancellation, not a SIGKILL.
         group.maximumGracefulShutdownDuration = .seconds(80)
-        try await ServiceGroup(configuration: group).run()
+        do {
+            try await ServiceGroup(configuration: group).run()
+        } catch let error as IOError {
+            // The only socket the daemon opens itself is the API's.
+            throw DaemonFailure("cannot listen on \(configuration.listen): \(String(cString: strerror(error.errnoCode)))")
+        }
         logger.notice("modelwarden daemon stopped")
     }
 }

@@ -156,6 +156,15 @@ struct DaemonTests {
         daemon.signal(SIGINT)
         #expect(daemon.waitForExit() == 0)
         #expect(!daemon.stderr.contains(token), "the token was logged")
+
+        // Under systemd the token arrives as a credential (LoadCredential=token:...), with no token_file set.
+        try folder.write("credentials/token", token)
+        let credentialed = try DaemonProcess(arguments: common, environment: ["CREDENTIALS_DIRECTORY": folder.path + "/credentials"])
+        let second = try #require(credentialed.apiAddress(), "stderr:\n\(credentialed.stderr)")
+        #expect(httpRequest("GET", port: second.port, path: "/v1/scans")?.status == 401)
+        #expect(httpRequest("GET", port: second.port, path: "/v1/scans", headers: ["Authorization": "Bearer " + token])?.status == 200)
+        credentialed.signal(SIGTERM)
+        #expect(credentialed.waitForExit() == 0)
     }
 
     @Test("an invalid configuration file is reported with file, line and column, exit 2")

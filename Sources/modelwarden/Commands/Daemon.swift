@@ -60,6 +60,11 @@ extension Modelwarden {
             if let debounce { configuration.debounce = DurationText.parse(debounce)! }
             if let tokenFile { configuration.tokenFile = tokenFile }
             if let logLevel { configuration.logLevel = logLevel }
+            // Under systemd, `LoadCredential=token:...` hands the token over without making it readable to the service's user.
+            if configuration.tokenFile == nil, let credentials = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"],
+               FileManager.default.fileExists(atPath: credentials + "/token") {
+                configuration.tokenFile = credentials + "/token"
+            }
 
             let level = configuration.logLevel
             LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level) }
@@ -74,6 +79,9 @@ extension Modelwarden {
             } catch let failure as DaemonFailure {
                 logger.critical("\(failure.description)")
                 throw ExitCode(2)
+            } catch {
+                logger.critical("stopped by an error: \(error)")
+                throw ExitCode(1)
             }
         }
 
