@@ -54,6 +54,7 @@ public struct Auditor: Sendable {
             if configMaps[name] == nil { configMaps[name] = data }
         }
         var analyzer = WorkloadAnalyzer(catalog: policy.catalog, configMaps: configMaps, envFiles: envFiles, files: files)
+        analyzer.folderVariables = folderVariables(loaded, envFiles: envFiles)
         let skipped = { (workload: Workload) in workload.deployment.kind == "EnvFile" && loadedEnvFiles.contains(workload.file) }
         for (_, scan) in loaded {
             for deployment in scan.deployments where !(deployment.ref.kind == "EnvFile" && loadedEnvFiles.contains(deployment.location.file)) {
@@ -92,9 +93,16 @@ public struct Auditor: Sendable {
         // (a sidecar or init service pulls it).
         let namedRuntimes = Set(usages.filter { $0.model != nil && $0.hosting == .selfHosted }.map { "\($0.location.file)|\($0.runtime ?? "")" })
         usages = usages.filter { $0.model != nil || $0.hosting != .selfHosted || !namedRuntimes.contains("\($0.location.file)|\($0.runtime ?? "")") }
-        // Alternatives of one server in one file (compose profiles for CPU and GPU) are one usage.
+        // Alternatives of one server in one file (compose profiles for CPU and GPU) are one usage; the server's own image
+        // says it better than a client's base URL.
+        let serverKey = { (usage: Usage) in "\(usage.location.file)|\(usage.runtime ?? "")" }
+        let imageEvidence = Set(usages.filter { $0.model == nil && $0.hosting == .selfHosted && $0.evidence == "image" }.map(serverKey))
         var unnamedServers = Set<String>()
-        usages = usages.filter { $0.model != nil || $0.hosting != .selfHosted || unnamedServers.insert("\($0.location.file)|\($0.runtime ?? "")").inserted }
+        usages = usages.filter { usage in
+            guard usage.model == nil, usage.hosting == .selfHosted else { return true }
+            if imageEvidence.contains(serverKey(usage)) && usage.evidence != "image" { return false }
+            return unnamedServers.insert(serverKey(usage)).inserted
+        }
         // One string written once is one usage, even when an anchor merges it into several services.
         var places = Set<String>()
         usages = usages.filter { places.insert("\($0.location)|\($0.model ?? "")|\($0.api ?? "")").inserted }
@@ -109,6 +117,23 @@ public struct Auditor: Sendable {
         return AuditResult(
             files: loaded.count, deployments: deployments.sorted { $0.location < $1.location }, usages: resolved,
             findings: findings, diagnostics: diagnostics.sorted { $0.location < $1.location }, rules: rules)
+    }
+
+    /// Literal variable values per folder, from workload environments and env files (first value wins).
+    private func folderVariables(_ loaded: [(ManifestFile?, FileScan)], envFiles: [String: [EnvVar]]) -> [String: [String: String]] {
+        var result: [String: [String: String]] = [:]
+        func folder(_ path: String) -> String { path.split(separator: "/").dropLast().joined(separator: "/") }
+        func add(_ variables: [EnvVar], in path: String) {
+            for variable in variables {
+                guard let value = variable.value?.text, !value.isEmpty, !value.includes("${") else { continue }
+                if result[folder(path), default: [:]][variable.name] == nil { result[folder(path), default: [:]][variable.name] = value }
+            }
+        }
+        for (_, scan) in loaded {
+            for workload in scan.workloads { for container in workload.containers { add(container.env, in: workload.file) } }
+        }
+        for (path, variables) in envFiles.sorted(by: { $0.key < $1.key }) { add(variables, in: path) }
+        return result
     }
 
     /// Model servers (workloads that serve a model themselves) and gateways (LiteLLM images, with the routes of the

@@ -114,7 +114,36 @@ enum RuntimeDetector {
             }
             index += 1
         }
+        // Weights loaded from a folder (`vllm serve /data/`) are named only by the served name.
+        if let served = servedName(in: tokens) {
+            found = found.map { item in isFolderPath(item.0) ? (served.text, served) : item }
+        }
         return found
+    }
+
+    /// `--served-model-name X` or `--served-model-name=X` (the first name when several are given).
+    static func servedName(in tokens: [Token]) -> Token? {
+        for (index, token) in tokens.enumerated() {
+            let lower = token.text.lowercased()
+            if lower == "--served-model-name", index + 1 < tokens.count, isModelValue(tokens[index + 1].text), !isModelPlaceholder(tokens[index + 1].text) {
+                return tokens[index + 1]
+            }
+            if lower.hasPrefix("--served-model-name=") {
+                var shifted = token
+                let prefix = "--served-model-name=".utf8.count
+                shifted.text = String(token.text.dropFirst("--served-model-name=".count))
+                shifted.offset += prefix
+                if isModelValue(shifted.text) && !isModelPlaceholder(shifted.text) { return shifted }
+            }
+        }
+        return nil
+    }
+
+    /// A local folder of weights (`/data/`, `/mnt/models`, `./model`), as opposed to a file such as a GGUF.
+    static func isFolderPath(_ text: String) -> Bool {
+        guard text.hasPrefix("/") || text.hasPrefix("./") || text.hasPrefix("~/") else { return false }
+        let last = text.split(separator: "/").last.map { $0.lowercased() } ?? ""
+        return ![".gguf", ".bin", ".safetensors", ".ggml", ".pt", ".onnx"].contains { last.hasSuffix($0) }
     }
 
     static let modelPlaceholder = try! NSRegularExpression(pattern: #"^\$\{?[A-Za-z0-9_]*MODEL[A-Za-z0-9_]*(:-[^}]*)?\}?$"#)

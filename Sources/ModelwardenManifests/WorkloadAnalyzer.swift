@@ -9,6 +9,8 @@ struct WorkloadAnalyzer {
     let files: [String: ManifestFile]
     /// Model servers and gateways behind in-house hosts, known after a first pass.
     var directory = ServiceDirectory()
+    /// Variables set by the workloads and env files of each folder, for LiteLLM's `os.environ/NAME` references.
+    var folderVariables: [String: [String: String]] = [:]
 
     /// Variable-name stems that name a provider when no URL says otherwise.
     static let providerStems: [(stem: String, provider: String)] = [
@@ -79,6 +81,12 @@ struct WorkloadAnalyzer {
         var present: [(name: String, located: Located)] = []
         var byName: [String: Int] = [:]
         func add(_ name: String, _ value: Located?, nameLocation: Located) {
+            // `OPENAI_API_KEY=` or `value: ""` says the setting is left unset; a name with no value at all (compose
+            // `- OPENAI_API_KEY`, a secret reference) passes one through.
+            if let value, value.text.trimmed.isEmpty {
+                present.removeAll { $0.name == name }
+                return
+            }
             present.append((name, nameLocation))
             guard let value, !value.text.isEmpty else { return }
             if let index = byName[name] { values[index] = Value(name: name, text: value.text, located: value) } else {
@@ -102,6 +110,12 @@ struct WorkloadAnalyzer {
         var substitution = siblingVariables(of: workload)
         for value in values { substitution[value.name] = value.text }
         for index in values.indices { values[index].text = substitute(values[index].text, substitution) }
+        // A selector (`LLM_PROVIDER=google`) leaves the other providers' settings as unselected alternatives.
+        if let selected = WorkloadAnalyzer.selectedStems(values.map { ($0.name, $0.text) }) {
+            let unselected = { (name: String) in WorkloadAnalyzer.namesOtherProvider(name, selected: selected) }
+            values.removeAll { unselected($0.name) }
+            present.removeAll { unselected($0.name) }
+        }
 
         let commandStrings = container.command + container.args
         let runtime = RuntimeDetector.runtime(image: container.image?.text, command: commandStrings.map(\.text)) ?? container.runtimeHint
@@ -123,7 +137,9 @@ struct WorkloadAnalyzer {
 
         // 2. Base URLs: where clients send requests.
         var endpoints: [(name: String, endpoint: Endpoint, located: Located)] = []
-        for value in values where isURLVariable(value.name) {
+        // URL variables by name, or by value when the name says a model API (`LITELLM_PROXY=http://litellm:4000/v1`).
+        for value in values where isURLVariable(value.name)
+            || (value.text.hasPrefix("http") && value.text.includes("://") && WorkloadAnalyzer.isModelAPIVariable(value.name)) {
             guard let endpoint = EndpointClassifier.classify(value.text, catalog: catalog) else { continue }
             if case .provider = endpoint {} else if !WorkloadAnalyzer.isModelAPIVariable(value.name) { continue }
             if case .inHouse = endpoint { callsInHouse = true }
@@ -169,6 +185,18 @@ struct WorkloadAnalyzer {
                   !usages.contains(where: { $0.evidence.includes("via \(gateway.description)") }) else { continue }
             usages.append(routed(nil, through: gateway, host: host, routes: routes, ref: ref, location: location(endpoint.located), evidence: "env \(endpoint.name)"))
         }
+        // A client of an in-house model server whose runtime is known uses that server, even when it names no model.
+        if !usages.contains(where: { $0.hosting == .selfHosted }) {
+            for endpoint in endpoints {
+                guard case .inHouse(let host, let hint) = endpoint.endpoint else { continue }
+                var serverRuntime = hint
+                if case .server(_, let runtime)? = directory.target(forHost: host, from: ref) { serverRuntime = runtime }
+                guard let serverRuntime else { continue }
+                usages.append(Usage(deployment: ref, model: nil, location: location(endpoint.located), hosting: .selfHosted,
+                                    runtime: serverRuntime, evidence: "env \(endpoint.name)"))
+                break
+            }
+        }
         let calledAPIs = Set(usages.compactMap(\.api))
         var evidenced = Set<String>()
         for endpoint in endpoints {
@@ -184,6 +212,17 @@ struct WorkloadAnalyzer {
             evidenced.insert(provider.id)
             usages.append(Usage(deployment: ref, model: nil, location: location(located), hosting: .externalAPI, api: provider.id,
                                 endpoints: [name], evidence: "env \(name)"))
+        }
+        // A switch that turns a provider on (`USE_AZURE_OPENAI=True`, `ENABLE_OPENAI_API=true`) says the app calls it,
+        // even when its endpoint and deployment names are left to be filled in.
+        for value in values where ["true", "1", "yes"].contains(value.text.lowercased()) {
+            let upper = value.name.uppercased()
+            guard let prefix = ["USE_", "ENABLE_"].first(where: { upper.hasPrefix($0) }) else { continue }
+            let rest = String(upper.dropFirst(prefix.count))
+            guard let named = WorkloadAnalyzer.providerStems.first(where: { rest.hasPrefix($0.stem) }), catalog.providers[named.provider] != nil,
+                  !calledAPIs.contains(named.provider), evidenced.insert(named.provider).inserted else { continue }
+            usages.append(Usage(deployment: ref, model: nil, location: location(value.located), hosting: .externalAPI, api: named.provider,
+                                evidence: "env \(value.name)"))
         }
         return usages
     }
@@ -313,7 +352,7 @@ struct WorkloadAnalyzer {
         let text = route.model.text
         let lower = text.lowercased()
         let evidence = "model_list \(route.alias ?? text)"
-        let endpoint = route.apiBase.flatMap { EndpointClassifier.classify($0.text, catalog: catalog) }
+        let endpoint = route.apiBase.flatMap { EndpointClassifier.classify(resolvedReference($0.text, file: location.file), catalog: catalog) }
         for (prefix, runtime) in [("ollama/", "ollama"), ("ollama_chat/", "ollama"), ("hosted_vllm/", "vllm"), ("vllm/", "vllm"), ("llamafile/", "llamacpp"), ("lm_studio/", "unknown")] where lower.hasPrefix(prefix) {
             var hint: String?
             if case .inHouse(_, let h)? = endpoint { hint = h }
@@ -341,6 +380,14 @@ struct WorkloadAnalyzer {
     }
 
     // MARK: - Helpers
+
+    /// `os.environ/NAME` with the value the same folder's workloads or env files give NAME, else as written.
+    private func resolvedReference(_ text: String, file: String) -> String {
+        guard text.hasPrefix("os.environ/") else { return text }
+        let name = String(text.dropFirst("os.environ/".count))
+        let folder = file.split(separator: "/").dropLast().joined(separator: "/")
+        return folderVariables[folder]?[name] ?? text
+    }
 
     private func isModelVariable(_ name: String) -> Bool {
         let upper = name.uppercased()
@@ -371,12 +418,44 @@ struct WorkloadAnalyzer {
         let upper = name.uppercased()
         let unrelated = ["LOGO", "SCRIPT", "ASSET", "ICON", "ORIGIN", "CALLBACK", "REDIRECT", "WEBHOOK", "TELEMETRY", "OTEL", "TRAC",
                          "METRIC", "DATABASE", "REDIS", "QDRANT", "VECTOR", "MONGO", "POSTGRES", "MYSQL", "MCP", "LANGFUSE", "SENTRY",
-                         "S3_", "BUCKET", "CDN", "DOCS", "HOMEPAGE", "PROXY", "JAEGER", "PROMETHEUS", "GRAFANA", "KEYCLOAK", "OAUTH", "OIDC",
+                         "S3_", "BUCKET", "CDN", "DOCS", "HOMEPAGE", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "JAEGER", "PROMETHEUS", "GRAFANA", "KEYCLOAK", "OAUTH", "OIDC",
                          "OPENID", "AUTH", "SMTP", "MAIL", "SEARXNG", "SEARCH", "WEB", "ELASTIC", "MINIO", "KAFKA", "NATS", "RABBIT"]
         if unrelated.contains(where: { upper.includes($0) }) { return false }
         let related = ["OPENAI", "LLM", "MODEL", "INFERENCE", "CHAT", "COMPLETION", "API_BASE", "BASE_URL", "EMBED", "RERANK",
                        "VLLM", "TGI", "TEI", "OLLAMA", "AI_", "GPT", "LOCALAI", "SGLANG", "NIM", "GENERATION", "ENDPOINT"]
         return related.contains { upper.includes($0) } || providerStems.contains { upper.hasPrefix($0.stem) }
+    }
+
+    /// What a provider selector's value names, as variable-name stems (`google` -> `GOOGLE`, `GEMINI`).
+    static let selectorValues: [String: [String]] = [
+        "openai": ["OPENAI"], "azure": ["AZURE"], "azureopenai": ["AZURE"], "anthropic": ["ANTHROPIC", "CLAUDE"],
+        "claude": ["ANTHROPIC", "CLAUDE"], "google": ["GOOGLE", "GEMINI"], "gemini": ["GOOGLE", "GEMINI"], "googleai": ["GOOGLE", "GEMINI"],
+        "genai": ["GOOGLE", "GEMINI"], "vertex": ["VERTEX", "GOOGLE"], "vertexai": ["VERTEX", "GOOGLE"], "bedrock": ["BEDROCK", "AWS"],
+        "aws": ["BEDROCK", "AWS"], "ollama": ["OLLAMA"], "groq": ["GROQ"], "mistral": ["MISTRAL"], "mistralai": ["MISTRAL"],
+        "cohere": ["COHERE"], "together": ["TOGETHER"], "togetherai": ["TOGETHER"], "deepseek": ["DEEPSEEK"], "openrouter": ["OPENROUTER"],
+        "fireworks": ["FIREWORKS"], "xai": ["XAI", "GROK"], "vllm": ["VLLM"], "localai": ["LOCALAI"], "huggingface": ["HUGGINGFACE", "HF"],
+    ]
+    static let selectorStems = Set(selectorValues.values.flatMap { $0 })
+
+    /// The stems a provider selector (`LLM_PROVIDER=google`, `AI_PROVIDER=openai`) chooses, if one is set to a known provider.
+    static func selectedStems(_ values: [(name: String, text: String)]) -> Set<String>? {
+        for (name, text) in values {
+            let upper = name.uppercased()
+            guard upper.hasSuffix("PROVIDER"), !["EMBED", "VECTOR", "SEARCH", "AUTH", "STORAGE", "TTS", "STT", "SPEECH", "IMAGE", "OCR"]
+                .contains(where: { upper.includes($0) }) else { continue }
+            let key = text.lowercased().filter { $0.isLetter }
+            if let stems = selectorValues[key] { return Set(stems) }
+        }
+        return nil
+    }
+
+    /// Whether a variable belongs to a provider other than the selected ones (`ANTHROPIC_MODEL` when `google` is chosen).
+    static func namesOtherProvider(_ name: String, selected: Set<String>) -> Bool {
+        var words = name.uppercased().split(separator: "_").map(String.init)
+        // Front-end build prefixes carry no meaning here.
+        while let first = words.first, ["VITE", "NEXT", "PUBLIC", "REACT", "APP", "NUXT"].contains(first) { words.removeFirst() }
+        guard let first = words.first, selectorStems.contains(first) else { return false }
+        return !selected.contains(first)
     }
 
     /// `OPENAI_BASE_URL` and `OPENAI_MODEL` share the stem `OPENAI`.

@@ -87,7 +87,8 @@ public struct KubernetesScanner: ManifestScanner {
             if let repository = Located(spec["image"]?["repository"]) {
                 image = repository  // NIM operator: the image names the model
             }
-            collectModels(spec, key: nil, file: file, env: &env)
+            var commands: [Located] = []
+            collectModels(spec, key: nil, file: file, env: &env, commands: &commands)
             // `provider: AzureOpenAI` (kagent ModelConfig and the like) says where the model and base URL belong.
             if let provider = spec["provider"]?.string?.lowercased().filter({ $0.isLetter }) {
                 if let stem = ValuesScanner.providerKeys[provider] {
@@ -96,8 +97,8 @@ public struct KubernetesScanner: ManifestScanner {
                     env = env.named(forStem: hinted.uppercased(), includingBaseURL: false)
                 }
             }
-            if !env.isEmpty || image != nil {
-                containers.append(ContainerSpec(name: kind, image: image, env: env, runtimeHint: runtime))
+            if !env.isEmpty || image != nil || !commands.isEmpty {
+                containers.append(ContainerSpec(name: kind, image: image, args: commands, env: env, runtimeHint: runtime))
             }
             if let hint = runtime {
                 for index in containers.indices where containers[index].runtimeHint == nil { containers[index].runtimeHint = hint }
@@ -170,6 +171,13 @@ public struct KubernetesScanner: ManifestScanner {
     /// Model references inside a custom resource's spec: model keys, `hf://` and `ollama://` URIs, and YAML embedded in
     /// block strings (RayService `serveConfigV2`), with lines mapped back to the outer file.
     private func collectModels(_ node: YAMLNode, key: String?, file: ManifestFile, env: inout [EnvVar]) {
+        var commands: [Located] = []
+        collectModels(node, key: key, file: file, env: &env, commands: &commands)
+    }
+
+    /// Also gathers `args` / `command` lists of the resource (KServe `predictor.model.args: [--model_id=...]`), which
+    /// the analyser reads like a server's command line.
+    private func collectModels(_ node: YAMLNode, key: String?, file: ManifestFile, env: inout [EnvVar], commands: inout [Located]) {
         switch node.content {
         case .scalar(let text, let style):
             guard let key, let located = Located(node) else { return }
@@ -187,7 +195,11 @@ public struct KubernetesScanner: ManifestScanner {
                 env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: located, value: located))
             }
         case .sequence(let items):
-            for item in items { collectModels(item, key: key, file: file, env: &env) }
+            if key == "args" || key == "command" {
+                commands += items.compactMap { Located($0) }
+                return
+            }
+            for item in items { collectModels(item, key: key, file: file, env: &env, commands: &commands) }
         case .mapping(let pairs):
             for key in ["enabled", "deploy"] where node[key]?.bool == false { return }
             // A served name next to the real source (`model_id` beside `model_source`) is an alias.
@@ -196,7 +208,7 @@ public struct KubernetesScanner: ManifestScanner {
                 guard let childKey = pair.key.scalar else { continue }
                 if ["containers", "initContainers", "resources", "metadata", "affinity", "tolerations", "nodeSelector", "image"].contains(childKey) { continue }
                 if hasSource && ["model_id", "modelId", "name"].contains(childKey) { continue }
-                collectModels(pair.value, key: childKey, file: file, env: &env)
+                collectModels(pair.value, key: childKey, file: file, env: &env, commands: &commands)
             }
             // After the URI, so a usable URI comes first.
             // `model: {uri: pvc://..., name: org/model}`: the name says which model the storage holds.

@@ -13,6 +13,7 @@ public struct ValuesScanner: ManifestScanner {
                                          "modelpath", "model_path", "defaultmodel", "default_model", "chatmodel", "chat_model",
                                          "embeddingmodel", "embedding_model", "embedmodel", "rerankmodel", "rerank_model"]
     static let urlKeys: Set<String> = ["api_base", "apibase", "base_url", "baseurl", "api_url", "apiurl", "endpoint", "api_endpoint", "openai_api_base", "host"]
+    static let servedNameKeys: Set<String> = ["servedmodelname", "served_model_name", "served-model-name"]
     static let listKeys: Set<String> = ["models", "pull", "run", "modellist", "model_list", "create"]
 
     public init() {}
@@ -98,6 +99,16 @@ public struct ValuesScanner: ManifestScanner {
             if node["image"] != nil && (node["args"] != nil || node["command"] != nil) {
                 containers.append(ContainerSpec(name: key ?? "container", image: Located(node["image"]) ?? imageFromParts(node["image"]),
                                                 command: locatedStrings(node["command"]), args: locatedStrings(node["args"])))
+            } else if let image = node["image"], image.isMapping, image["command"] != nil || image["args"] != nil {
+                // Charts that keep the launch command with the image (`image: {repository, tag, command: [...]}`).
+                containers.append(ContainerSpec(name: key ?? "container", image: imageFromParts(image),
+                                                command: locatedStrings(image["command"]), args: locatedStrings(image["args"])))
+            }
+            // `model: /model` with `servedModelName: X`: weights from a folder are named only by the served name.
+            if let served = pairs.first(where: { ValuesScanner.servedNameKeys.contains($0.key.scalar?.lowercased() ?? "") }),
+               let name = Located(served.value), RuntimeDetector.isModelValue(name.text),
+               pairs.contains(where: { ValuesScanner.modelKeys.contains($0.key.scalar?.lowercased() ?? "") && RuntimeDetector.isFolderPath($0.value.scalar ?? "") }) {
+                env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: name, value: name))
             }
             // A `{name, value}` env list entry.
             if let name = node["name"]?.string, ValuesScanner.isEnvName(name), node["value"] != nil, let nameLocation = Located(node["name"]) {

@@ -1,0 +1,136 @@
+import ModelwardenCore
+import ModelwardenManifests
+import Testing
+
+/// Spellings seen in real deployments outside the labelled corpus: each test pins one general rule, with an inline
+/// manifest written in the style of the files that showed the gap.
+@Suite struct GeneralizationTests {
+    typealias Found = (model: String?, line: Int, hosting: String, place: String?, vendor: String)
+
+    func usages(_ files: [(String, String)]) -> [Found] {
+        Shipped.audit(files).usages.map {
+            ($0.usage.model, $0.usage.location.line, $0.usage.hosting.rawValue, $0.usage.runtime ?? $0.usage.api, $0.vendor)
+        }
+    }
+
+    @Test func anExplicitlyEmptyKeyIsNotAProviderInUse() {
+        let compose = """
+        services:
+          webui:
+            image: ghcr.io/open-webui/open-webui:main
+            environment:
+              - OLLAMA_BASE_URL=http://host.docker.internal:11434
+              - OPENAI_API_KEY=
+              - ANTHROPIC_API_KEY=${ANTHROPIC_API_KEY}
+        """
+        let found = usages([("app/docker-compose.yml", compose)])
+        #expect(!found.contains { $0.place == "openai" })
+        #expect(found.contains { $0.place == "anthropic" && $0.line == 7 })
+    }
+
+    @Test func aClientOfAnInHouseModelServerUsesItEvenWithoutAModelName() {
+        let deployment = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: webui, namespace: ai}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: webui
+                  image: ghcr.io/open-webui/open-webui:main
+                  env:
+                    - name: OLLAMA_API_BASE_URL
+                      value: "http://ollama-service.ai.svc.cluster.local:11434/api"
+        """
+        let found = usages([("k8s/webui.yaml", deployment)])
+        #expect(found.count == 1)
+        #expect(found.first?.model == nil && found.first?.hosting == "self-hosted" && found.first?.place == "ollama" && found.first?.line == 12)
+    }
+
+    @Test func aProviderSelectorDropsTheOtherProvidersSettings() {
+        let env = """
+        # Choose one: anthropic, openai, or google
+        LLM_PROVIDER=google
+        ANTHROPIC_API_KEY=your-anthropic-api-key-here
+        ANTHROPIC_MODEL=claude-3-5-sonnet-20241022
+        OPENAI_API_KEY=your-openai-api-key-here
+        OPENAI_MODEL=gpt-4-turbo-preview
+        GOOGLE_API_KEY=your-google-api-key-here
+        GOOGLE_MODEL=gemini-1.5-flash
+        """
+        let found = usages([("app/.env.example", env)])
+        #expect(found.map(\.model) == ["gemini-1.5-flash"])
+        #expect(found.first?.place == "google-gemini-api")
+    }
+
+    @Test func customResourceArgumentsNameTheModel() {
+        let isvc = """
+        apiVersion: serving.kserve.io/v1beta1
+        kind: InferenceService
+        metadata: {name: qwen, namespace: ml}
+        spec:
+          predictor:
+            model:
+              modelFormat:
+                name: huggingface
+              args:
+                - --model_name=qwen-model-name
+                - --model_id=Qwen/Qwen2.5-1.5B-Instruct
+        """
+        let found = usages([("k8s/isvc.yaml", isvc)])
+        #expect(found.count == 1)
+        #expect(found.first?.model == "Qwen/Qwen2.5-1.5B-Instruct" && found.first?.line == 11 && found.first?.place == "kserve")
+    }
+
+    @Test func aServedNameStandsForWeightsLoadedFromAPath() {
+        let values = """
+        image:
+          repository: "vllm/vllm-openai"
+          tag: "latest"
+          command: ["vllm", "serve", "/data/", "--served-model-name", "opt-125m", "--port", "8000"]
+        """
+        let override = """
+        model: /model
+        servedModelName: mixtral-8x7b-instruct-awq
+        quantization: awq
+        """
+        let found = usages([("chart/values.yaml", values), ("chart/examples/mixtral.yaml", override)])
+        #expect(found.contains { $0.model == "opt-125m" && $0.line == 4 && $0.place == "vllm" })
+        #expect(found.contains { $0.model == "mixtral-8x7b-instruct-awq" && $0.line == 2 && $0.hosting == "self-hosted" })
+        #expect(!found.contains { $0.model == "/data/" || $0.model == "/model" })
+        #expect(found.count == 2)
+    }
+
+    @Test func aProxyRouteBaseURLFromTheEnvironmentOfItsFolder() {
+        let config = """
+        model_list:
+          - model_name: local-pixtral
+            litellm_params:
+              model: openai/mistralai/Pixtral-12B-2409
+              api_base: os.environ/LOCAL_LLM_URL
+          - model_name: gpt-3.5-turbo
+            litellm_params:
+              model: openai/gpt-3.5-turbo
+              api_key: os.environ/OPENAI_API_KEY
+        """
+        let compose = """
+        services:
+          litellm-proxy:
+            image: ghcr.io/berriai/litellm:main-latest
+            environment:
+              - LOCAL_LLM_URL=http://localhost:8000/v1
+            command: --config /app/config.yaml
+          chatbot:
+            image: example/chatbot
+            environment:
+              - LITELLM_PROXY=http://litellm-proxy:4000/v1
+              - LLM_MODEL=local-pixtral
+        """
+        let found = usages([("stack/config.yaml", config), ("stack/compose.yaml", compose)])
+        #expect(found.contains { $0.model == "openai/mistralai/Pixtral-12B-2409" && $0.hosting == "self-hosted" })
+        #expect(found.contains { $0.model == "openai/gpt-3.5-turbo" && $0.place == "openai" })
+        // The chatbot calls the proxy by a URL variable not named `*_URL`; the alias resolves to the local route.
+        #expect(found.contains { $0.model == "local-pixtral" && $0.hosting == "self-hosted" && $0.vendor == "mistral" })
+    }
+}
