@@ -97,6 +97,10 @@ enum RuntimeDetector {
             } else if modelFlags.contains(lower), let next, isModelValue(next.text) {
                 found.append((next.text, next))
                 index += 1
+            } else if let (value, shifted) = unfamiliarModelFlag(token, next: next), isRepositoryID(value) {
+                // `--hf-model-string meta-llama/...`: a flag about a model whose value has a repository id's shape.
+                found.append((value, shifted))
+                if !token.text.contains("=") { index += 1 }
             } else if lower == "-m", let next, isModelValue(next.text), !looksLikePythonModule(next.text),
                       !(index > 0 && (tokens[index - 1].text.lowercased().split(separator: "/").last ?? "").hasPrefix("python")) {
                 found.append((next.text, next))
@@ -119,6 +123,31 @@ enum RuntimeDetector {
             found = found.map { item in isFolderPath(item.0) ? (served.text, served) : item }
         }
         return found
+    }
+
+    /// The value of a flag that mentions a model but is not a known model flag, a served name or a directory flag.
+    static func unfamiliarModelFlag(_ token: Token, next: Token?) -> (String, Token)? {
+        let lower = token.text.lowercased()
+        guard lower.hasPrefix("--") else { return nil }
+        let flag = lower.split(separator: "=", maxSplits: 1).first.map(String.init) ?? lower
+        guard flag.includes("model"), !modelFlags.contains(flag),
+              !["served", "name", "dir", "path", "len", "type", "format", "revision", "impl", "loader", "config"].contains(where: { flag.includes($0) })
+        else { return nil }
+        if let eq = token.text.firstIndex(of: "=") {
+            var shifted = token
+            shifted.offset += token.text.utf8.distance(from: token.text.startIndex, to: eq) + 1
+            shifted.text = String(token.text[token.text.index(after: eq)...])
+            return (shifted.text, shifted)
+        }
+        guard let next, !next.text.hasPrefix("-") else { return nil }
+        return (next.text, next)
+    }
+
+    static let repositoryID = try! NSRegularExpression(pattern: #"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.:-]*$"#)
+
+    /// `org/name`, the shape of a Hugging Face repository id.
+    static func isRepositoryID(_ text: String) -> Bool {
+        repositoryID.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 
     /// `--served-model-name X` or `--served-model-name=X` (the first name when several are given).

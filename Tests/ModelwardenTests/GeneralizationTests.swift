@@ -133,4 +133,22 @@ import Testing
         // The chatbot calls the proxy by a URL variable not named `*_URL`; the alias resolves to the local route.
         #expect(found.contains { $0.model == "local-pixtral" && $0.hosting == "self-hosted" && $0.vendor == "mistral" })
     }
+
+    @Test func anUnfamiliarModelFlagWithARepositoryIDNamesTheModel() {
+        let isvc = """
+        apiVersion: serving.kserve.io/v1beta1
+        kind: InferenceService
+        metadata: {name: llama2-chat}
+        spec:
+          predictor:
+            containers:
+              - name: kserve-container
+                image: registry.example.com/llm-server:1.0
+                command: ["python"]
+                args: ["main.py", "--hf-model-string", "meta-llama/Llama-2-13b-chat-hf", "--model-dir", "/mnt/models", "--name", "llama2-chat"]
+        """
+        let found = usages([("k8s/isvc.yaml", isvc)])
+        #expect(found.map(\.model) == ["meta-llama/Llama-2-13b-chat-hf"])
+        #expect(found.first?.place == "kserve")
+    }
 }
