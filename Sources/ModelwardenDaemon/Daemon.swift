@@ -52,7 +52,7 @@ public struct Daemon {
         let databasePath = URL(fileURLWithPath: configuration.database).standardizedFileURL.path
         let watcher = try? FileWatcher(ignoring: ["", "-wal", "-shm", "-journal"].map { databasePath + $0 }, logger: logger)
         if let watcher {
-            for path in paths { watcher.watch(path) }
+            for path in paths { watcher.watchRoot(path) }
             watcher.start()
         } else {
             logger.warning("inotify is not available; changes are seen at the interval scan")

@@ -15,6 +15,8 @@ public final class FileWatcher: Sendable {
     private let inotify: Int32
     private let wakeup: (read: Int32, write: Int32)
     private let watched = Mutex<[Int32: String]>([:])
+    /// The paths asked for (not the folders found below them).
+    private let roots = Mutex<Set<String>>([])
     private let counter = Atomic<UInt64>(0)
     private let ignoredPaths: Set<String>
     private let logger: Logger
@@ -55,8 +57,14 @@ public final class FileWatcher: Sendable {
     /// Number of folders and files under watch.
     public var watchCount: Int { watched.withLock { $0.count } }
 
+    /// Watches a file or a folder tree.
+    public func watchRoot(_ path: String) {
+        roots.withLock { _ = $0.insert(path) }
+        watch(path)
+    }
+
     /// Adds a watch on `path` and, for a folder, on every folder below it (not following symlinks).
-    public func watch(_ path: String) {
+    func watch(_ path: String) {
         var info = stat()
         guard lstat(path, &info) == 0 else {
             logger.warning("cannot watch a path that does not exist yet; the interval scan still covers it", metadata: ["path": "\(path)"])
@@ -128,7 +136,12 @@ public final class FileWatcher: Sendable {
                     continue
                 }
                 if mask & UInt32(IN_IGNORED) != 0 {
-                    _ = watched.withLock { $0.removeValue(forKey: descriptor) }
+                    let path = watched.withLock { $0.removeValue(forKey: descriptor) }
+                    // A watched file that an editor or `kubectl` replaced by renaming: watch the new file at that path.
+                    if let path, roots.withLock({ $0.contains(path) }) {
+                        watch(path)
+                        relevant = true
+                    }
                     continue
                 }
                 guard let folder = watched.withLock({ $0[descriptor] }) else { continue }

@@ -4,6 +4,7 @@ import Logging
 import ModelwardenCore
 import ModelwardenManifests
 import ModelwardenStore
+import Synchronization
 
 /// Why a scan or a reload did not happen.
 public struct DaemonFailure: Error, CustomStringConvertible, Sendable {
@@ -27,7 +28,10 @@ public actor ScanCoordinator {
     private let metrics: DaemonMetrics
     private let notifier: SystemdNotifier
     private let logger: Logger
-    private var scanning = false
+    private var scanning = false {
+        didSet { busy.store(scanning, ordering: .relaxed) }
+    }
+    private nonisolated let busy = Atomic<Bool>(false)
     private var queued: [CheckedContinuation<Result<ScanSummary, DaemonFailure>, Never>] = []
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -41,6 +45,9 @@ public actor ScanCoordinator {
         self.notifier = notifier
         self.logger = logger
     }
+
+    /// Whether a scan is running, readable from outside the actor (a shutdown handler cannot wait for it).
+    public nonisolated var isScanning: Bool { busy.load(ordering: .relaxed) }
 
     /// Scans now, or, when a scan is running, with the next one; returns what that scan recorded.
     public func scan(reason: String) async -> Result<ScanSummary, DaemonFailure> {

@@ -21,32 +21,38 @@ public struct ScannerService: Service {
     public func run() async throws {
         // Without a first scan there is nothing to serve: a database that cannot be written stops the daemon.
         if case .failure(let failure) = await coordinator.scan(reason: "start") { throw failure }
-        let coordinator = self.coordinator, watcher = self.watcher, interval = self.interval, debounce = self.debounce
-        try? await cancelWhenGracefulShutdown {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    while (try? await Task.sleep(for: interval)) != nil {
-                        _ = await coordinator.scan(reason: "interval")
-                    }
-                }
-                if let watcher {
-                    group.addTask {
-                        for await _ in watcher.changes {
-                            // Wait until the changes stop for `debounce`: a checkout of many files is one scan.
-                            var seen = watcher.generation
-                            while (try? await Task.sleep(for: debounce)) != nil, watcher.generation != seen {
-                                seen = watcher.generation
-                            }
-                            if Task.isCancelled { return }
-                            _ = await coordinator.scan(reason: "files changed")
-                        }
-                    }
-                }
-                await group.waitForAll()
-            }
+        let coordinator = self.coordinator, logger = self.logger
+        try? await withGracefulShutdownHandler {
+            try await cancelWhenGracefulShutdown { [self] in await rescanOnChangesAndInterval() }
+        } onGracefulShutdown: {
+            if coordinator.isScanning { logger.notice("shutting down: waiting for the scan in flight to commit") }
         }
         watcher?.stop()
         await coordinator.waitUntilIdle()
         logger.debug("scanner stopped")
+    }
+
+    /// Runs until cancelled; a scan already started is not cancelled (the coordinator finishes it).
+    private func rescanOnChangesAndInterval() async {
+        let coordinator = self.coordinator, watcher = self.watcher, interval = self.interval, debounce = self.debounce
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while (try? await Task.sleep(for: interval)) != nil {
+                    _ = await coordinator.scan(reason: "interval")
+                }
+            }
+            guard let watcher else { return }
+            group.addTask {
+                for await _ in watcher.changes {
+                    // Wait until the changes stop for `debounce`: a checkout of many files is one scan.
+                    var seen = watcher.generation
+                    while (try? await Task.sleep(for: debounce)) != nil, watcher.generation != seen {
+                        seen = watcher.generation
+                    }
+                    if Task.isCancelled { return }
+                    _ = await coordinator.scan(reason: "files changed")
+                }
+            }
+        }
     }
 }

@@ -116,6 +116,60 @@ struct DaemonTests {
         if let seenAfter { print("daemon: change to API in \(String(format: "%.2f", seenAfter)) s (debounce 200ms)") }
     }
 
+    @Test("a watched file that is replaced by a rename (as editors and kubectl do) stays watched")
+    func watchedFileReplacedByRename() throws {
+        let folder = try TempFolder()
+        let manifest = try folder.write("app.yaml", Self.chatbot)
+        let daemon = try DaemonProcess(arguments: ["--watch", manifest, "--policies", Paths.policies, "--db", folder.path + "/mw.sqlite",
+                                                   "--listen", "127.0.0.1:0", "--interval", "1h", "--debounce", "100ms"])
+        let api = try #require(daemon.apiAddress(), "stderr:\n\(daemon.stderr)")
+        #expect(daemon.waitForLog("scan recorded"))
+        for model in ["gpt-4o-mini", "gpt-4.1"] {
+            try folder.write("app.yaml.tmp", Self.chatbot.replacingOccurrences(of: "value: gpt-4o}", with: "value: \(model)}"))
+            #expect(rename(folder.path + "/app.yaml.tmp", manifest) == 0)
+            var seen = false
+            for _ in 0..<100 where !seen {
+                seen = httpRequest("GET", port: api.port, path: "/v1/inventory")?.body.contains("\"model\": \"\(model)\"") == true
+                if !seen { Thread.sleep(forTimeInterval: 0.05) }
+            }
+            #expect(seen, "\(model) did not reach the API; stderr:\n\(daemon.stderr)")
+        }
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+    }
+
+    @Test("SIGTERM during a scan: the scan in flight is committed whole, then exit 0")
+    func sigtermDuringAScan() throws {
+        let folder = try TempFolder()
+        func estate(_ model: String, into subfolder: String) throws {
+            for index in 0..<1500 {
+                try folder.write("\(subfolder)/app-\(index).yaml", Self.chatbot.replacingOccurrences(of: "name: chatbot", with: "name: chatbot-\(index)")
+                    .replacingOccurrences(of: "value: gpt-4o}", with: "value: \(model)}"))
+            }
+        }
+        try estate("gpt-4o", into: "watched/apps")
+        let database = folder.path + "/mw.sqlite"
+        let daemon = try DaemonProcess(arguments: ["--watch", folder.path + "/watched", "--policies", Paths.policies, "--db", database,
+                                                   "--listen", "127.0.0.1:0", "--interval", "1h", "--debounce", "200ms", "--log-level", "debug"])
+        #expect(daemon.waitForLog("scan recorded", timeout: 60), "stderr:\n\(daemon.stderr)")
+        // Swap the whole folder for one where every file names another model, then stop as soon as the rescan begins.
+        try estate("gpt-4o-mini", into: "staging")
+        #expect(rename(folder.path + "/watched/apps", folder.path + "/old") == 0)
+        #expect(rename(folder.path + "/staging", folder.path + "/watched/apps") == 0)
+        #expect(daemon.waitForLog("scan started reason=\"files changed\"", timeout: 30), "stderr:\n\(daemon.stderr)")
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit(timeout: 60) == 0, "stderr:\n\(daemon.stderr)")
+        let log = daemon.stderr
+        let waited = try #require(log.range(of: "shutting down: waiting for the scan in flight to commit"), "the scan was not in flight:\n\(log)")
+        #expect(log[waited.upperBound...].contains("reason=\"files changed\""), "the scan was not recorded after the wait")
+        let store = try AuditDatabase.open(path: database)
+        #expect(try store.integrityCheck() == "ok")
+        // The second scan was committed before the exit, and whole: 1500 usages of the new model.
+        #expect(try store.scans().count == 2)
+        let inventory = try store.inventory()
+        #expect(inventory.count == 1500 && Set(inventory.compactMap(\.model)) == ["gpt-4o-mini"])
+    }
+
     @Test("off loopback the API needs the bearer token; probes stay open; oversized requests are refused")
     func tokenRuleOffLoopback() throws {
         let folder = try TempFolder()
