@@ -43,13 +43,17 @@ public struct ScannerService: Service {
             }
             guard let watcher else { return }
             group.addTask {
+                var scanned: UInt64 = 0
                 for await _ in watcher.changes {
+                    // The stream keeps one wake-up while we scan; it is stale when no event came after the last scan began.
+                    if watcher.generation == scanned { continue }
                     // Wait until the changes stop for `debounce`: a checkout of many files is one scan.
                     var seen = watcher.generation
                     while (try? await Task.sleep(for: debounce)) != nil, watcher.generation != seen {
                         seen = watcher.generation
                     }
                     if Task.isCancelled { return }
+                    scanned = seen
                     _ = await coordinator.scan(reason: "files changed")
                 }
             }
