@@ -95,6 +95,7 @@ def main():
         latencies = []
         target = os.path.join(args.estate, "bench-daemon-changes")
         os.makedirs(target, exist_ok=True)
+        time.sleep(3)  # let the new folder's own rescan pass (debounce of at most 2 s), so it does not delay the first change
         for index in range(args.changes):
             name = f"bench-change-{os.getpid()}-{index}"
             # Write beside, then rename in: the file appears whole, as a deploy tool or `git checkout` makes it.

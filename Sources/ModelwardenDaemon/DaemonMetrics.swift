@@ -18,32 +18,51 @@ public final class DaemonMetrics: Sendable {
     private let ready: Gauge
     private let estateLabels = Mutex<(usages: Set<[String]>, findings: Set<[String]>)>(([], []))
 
+    /// Names and help texts in one place (docs/api.md lists them). Computed: the descriptor type is not Sendable.
+    enum Metric {
+        static var scanDuration: MetricNameDescriptor { name("scan_duration", unit: "seconds", help: "Time to scan, evaluate and record the watched paths.") }
+        static var filesScanned: MetricNameDescriptor { name("files_scanned", help: "Manifest files in the last scan.") }
+        static var filesParsed: MetricNameDescriptor { name("files_parsed", unit: "total", help: "Files parsed (not served from the cache) over all scans.") }
+        static var parseErrors: MetricNameDescriptor { name("parse_errors", help: "Input problems (files that do not parse or cannot be read) in the last scan.") }
+        static var parseErrorsTotal: MetricNameDescriptor { name("parse_errors", unit: "total", help: "Input problems over all scans.") }
+        static var lastScan: MetricNameDescriptor { name("last_scan_timestamp", unit: "seconds", help: "Unix time at which the last scan was recorded.") }
+        static var ready: MetricNameDescriptor { name("ready", help: "1 once the first scan is recorded.") }
+        static var buildInfo: MetricNameDescriptor { name("build_info", help: "The running version.") }
+        static var scans: MetricNameDescriptor { name("scans", unit: "total", help: "Scans by outcome: complete, unchanged (nothing changed) or failed.") }
+        static var reloads: MetricNameDescriptor { name("policy_reloads", unit: "total", help: "Policy reloads (SIGHUP) applied or rejected as invalid.") }
+        static var usages: MetricNameDescriptor { name("active_usages", help: "Model usages in the last scan, by hosting and licence kind.") }
+        static var findings: MetricNameDescriptor { name("open_findings", help: "Open findings (not waived, not resolved), by severity and rule.") }
+
+        static func name(_ metric: String, unit: String = "", help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "modelwarden", metricName: metric, unitName: unit, helpText: help)
+        }
+    }
+
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), version: String) {
         self.registry = registry
         scanDuration = registry.makeDurationHistogram(
-            name: "modelwarden_scan_duration_seconds",
+            descriptor: Metric.scanDuration,
             buckets: [.milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
-                      .seconds(1), .seconds(2), .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(300)],
-            help: "Time to scan, evaluate and record the watched paths.")
-        filesScanned = registry.makeGauge(name: "modelwarden_files_scanned", help: "Manifest files in the last scan.")
-        filesParsed = registry.makeCounter(name: "modelwarden_files_parsed_total", help: "Files parsed (not served from the cache) over all scans.")
-        parseErrors = registry.makeGauge(name: "modelwarden_parse_errors", help: "Input problems (files that do not parse or cannot be read) in the last scan.")
-        parseErrorsTotal = registry.makeCounter(name: "modelwarden_parse_errors_total", help: "Input problems over all scans.")
-        lastScan = registry.makeGauge(name: "modelwarden_last_scan_timestamp_seconds", help: "Unix time at which the last scan was recorded.")
-        ready = registry.makeGauge(name: "modelwarden_ready", help: "1 once the first scan is recorded.")
-        registry.makeGauge(name: "modelwarden_build_info", labels: [("version", version)], help: "The running version.").set(to: 1)
+                      .seconds(1), .seconds(2), .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(300)])
+        filesScanned = registry.makeGauge(descriptor: Metric.filesScanned)
+        filesParsed = registry.makeCounter(descriptor: Metric.filesParsed)
+        parseErrors = registry.makeGauge(descriptor: Metric.parseErrors)
+        parseErrorsTotal = registry.makeCounter(descriptor: Metric.parseErrorsTotal)
+        lastScan = registry.makeGauge(descriptor: Metric.lastScan)
+        ready = registry.makeGauge(descriptor: Metric.ready)
+        registry.makeGauge(descriptor: Metric.buildInfo, labels: [("version", version)]).set(to: 1)
         for status in ["complete", "unchanged", "failed"] { scans(status) }
         for result in ["applied", "rejected"] { reloads(result) }
     }
 
     @discardableResult
     private func scans(_ status: String) -> Counter {
-        registry.makeCounter(name: "modelwarden_scans_total", labels: [("status", status)], help: "Scans by outcome: complete, unchanged (nothing changed) or failed.")
+        registry.makeCounter(descriptor: Metric.scans, labels: [("status", status)])
     }
 
     @discardableResult
     private func reloads(_ result: String) -> Counter {
-        registry.makeCounter(name: "modelwarden_policy_reloads_total", labels: [("result", result)], help: "Policy reloads (SIGHUP) applied or rejected as invalid.")
+        registry.makeCounter(descriptor: Metric.reloads, labels: [("result", result)])
     }
 
     /// One recorded scan, with the estate as the store now holds it.
@@ -70,12 +89,10 @@ public final class DaemonMetrics: Sendable {
         for key in staleUsages { usages[key] = 0 }
         for key in staleFindings { findings[key] = 0 }
         for (key, count) in usages {
-            registry.makeGauge(name: "modelwarden_active_usages", labels: [("hosting", key[0]), ("license_kind", key[1])],
-                               help: "Model usages in the last scan, by hosting and licence kind.").set(to: Double(count))
+            registry.makeGauge(descriptor: Metric.usages, labels: [("hosting", key[0]), ("license_kind", key[1])]).set(to: Double(count))
         }
         for (key, count) in findings {
-            registry.makeGauge(name: "modelwarden_open_findings", labels: [("severity", key[0]), ("rule", key[1])],
-                               help: "Open findings (not waived, not resolved), by severity and rule.").set(to: Double(count))
+            registry.makeGauge(descriptor: Metric.findings, labels: [("severity", key[0]), ("rule", key[1])]).set(to: Double(count))
         }
     }
 

@@ -26,6 +26,7 @@ public actor ScanCoordinator {
     public private(set) var lastScanAt: Date?
     public private(set) var isReady = false
     private let metrics: DaemonMetrics
+    private let scanCache = ScanCache()
     private let notifier: SystemdNotifier
     private let logger: Logger
     private var scanning = false {
@@ -75,7 +76,7 @@ public actor ScanCoordinator {
     }
 
     private func performScan(reason: String) async -> Result<ScanSummary, DaemonFailure> {
-        let recorder = Recorder(database: database, auditor: Auditor(policy: policy))
+        let recorder = Recorder(database: database, auditor: Auditor(policy: policy), cache: scanCache)
         let paths = self.paths
         let clock = ContinuousClock()
         let start = clock.now

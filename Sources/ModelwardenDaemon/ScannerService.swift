@@ -22,8 +22,8 @@ public struct ScannerService: Service {
         // Without a first scan there is nothing to serve: a database that cannot be written stops the daemon.
         if case .failure(let failure) = await coordinator.scan(reason: "start") { throw failure }
         let coordinator = self.coordinator, logger = self.logger
-        try? await withGracefulShutdownHandler {
-            try await cancelWhenGracefulShutdown { [self] in await rescanOnChangesAndInterval() }
+        await withGracefulShutdownHandler {
+            await cancelWhenGracefulShutdown { [self] in await rescanOnChangesAndInterval() }
         } onGracefulShutdown: {
             if coordinator.isScanning { logger.notice("shutting down: waiting for the scan in flight to commit") }
         }

@@ -24,10 +24,13 @@ public struct ScanSummary: Sendable {
 public struct Recorder: Sendable {
     public let database: AuditDatabase
     public let auditor: Auditor
+    /// Decoded scans from earlier scans of this process, when it keeps them.
+    public let cache: ScanCache?
 
-    public init(database: AuditDatabase, auditor: Auditor) {
+    public init(database: AuditDatabase, auditor: Auditor, cache: ScanCache? = nil) {
         self.database = database
         self.auditor = auditor
+        self.cache = cache
     }
 
     struct FileRow {
@@ -82,7 +85,9 @@ public struct Recorder: Sendable {
 
         // Read what changed; reuse cached scans for the rest.
         let unchangedPaths = Set(unchanged.map(\.candidate.absolutePath))
-        let cached = try loadCachedScans(for: unchangedPaths.union(seen.filter { known[$0.candidate.absolutePath] != nil }.map(\.candidate.absolutePath)))
+        let reusable = unchangedPaths.union(seen.filter { known[$0.candidate.absolutePath] != nil }.map(\.candidate.absolutePath))
+        let inMemory = cache?.scans(for: reusable) { known[$0]?.sha256 } ?? [:]
+        let cached = inMemory.merging(try loadCachedScans(for: reusable.subtracting(inMemory.keys))) { memory, _ in memory }
         let auditor = self.auditor
         let loaded: [(file: ManifestFile?, scan: FileScan, sha: String, parsed: Bool, seen: Seen)] = ParallelMap.map(seen) { item in
             let read = FileManager.default.contents(atPath: item.candidate.absolutePath)
@@ -107,10 +112,13 @@ public struct Recorder: Sendable {
             ($0.seen.candidate.absolutePath, (try? encoder.encode($0.scan)) ?? Data())
         })
         let finished = Self.timestamp(Date())
-        return try database.writer.write { db in
+        let summary = try database.writer.write { db in
             try record(db, result: result, loaded: loaded.map { ($0.seen, $0.sha, $0.parsed) }, caches: caches, removed: removed,
                        roots: roots, policyDigest: policyDigest, previousDigest: lastDigest, started: started, finished: finished, now: now)
         }
+        // Only what was committed: a failed write leaves the cache describing the previous scan, like the database.
+        cache?.replace(with: loaded.map { ($0.seen.candidate.absolutePath, $0.sha, $0.scan) })
+        return summary
     }
 
     private func lastScanID() throws -> Int64? {

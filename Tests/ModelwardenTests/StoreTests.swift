@@ -59,6 +59,30 @@ import Testing
         #expect(try database.integrityCheck() == "ok")
     }
 
+    /// The daemon keeps decoded scans in memory between scans; what it records must not differ from a fresh process.
+    @Test func anInMemoryScanCacheRecordsWhatTheDatabaseCacheRecords() throws {
+        let folder = try TempFolder()
+        let withCache = try AuditDatabase.inMemory(), without = try AuditDatabase.inMemory()
+        let cache = ScanCache()
+        func scanBoth() throws {
+            let cached = try Recorder(database: withCache, auditor: Auditor(policy: Shipped.policy, today: Shipped.today), cache: cache).scan(paths: [folder.path])
+            let plain = try recorder(without).scan(paths: [folder.path])
+            #expect(cached.usages == plain.usages && cached.openFindings == plain.openFindings && cached.filesParsed == plain.filesParsed)
+            #expect(try withCache.inventory().map { "\($0.deployment) \($0.model ?? "")" } == without.inventory().map { "\($0.deployment) \($0.model ?? "")" })
+            #expect(try withCache.findings().map(\.fingerprint) == without.findings().map(\.fingerprint))
+        }
+        try folder.write("ml/chat.yaml", vllm.replacingOccurrences(of: "MODEL", with: "meta-llama/Llama-3.1-8B-Instruct"))
+        try folder.write("ml/code.yaml", vllm.replacingOccurrences(of: "name: chat", with: "name: code").replacingOccurrences(of: "MODEL", with: "mistralai/Codestral-22B-v0.1"))
+        try scanBoth()
+        #expect(cache.count == 2)
+        try folder.write("ml/chat.yaml", vllm.replacingOccurrences(of: "MODEL", with: "Qwen/Qwen2.5-7B-Instruct-AWQ"))
+        try scanBoth()
+        #expect(try withCache.inventory().contains { $0.model == "Qwen/Qwen2.5-7B-Instruct-AWQ" })
+        try FileManager.default.removeItem(atPath: folder.path + "/ml/code.yaml")
+        try scanBoth()
+        #expect(cache.count == 1)
+    }
+
     /// Waivers expire by the calendar, so a long-running daemon must evaluate again on a new day even if no file changed.
     @Test func aNewDayIsEvaluatedAgain() throws {
         let folder = try TempFolder()
