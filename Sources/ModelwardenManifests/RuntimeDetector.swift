@@ -62,8 +62,16 @@ enum RuntimeDetector {
             var current = ""
             var start = 0
             var offset = 0
+            // A template expression (`{{ $spec.modelURL | quote }}`) is one token, spaces and pipes included.
+            var inTemplate = false
             for character in string.text {
-                if character == " " || character == "\n" || character == "\t" || character == ";" || character == "&" || character == "|" || character == "\\" {
+                if inTemplate {
+                    current.append(character)
+                    if current.hasSuffix("}}") { inTemplate = false }
+                } else if character == "{" && current.hasSuffix("{") {
+                    current.append(character)
+                    inTemplate = true
+                } else if character == " " || character == "\n" || character == "\t" || character == ";" || character == "&" || character == "|" || character == "\\" {
                     if !current.isEmpty { result.append(Token(text: current, source: string, offset: start)) }
                     current = ""
                 } else if character == "\"" || character == "'" {

@@ -140,7 +140,11 @@ struct WorkloadAnalyzer {
         // URL variables by name, or by value when the name says a model API (`LITELLM_PROXY=http://litellm:4000/v1`).
         for value in values where isURLVariable(value.name)
             || (value.text.hasPrefix("http") && value.text.includes("://") && WorkloadAnalyzer.isModelAPIVariable(value.name)) {
-            guard let endpoint = EndpointClassifier.classify(value.text, catalog: catalog) else { continue }
+            guard let endpoint = EndpointClassifier.classify(value.text, catalog: catalog) ?? knownServiceName(value, from: ref) else {
+                // The first pass does not know the services yet: look again once it does.
+                if WorkloadAnalyzer.isModelAPIVariable(value.name), !value.text.isEmpty, !value.text.includes("/") { callsInHouse = true }
+                continue
+            }
             if case .provider = endpoint {} else if !WorkloadAnalyzer.isModelAPIVariable(value.name) { continue }
             if case .inHouse = endpoint { callsInHouse = true }
             endpoints.append((value.name, endpoint, value.located))
@@ -166,7 +170,10 @@ struct WorkloadAnalyzer {
         for value in values where isModelVariable(value.name)
             && (switchedOff.isEmpty || !value.name.uppercased().split(separator: "_").contains(where: { switchedOff.contains(String($0)) })) {
             let text = value.text
-            guard RuntimeDetector.isModelValue(text), !Secrets.looksLikeKey(text), text != Secrets.redacted, !text.includes("://") || text.hasPrefix("hf://") || text.hasPrefix("ollama://") else { continue }
+            guard RuntimeDetector.isModelValue(text), !Secrets.looksLikeKey(text), text != Secrets.redacted else { continue }
+            // URLs are endpoints, except model URIs and buckets whose path names a catalogued model (`s3://b/models/org--name`).
+            if text.includes("://") && !text.hasPrefix("hf://") && !text.hasPrefix("ollama://")
+                && !(KubernetesScanner.namesModel(storageURI: text) && catalog.match(text) != nil) { continue }
             if text.hasPrefix("/") && !text.lowercased().hasSuffix(".gguf") && catalog.match(text) == nil { continue }
             consumed.insert(value.name)
             var usage = classifyModel(text, variable: value.name, located: value.located, endpoints: endpoints, runtime: runtime,
@@ -224,7 +231,20 @@ struct WorkloadAnalyzer {
             usages.append(Usage(deployment: ref, model: nil, location: location(value.located), hosting: .externalAPI, api: named.provider,
                                 evidence: "env \(value.name)"))
         }
+        // A client that says which kind of server it talks to (`LLM_ENGINE=tgi`, `INFERENCE_BACKEND=vllm`).
+        if let engine = values.lazy.compactMap({ WorkloadAnalyzer.engineHint(name: $0.name, value: $0.text) }).first {
+            for index in usages.indices where usages[index].hosting == .selfHosted && (usages[index].runtime ?? "unknown") == "unknown" {
+                usages[index].runtime = engine
+            }
+        }
         return usages
+    }
+
+    /// `*_ENGINE`, `*_BACKEND`, `*_SERVER_TYPE` naming a model server.
+    static func engineHint(name: String, value: String) -> String? {
+        let upper = name.uppercased()
+        guard ["ENGINE", "BACKEND", "SERVER_TYPE", "SERVING"].contains(where: { upper.hasSuffix($0) }) else { return nil }
+        return ValuesScanner.runtimeKeys[value.lowercased()]
     }
 
     private func classifyModel(_ text: String, variable: String, located: Located, endpoints: [(name: String, endpoint: Endpoint, located: Located)],
@@ -401,6 +421,15 @@ struct WorkloadAnalyzer {
     static let urlSuffixes = ["URL", "URLS", "BASE", "ENDPOINT", "HOST", "API_BASE", "URI", "ADDRESS", "ADDR", "SERVER"]
     static let urlInfixes = urlSuffixes.map { "_\($0)_" }
 
+    /// A bare service name in a model API's host variable (`LLM_SERVER_HOST_IP=tgi-service`), when this scan knows that
+    /// service as a model server or gateway; otherwise a bare word is too weak to be an endpoint.
+    private func knownServiceName(_ value: Value, from ref: DeploymentRef) -> Endpoint? {
+        guard WorkloadAnalyzer.isModelAPIVariable(value.name), !value.text.includes("://"), !value.text.includes("/"),
+              case .inHouse(let host, let hint)? = EndpointClassifier.classify("http://" + value.text, catalog: catalog),
+              directory.target(forHost: host, from: ref) != nil else { return nil }
+        return .inHouse(host: host, runtime: hint)
+    }
+
     private func isURLVariable(_ name: String) -> Bool {
         let upper = name.uppercased()
         return WorkloadAnalyzer.urlSuffixes.contains { upper.hasSuffix($0) } || WorkloadAnalyzer.urlInfixes.contains { upper.includes($0) }
@@ -461,10 +490,10 @@ struct WorkloadAnalyzer {
     /// `OPENAI_BASE_URL` and `OPENAI_MODEL` share the stem `OPENAI`.
     static func stem(_ name: String) -> String {
         let upper = name.uppercased()
-        for marker in ["_MODEL", "_API_BASE", "_BASE_URL", "_BASE", "_ENDPOINT", "_URL", "_HOST", "_API_KEY", "_KEY", "_URI", "_SERVER", "_ADDRESS", "_ADDR"] {
-            if let range = upper.range(of: marker) { return String(upper[..<range.lowerBound]) }
-        }
-        return ""
+        // The earliest marker: `LLM_SERVER_HOST_IP` and `LLM_MODEL` share the stem `LLM`.
+        let starts = ["_MODEL", "_API_BASE", "_BASE_URL", "_BASE", "_ENDPOINT", "_URL", "_HOST", "_API_KEY", "_KEY", "_URI", "_SERVER", "_ADDRESS", "_ADDR"]
+            .compactMap { upper.range(of: $0)?.lowerBound }
+        return starts.min().map { String(upper[..<$0]) } ?? ""
     }
 
     private func sameStem(_ a: String, _ b: String) -> Bool {

@@ -151,4 +151,126 @@ import Testing
         #expect(found.map(\.model) == ["meta-llama/Llama-2-13b-chat-hf"])
         #expect(found.first?.place == "kserve")
     }
+    @Test func keysEndingInAModelSuffixOrARoleAndModelNameModels() {
+        let settings = """
+        llm:
+          mode: bedrock
+        bedrock:
+          llm_modelid: anthropic.claude-v2
+          embedding_modelid: amazon.titan-embed-text-v1
+        catalog:
+          dataModel: customer-orders
+          summarization_model: mistralai/Mistral-7B-Instruct-v0.3
+        """
+        let found = usages([("app/settings-bedrock.yaml", settings)])
+        #expect(found.contains { $0.model == "anthropic.claude-v2" && $0.place == "aws-bedrock" && $0.line == 4 })
+        #expect(found.contains { $0.model == "amazon.titan-embed-text-v1" && $0.place == "aws-bedrock" && $0.line == 5 })
+        #expect(found.contains { $0.model == "mistralai/Mistral-7B-Instruct-v0.3" && $0.line == 8 })
+        #expect(!found.contains { $0.model == "customer-orders" })
+    }
+
+    @Test func aModelSpecNamesItsServerImageBesideTheModel() {
+        let values = """
+        servingEngineSpec:
+          modelSpec:
+          - name: "llama3"
+            repository: "vllm/vllm-openai"
+            tag: "latest"
+            modelURL: "meta-llama/Llama-3.1-8B-Instruct"
+        """
+        let found = usages([("tutorials/values-multiple-models.yaml", values)])
+        #expect(found.count == 1)
+        #expect(found.first?.model == "meta-llama/Llama-3.1-8B-Instruct" && found.first?.place == "vllm" && found.first?.line == 6)
+    }
+
+    @Test func kserveNamesANimByItsModelFormatAndAHuggingFaceModelByItsBucketPath() {
+        let nim = """
+        apiVersion: serving.kserve.io/v1beta1
+        kind: InferenceService
+        metadata: {name: mixtral}
+        spec:
+          predictor:
+            model:
+              modelFormat:
+                name: nvidia-nim-mixtral-8x7b-instruct-v01
+              runtime: nvidia-nim-mixtral-8x7b-instruct-v01-1.0.0
+              storageUri: pvc://nvidia-nim-pvc/
+        """
+        let bucket = """
+        apiVersion: serving.kserve.io/v1beta1
+        kind: InferenceService
+        metadata: {name: llama}
+        spec:
+          predictor:
+            model:
+              modelFormat: {name: huggingface}
+              storageUri: s3://${bucket}/models/meta-llama--Meta-Llama-3.1-8B-Instruct
+        ---
+        apiVersion: serving.kserve.io/v1beta1
+        kind: InferenceService
+        metadata: {name: iris}
+        spec:
+          predictor:
+            model:
+              modelFormat: {name: sklearn}
+              storageUri: gs://kfserving-examples/models/sklearn/1.0/iris
+        """
+        let found = usages([("kserve/nim.yaml", nim), ("kserve/isvc.yaml", bucket)])
+        #expect(found.contains { $0.model == "nvidia-nim-mixtral-8x7b-instruct-v01" && $0.place == "nim" && $0.vendor == "mistral" && $0.line == 8 })
+        #expect(found.contains { $0.model == "s3://${bucket}/models/meta-llama--Meta-Llama-3.1-8B-Instruct" && $0.vendor == "meta" && $0.line == 8 })
+        #expect(found.count == 2, "the sklearn model is not a language model: \(found)")
+    }
+
+    @Test func aHelmTemplatesModelIsItsServeArgumentNotAPodLabel() {
+        let template = """
+        {{- range $modelSpec := .Values.servingEngineSpec.modelSpec }}
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: "{{ .Release.Name }}-{{$modelSpec.name}}"
+          labels:
+            model: {{ $modelSpec.name }}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: "vllm"
+                  image: "{{ $modelSpec.repository }}:{{ $modelSpec.tag }}"
+                  command:
+                  {{- if eq $modelSpec.repository "lmcache/vllm-openai" }}
+                  - "/opt/venv/bin/vllm"
+                  {{- else }}
+                  - "vllm"
+                  {{- end }}
+                  - "serve"
+                  - {{ $modelSpec.modelURL | quote }}
+        {{- end }}
+        """
+        let found = usages([("helm/templates/deployment-vllm-multi.yaml", template)])
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.model == "{{ $modelSpec.modelURL | quote }}" && found.first?.place == "vllm" && found.first?.line == 21)
+    }
+
+    @Test func aClientSaysWhichServerItCallsByAnEngineVariableOrABareServiceName() {
+        let compose = """
+        services:
+          tgi-service:
+            image: ghcr.io/huggingface/text-generation-inference:2.4.0-intel-cpu
+            command: --model-id ${LLM_MODEL_ID}
+          backend:
+            image: opea/chatqna:latest
+            environment:
+              - LLM_SERVER_HOST_IP=tgi-service
+              - LLM_MODEL=${LLM_MODEL_ID}
+          gradio:
+            image: example/gradio-app:v1
+            environment:
+              - HOST=http://llm-service
+              - LLM_ENGINE=tgi
+              - MODEL_ID=meta-llama/Meta-Llama-3-70B-Instruct
+        """
+        let found = usages([("chatqna/compose.yaml", compose)])
+        #expect(found.contains { $0.line == 9 && $0.place == "tgi" }, "\(found)")
+        #expect(found.contains { $0.line == 15 && $0.place == "tgi" }, "\(found)")
+    }
 }

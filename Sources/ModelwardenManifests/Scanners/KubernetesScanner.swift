@@ -156,13 +156,26 @@ public struct KubernetesScanner: ManifestScanner {
             case "infinity": return "unknown"
             default: return "unknown"
             }
-        case (_, "serving.kserve.io"): return "kserve"
+        case (_, "serving.kserve.io"):
+            // A NIM served through KServe (`modelFormat.name` or `runtime` of `nvidia-nim-...`).
+            let model = spec["predictor"]?["model"]
+            let names = [model?["modelFormat"]?["name"]?.string, model?["runtime"]?.string].compactMap { $0?.lowercased() }
+            return names.contains { $0.hasPrefix("nvidia-nim") } ? "nim" : "kserve"
         case ("RayService", _), ("RayCluster", _), ("RayJob", _): return "ray"
         case (_, "apps.nvidia.com"): return "nim"
         case (_, "production-stack.vllm.ai"): return "vllm"
         case (_, "kaito.sh"): return "vllm"
         default: return nil
         }
+    }
+
+    /// A bucket or volume URI whose last folder is a model's name, not the bucket or a generic folder.
+    static func namesModel(storageURI: String) -> Bool {
+        guard let scheme = storageURI.range(of: "://"), !schemes.contains(where: { storageURI.hasPrefix($0) }) else { return false }
+        let parts = storageURI[scheme.upperBound...].split(separator: "/").map { $0.lowercased() }
+        guard parts.count >= 2, let last = parts.last else { return false }
+        return !["model", "models", "weights", "data", "cache", "checkpoints", "checkpoint", "artifacts", "1", "latest"].contains(last)
+            && !last.hasPrefix("$") && !last.hasPrefix("{")
     }
 
     static let uriKeys: Set<String> = ["url", "storageuri", "uri", "modeluri", "model_uri", "storage_uri"]
@@ -191,7 +204,7 @@ public struct KubernetesScanner: ManifestScanner {
                 env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: located, value: located))
             } else if ValuesScanner.urlKeys.contains(lower), text.hasPrefix("http") {
                 env.append(EnvVar(name: "BASE_URL", nameLocation: located, value: located))
-            } else if ValuesScanner.modelKeys.contains(lower) || lower == "model_source" || lower == "modelurl" {
+            } else if ValuesScanner.isModelKey(key) || lower == "model_source" {
                 env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: located, value: located))
             }
         case .sequence(let items):
@@ -202,6 +215,16 @@ public struct KubernetesScanner: ManifestScanner {
             for item in items { collectModels(item, key: key, file: file, env: &env, commands: &commands) }
         case .mapping(let pairs):
             for key in ["enabled", "deploy"] where node[key]?.bool == false { return }
+            // KServe: `modelFormat: {name: nvidia-nim-mixtral-8x7b-instruct-v01}` names the NIM, and a Hugging Face format
+            // loaded from a bucket is named by the bucket path (`s3://bucket/models/meta-llama--Llama-3.1-8B-Instruct`).
+            if let format = Located(node["modelFormat"]?["name"]) {
+                if format.text.lowercased().hasPrefix("nvidia-nim-") {
+                    env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: format, value: format))
+                } else if format.text.lowercased() == "huggingface", let storage = Located(node["storageUri"] ?? node["storage"]?["path"]),
+                          KubernetesScanner.namesModel(storageURI: storage.text) {
+                    env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: storage, value: storage))
+                }
+            }
             // A served name next to the real source (`model_id` beside `model_source`) is an alias.
             let hasSource = node["model_source"] != nil || node["modelURL"] != nil
             for pair in pairs {

@@ -6,6 +6,9 @@ import ModelwardenCore
 struct LineScanner {
     static let keyValue = try! NSRegularExpression(pattern: #"^(\s*(?:-\s+)?)([A-Za-z_][\w.-]*)\s*:\s+(.+?)\s*$"#)
 
+    /// Blocks whose keys describe the object, not what it runs.
+    static let metadataKeys: Set<String> = ["labels", "matchLabels", "annotations", "selector", "nodeSelector"]
+
     static let template = try! NSRegularExpression(pattern: #"\{\{\{?[^}]*\}?\}\}"#)
 
     static func withoutTemplates(_ text: String) -> String {
@@ -24,10 +27,17 @@ struct LineScanner {
         // In a LiteLLM config `model_name` is the alias clients use; `model` is the real one.
         let aliasKeys: Set<String> = file.text.includes("litellm_params") ? ["model_name"] : []
         let lines = file.lines
+        // The open mapping keys above the current line, by indentation: `model:` under `labels:` is a label.
+        var parents: [(indent: Int, key: String)] = []
         for index in range {
             let raw = String(lines[index].hasSuffix("\r") ? lines[index].dropLast() : lines[index])
             let trimmed = raw.trimmingCharacters(in: .whitespaces)
             if trimmed.hasPrefix("#") || trimmed.isEmpty { continue }
+            // Template control lines (`{{- if ... }}`) say nothing about the YAML structure around them.
+            if trimmed.hasPrefix("{{") && trimmed.hasSuffix("}}") { continue }
+            let indent = raw.count - raw.drop(while: { $0 == " " }).count
+            while let last = parents.last, last.indent >= indent, !trimmed.hasPrefix("- ") || last.indent > indent { parents.removeLast() }
+            let inMetadata = parents.contains { LineScanner.metadataKeys.contains($0.key) }
             if trimmed.hasPrefix("- "), let key = listKey, key == "args" || key == "command" {
                 // A list item of `args:` / `command:`, quotes stripped.
                 var item = String(trimmed.dropFirst(2)).trimmingCharacters(in: .whitespaces)
@@ -43,9 +53,11 @@ struct LineScanner {
             }
             if trimmed.hasSuffix(":"), !trimmed.hasPrefix("-") {
                 listKey = String(trimmed.dropLast())
+                parents.append((indent, String(trimmed.dropLast())))
             } else if !trimmed.hasPrefix("-") {
                 listKey = nil
             }
+            if inMetadata { continue }
             guard let match = LineScanner.keyValue.firstMatch(in: raw, range: NSRange(raw.startIndex..., in: raw)),
                   let keyRange = Range(match.range(at: 2), in: raw), let valueRange = Range(match.range(at: 3), in: raw) else { continue }
             let key = String(raw[keyRange])
@@ -66,7 +78,7 @@ struct LineScanner {
             if value.hasPrefix("|") || value.hasPrefix(">") || value.hasPrefix("[") || (value.hasPrefix("{") && !value.hasPrefix("{{")) { continue }
             // Template expressions stay as written for model keys (an unresolved placeholder is still a usage);
             // elsewhere they are dropped, so `{{ .Values.registry }}/vllm/vllm-openai` still names vLLM.
-            let isModelKey = ValuesScanner.modelKeys.contains(key.lowercased()) && !aliasKeys.contains(key)
+            let isModelKey = ValuesScanner.isModelKey(key) && !aliasKeys.contains(key)
             if value.includes("{{") && !isModelKey && key != "image" && key != "api_base" { continue }
             let located = Located(key == "image" ? LineScanner.withoutTemplates(value) : value, line: index + 1, column: column)
             switch key {
@@ -91,7 +103,7 @@ struct LineScanner {
             default:
                 if ValuesScanner.isEnvName(key) {
                     env.append(EnvVar(name: key, nameLocation: located, value: located))
-                } else if ValuesScanner.modelKeys.contains(key.lowercased()) && !aliasKeys.contains(key) {
+                } else if isModelKey {
                     env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: located, value: located))
                 }
             }

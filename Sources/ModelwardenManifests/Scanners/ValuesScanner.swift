@@ -12,6 +12,25 @@ public struct ValuesScanner: ManifestScanner {
                                          "hfmodel", "hf_model", "modelrepo", "model_repo", "pretrained_model", "base_model",
                                          "modelpath", "model_path", "defaultmodel", "default_model", "chatmodel", "chat_model",
                                          "embeddingmodel", "embedding_model", "embedmodel", "rerankmodel", "rerank_model"]
+    /// Key endings that name a model whatever their prefix (`llm_modelid`, `modelURL`, `embedding_model_name`).
+    static let modelKeySuffixes = ["modelid", "modelname", "modelurl", "modeluri", "modelrepo", "modelrepository"]
+    /// Roles that, before `model`, make a key a model key (`summarization_model`, `visionModel`), where `datamodel` is not.
+    static let modelRoles: Set<String> = ["llm", "chat", "embed", "embedding", "embeddings", "rerank", "reranker", "reranking", "vision",
+                                          "vlm", "completion", "completions", "instruct", "generation", "generator", "summary",
+                                          "summarization", "summarizer", "default", "base", "fallback", "fast", "smart", "small", "large",
+                                          "code", "coder", "reasoning", "agent", "judge", "guard", "safety", "classifier", "tool", "text",
+                                          "image", "speech", "transcription", "whisper", "ocr", "draft", "teacher", "student"]
+
+    /// Whether a key names a model: the known keys, then any key ending in a model suffix or in a role and `model`.
+    static func isModelKey(_ key: String) -> Bool {
+        let lower = key.lowercased()
+        if modelKeys.contains(lower) { return true }
+        let compact = lower.filter { $0 != "_" && $0 != "-" && $0 != "." }
+        if modelKeySuffixes.contains(where: { compact.hasSuffix($0) }) { return true }
+        guard compact.hasSuffix("model") else { return false }
+        return modelRoles.contains(String(compact.dropLast(5)))
+    }
+
     static let urlKeys: Set<String> = ["api_base", "apibase", "base_url", "baseurl", "api_url", "apiurl", "endpoint", "api_endpoint", "openai_api_base", "host"]
     static let servedNameKeys: Set<String> = ["servedmodelname", "served_model_name", "served-model-name"]
     static let listKeys: Set<String> = ["models", "pull", "run", "modellist", "model_list", "create"]
@@ -83,7 +102,7 @@ public struct ValuesScanner: ManifestScanner {
                 }
             } else if ValuesScanner.urlKeys.contains(lower), text.hasPrefix("http") {
                 env.append(EnvVar(name: "BASE_URL", nameLocation: located, value: located))
-            } else if ValuesScanner.modelKeys.contains(lower) || (inList && ["name", "id"].contains(lower)) || (key == "[]" && inList) {
+            } else if ValuesScanner.isModelKey(key) || (inList && ["name", "id"].contains(lower)) || (key == "[]" && inList) {
                 // Numbered, so several model keys of one file stay apart.
                 env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: located, value: located))
             }
@@ -123,12 +142,14 @@ public struct ValuesScanner: ManifestScanner {
             let selected = ["default", "selected", "active"].compactMap { node[$0]?.string?.lowercased() }.first { choice in
                 pairs.contains { $0.key.scalar?.lowercased() == choice && $0.value.isMapping }
             }
+            // `{repository: vllm/vllm-openai, modelURL: ...}` (a model spec that names its server image beside the model).
+            let specRuntime = node["repository"]?.string.flatMap { RuntimeDetector.runtime(image: $0, command: []) } ?? runtime
             for pair in pairs {
                 guard let childKey = pair.key.scalar else { continue }
                 if let selected, pair.value.isMapping, childKey.lowercased() != selected { continue }
                 if ["args", "command", "image", "labels", "annotations", "podLabels", "podAnnotations", "nodeSelector", "tolerations", "resources", "ingress"].contains(childKey) { continue }
                 let childRuntime = ValuesScanner.runtimeKeys[childKey.lowercased()]
-                    ?? ValuesScanner.providerKeys[childKey.lowercased()].map { "api:\($0)" } ?? runtime
+                    ?? ValuesScanner.providerKeys[childKey.lowercased()].map { "api:\($0)" } ?? specRuntime
                 // `{name: alias, model: real-id}`: the name is what clients call it.
                 let aliasOnly = ["name", "id"].contains(childKey.lowercased()) && node["model"]?.scalar != nil
                 // `model: {name: X}` names the model like `models: [{name: X}]` does.
