@@ -45,6 +45,20 @@ enum RuntimeDetector {
         return commandHints.first { joined.includes($0.needle) }?.runtime
     }
 
+    /// When no image, launcher or resource kind says it (a kustomize patch of the args): flags only one server has.
+    static func runtime(flags command: [String]) -> String? {
+        let flags = Set(command.flatMap { $0.lowercased().split(whereSeparator: { $0 == " " || $0 == "\n" }) }
+            .map { $0.split(separator: "=").first.map(String.init) ?? "" })
+        return flagHints.first { !flags.isDisjoint(with: $0.flags) }?.runtime
+    }
+
+    static let flagHints: [(flags: Set<String>, runtime: String)] = [
+        (["--gpu-memory-utilization", "--max-model-len", "--enforce-eager", "--max-num-seqs", "--max-num-batched-tokens",
+          "--tensor-parallel-size"], "vllm"),
+        (["--num-shard", "--max-input-length", "--max-input-tokens", "--max-total-tokens", "--max-batch-prefill-tokens"], "tgi"),
+        (["--mem-fraction-static", "--tp-size"], "sglang"),
+    ]
+
     /// Flags that name the model to serve, per runtime family.
     static let modelFlags: Set<String> = ["--model", "--model-id", "--model_id", "--model-path", "--model_path", "--model-name",
                                           "--hf-repo", "-hf", "--hf-model", "--model-repo", "--repo-id", "--pretrained"]
@@ -125,6 +139,16 @@ enum RuntimeDetector {
                 index += 1
             }
             index += 1
+        }
+        // LocalAI preloads the models given as plain arguments (`local-ai run phi-2`, compose `command: [phi-2]`).
+        if runtime == "localai" && found.isEmpty {
+            for (index, token) in tokens.enumerated() where !token.text.hasPrefix("-") && isModelValue(token.text) {
+                let previous = index > 0 ? tokens[index - 1].text : ""
+                let name = token.text.lowercased().split(separator: "/").last.map(String.init) ?? ""
+                if previous.hasPrefix("-") && !previous.contains("=") { continue }  // a flag's value
+                if ["local-ai", "run", "localai"].contains(name) || token.text.hasPrefix("/") && !name.hasSuffix(".gguf") { continue }
+                found.append((token.text, token))
+            }
         }
         // Weights loaded from a folder (`vllm serve /data/`) are named only by the served name.
         if let served = servedName(in: tokens) {

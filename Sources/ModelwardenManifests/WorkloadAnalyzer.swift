@@ -119,6 +119,7 @@ struct WorkloadAnalyzer {
 
         let commandStrings = container.command + container.args
         let runtime = RuntimeDetector.runtime(image: container.image?.text, command: commandStrings.map(\.text)) ?? container.runtimeHint
+            ?? RuntimeDetector.runtime(flags: commandStrings.map(\.text))
         var usages: [Usage] = []
         var consumed = Set<String>()
 
@@ -386,6 +387,11 @@ struct WorkloadAnalyzer {
             var hosts = provider.hosts.prefix(1).map { $0 }
             if case .provider(let id, let host)? = endpoint { api = id; hosts = [host] }
             if case .unknownExternal(let host)? = endpoint, provider.id == "openai" { api = "openai-compatible"; hosts = [host] }
+            // `openai/qwen-plus` with a base URL the scan cannot read: the OpenAI protocol to someone else's models.
+            if provider.id == "openai", endpoint == nil, route.apiBase != nil, (catalog.match(text)?.model.vendor ?? "unknown") != "openai" {
+                api = "openai-compatible"
+                hosts = []
+            }
             return Usage(deployment: route.deployment, model: text, location: location, hosting: .externalAPI, api: api, endpoints: hosts,
                          evidence: evidence, catalogName: route.baseModel)
         }

@@ -273,4 +273,57 @@ import Testing
         #expect(found.contains { $0.line == 9 && $0.place == "tgi" }, "\(found)")
         #expect(found.contains { $0.line == 15 && $0.place == "tgi" }, "\(found)")
     }
+    @Test func serverFlagsNameTheRuntimeOfAPatchWithoutAnImage() {
+        let patch = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: gemma-deployment
+        spec:
+          template:
+            spec:
+              containers:
+              - name: inference-server
+                args:
+                - --model=$(MODEL_ID)
+                - --tensor-parallel-size=1
+                env:
+                - name: MODEL_ID
+                  value: google/gemma-2b-AWQ
+        """
+        let found = usages([("kustomize/patch.yaml", patch)])
+        #expect(found.count == 1 && found.first?.place == "vllm", "\(found)")
+    }
+
+    @Test func localAIPreloadsTheModelsGivenAsArguments() {
+        let compose = """
+        services:
+          api:
+            image: quay.io/go-skynet/local-ai:master
+            environment:
+              - MODELS_PATH=/models
+            command:
+            - phi-2
+        """
+        let found = usages([("localai/docker-compose.yaml", compose)])
+        #expect(found.count == 1)
+        #expect(found.first?.model == "phi-2" && found.first?.place == "localai" && found.first?.line == 7)
+    }
+
+    @Test func anOpenAIPrefixWithAnUnreadableBaseURLAndAnotherVendorsModelIsOpenAICompatible() {
+        let config = """
+        model_list:
+          - model_name: enterprise-default
+            litellm_params:
+              model: openai/qwen-plus
+              api_base: os.environ/UPSTREAM_BASE_URL
+          - model_name: gpt
+            litellm_params:
+              model: openai/gpt-4o
+              api_base: os.environ/UPSTREAM_BASE_URL
+        """
+        let found = usages([("litellm/config.yaml", config)])
+        #expect(found.contains { $0.model == "openai/qwen-plus" && $0.place == "openai-compatible" })
+        #expect(found.contains { $0.model == "openai/gpt-4o" && $0.place == "openai" })
+    }
 }

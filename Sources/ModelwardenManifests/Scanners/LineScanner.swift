@@ -119,7 +119,9 @@ struct LineScanner {
         }
         let ref = DeploymentRef(kind: kind, namespace: namespace, name: name ?? file.name)
         result.deployments.append(Deployment(ref: ref, location: SourceLocation(file: file.path, line: range.lowerBound + 1, column: 1)))
-        let container = ContainerSpec(name: "lines", image: image, args: RuntimeDetector.runtime(image: image?.text, command: commandLines.map(\.text)) == nil ? [] : commandLines, env: env)
+        let commands = commandLines.map(\.text)
+        let serves = RuntimeDetector.runtime(image: image?.text, command: commands) ?? RuntimeDetector.runtime(flags: commands) != nil
+        let container = ContainerSpec(name: "lines", image: image, args: serves ? commandLines : [], env: env)
         result.workloads.append(Workload(deployment: ref, file: file.path, containers: [container]))
     }
 }
