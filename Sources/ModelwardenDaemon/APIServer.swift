@@ -27,7 +27,8 @@ public enum APIServer {
             server: .http1(configuration: .init(idleTimeout: .seconds(30), httpDecoderConfiguration: decoder)),
             configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "modelwarden"),
             onServerRunning: { channel in
-                let address = channel.localAddress.map { "\($0.ipAddress ?? listen.host):\($0.port ?? listen.port)" } ?? "\(listen)"
+                let bound = channel.localAddress.map { ListenAddress(host: $0.ipAddress ?? listen.host, port: $0.port ?? listen.port) } ?? listen
+                let address = bound.description
                 logger.notice("API listening", metadata: ["address": "\(address)", "token_required": "\(token.isRequired)"])
                 onListening(address)
             },

@@ -41,7 +41,7 @@ extension Modelwarden {
         @Option(name: .long, help: "File holding the API's bearer token; required when listening off loopback.")
         var tokenFile: String?
 
-        @Option(name: .long, help: "trace, debug, info, notice, warning, error, critical (default: info).")
+        @Option(name: .long, help: "Log level (default: info).")
         var logLevel: Logger.Level?
 
         func validate() throws {
