@@ -54,7 +54,10 @@ public struct Auditor: Sendable {
             if configMaps[name] == nil { configMaps[name] = data }
         }
         var analyzer = WorkloadAnalyzer(catalog: policy.catalog, configMaps: configMaps, envFiles: envFiles, files: files)
-        analyzer.folderVariables = folderVariables(loaded, envFiles: envFiles)
+        // Only LiteLLM's `api_base: os.environ/NAME` reads them; most scans have none.
+        if loaded.contains(where: { $0.1.routes.contains { $0.apiBase?.text.hasPrefix("os.environ/") == true } }) {
+            analyzer.folderVariables = folderVariables(loaded, envFiles: envFiles)
+        }
         let skipped = { (workload: Workload) in workload.deployment.kind == "EnvFile" && loadedEnvFiles.contains(workload.file) }
         for (_, scan) in loaded {
             for deployment in scan.deployments where !(deployment.ref.kind == "EnvFile" && loadedEnvFiles.contains(deployment.location.file)) {
