@@ -499,7 +499,10 @@ struct WorkloadAnalyzer {
         // The earliest marker: `LLM_SERVER_HOST_IP` and `LLM_MODEL` share the stem `LLM`.
         let starts = ["_MODEL", "_API_BASE", "_BASE_URL", "_BASE", "_ENDPOINT", "_URL", "_HOST", "_API_KEY", "_KEY", "_URI", "_SERVER", "_ADDRESS", "_ADDR"]
             .compactMap { upper.range(of: $0)?.lowerBound }
-        return starts.min().map { String(upper[..<$0]) } ?? ""
+        guard var stem = starts.min().map({ String(upper[..<$0]) }) else { return "" }
+        // The protocol is not part of the name: `PARSE_HTTP_ENDPOINT` goes with `PARSE_MODEL_NAME`.
+        for transport in ["_HTTP", "_GRPC", "_REST", "_HTTPS"] where stem.hasSuffix(transport) { stem.removeLast(transport.count) }
+        return stem
     }
 
     private func sameStem(_ a: String, _ b: String) -> Bool {

@@ -326,4 +326,24 @@ import Testing
         #expect(found.contains { $0.model == "openai/qwen-plus" && $0.place == "openai-compatible" })
         #expect(found.contains { $0.model == "openai/gpt-4o" && $0.place == "openai" })
     }
+    @Test func aSubchartSwitchedOffServesNothingAndItsClientsUseNothing() {
+        let values = """
+        ingestor-server:
+          envVars:
+            VLM_CAPTION_MODEL_NAME: nvidia/llama-3.1-nemotron-nano-vl-8b-v1
+            VLM_CAPTION_ENDPOINT: http://nim-vlm:8000/v1/chat/completions
+            PARSE_MODEL_NAME: nvidia/nemoretriever-parse
+            PARSE_HTTP_ENDPOINT: http://nim-vlm-text-extraction-nemoretriever-parse:8000/v1/chat/completions
+            APP_EMBEDDINGS_MODELNAME: nvidia/llama-3.2-nv-embedqa-1b-v2
+            APP_EMBEDDINGS_SERVERURL: nemoretriever-embedding-ms:8000
+        nim-vlm:
+          enabled: false
+          image: {repository: nvcr.io/nim/nvidia/llama-3.1-nemotron-nano-vl-8b-v1, tag: "1.3.0"}
+        nim-vlm-text-extraction:
+          deployed: false
+          image: {repository: nvcr.io/nim/nvidia/nemoretriever-parse, tag: "1.2"}
+        """
+        let found = usages([("rag/values.yaml", values)])
+        #expect(found.map(\.model) == ["nvidia/llama-3.2-nv-embedqa-1b-v2"], "\(found)")
+    }
 }

@@ -214,7 +214,7 @@ public struct KubernetesScanner: ManifestScanner {
             }
             for item in items { collectModels(item, key: key, file: file, env: &env, commands: &commands) }
         case .mapping(let pairs):
-            for key in ["enabled", "deploy"] where node[key]?.bool == false { return }
+            for key in ["enabled", "deploy", "enable", "deployed"] where node[key]?.bool == false { return }
             // KServe: `modelFormat: {name: nvidia-nim-mixtral-8x7b-instruct-v01}` names the NIM, and a Hugging Face format
             // loaded from a bucket is named by the bucket path (`s3://bucket/models/meta-llama--Llama-3.1-8B-Instruct`).
             if let format = Located(node["modelFormat"]?["name"]) {

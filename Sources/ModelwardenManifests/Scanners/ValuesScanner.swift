@@ -64,6 +64,12 @@ public struct ValuesScanner: ManifestScanner {
         let chartImage = Located(labelNode["image"]) ?? imageFromParts(labelNode["image"])
         let chartRuntime = RuntimeDetector.runtime(image: chartImage?.text, command: [])
         collect(node, key: nil, inList: false, runtime: chartRuntime, file: file, buckets: &buckets, containers: &containers)
+        // A model whose endpoint is a subchart switched off here (`nim-vlm: {enabled: false}` beside
+        // `VLM_CAPTION_ENDPOINT: http://nim-vlm:8000`) is not in use.
+        let disabled = disabledSubcharts(node)
+        if !disabled.isEmpty {
+            for (context, env) in buckets { buckets[context] = ValuesScanner.droppingModels(env, servedBy: disabled) }
+        }
         // The chart's server image, so a server chart that names no model is still seen.
         if chartRuntime != nil, let chartImage { containers.append(ContainerSpec(name: "chart", image: chartImage)) }
         guard !buckets.isEmpty || !containers.isEmpty else { return }
@@ -80,8 +86,34 @@ public struct ValuesScanner: ManifestScanner {
         result.workloads.append(Workload(deployment: ref, file: file.path, containers: containers))
     }
 
+    /// Keys of mappings switched off anywhere in the values: the subcharts (and so the Service names) that do not exist.
+    private func disabledSubcharts(_ root: YAMLNode) -> Set<String> {
+        var names = Set<String>()
+        root.walk { node, path in
+            if let key = path.last, node.isMapping, isDisabled(node) { names.insert(key.lowercased()) }
+        }
+        return names
+    }
+
+    /// Removes model variables whose same-stem endpoint's host is (or is named after) a disabled subchart.
+    static func droppingModels(_ env: [EnvVar], servedBy disabled: Set<String>) -> [EnvVar] {
+        var deadStems = Set<String>()
+        for variable in env {
+            guard let text = variable.value?.text, let (host, _) = EndpointClassifier.host(of: text) else { continue }
+            let service = host.split(separator: ".").first.map { $0.lowercased() } ?? ""
+            if disabled.contains(where: { service == $0 || service.hasPrefix($0 + "-") }) {
+                let stem = WorkloadAnalyzer.stem(variable.name)
+                if !stem.isEmpty { deadStems.insert(stem) }
+            }
+        }
+        guard !deadStems.isEmpty else { return env }
+        return env.filter { variable in
+            !(variable.name.uppercased().includes("MODEL") && deadStems.contains(WorkloadAnalyzer.stem(variable.name)))
+        }
+    }
+
     private func isDisabled(_ node: YAMLNode) -> Bool {
-        for key in ["enabled", "deploy", "enable"] where node[key]?.bool == false { return true }
+        for key in ["enabled", "deploy", "enable", "deployed"] where node[key]?.bool == false { return true }
         return false
     }
 
