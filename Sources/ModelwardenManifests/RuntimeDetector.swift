@@ -37,6 +37,7 @@ enum RuntimeDetector {
 
     static func runtime(image: String?, command: [String]) -> String? {
         if let image = image?.lowercased() {
+            if isVisionOnly(image) { return nil }
             if let hit = imageHints.first(where: { image.includes($0.needle) }) { return hit.runtime }
             let name = image.split(separator: "/").last.map { String($0.split(separator: ":").first ?? $0) } ?? image
             if name == "ollama" { return "ollama" }
@@ -224,10 +225,21 @@ enum RuntimeDetector {
         return true
     }
 
+    /// Models of a vision task with no language in or out (OCR, object and layout detection): outside an inventory of
+    /// language models, as the product defines it. Judged by the task words in the name, since a catalog entry would
+    /// need licence facts these models do not have in the reference.
+    static let visionTasks = ["paddleocr", "easyocr", "-ocr", "ocr-", "yolox", "yolov", "page-elements", "graphic-elements",
+                              "table-structure", "object-detection", "segmentation"]
+
+    static func isVisionOnly(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return visionTasks.contains { lower.includes($0) }
+    }
+
     /// NIM images name their model: `nvcr.io/nim/meta/llama3-8b-instruct:1.0.0` serves `nvcr.io/nim/meta/llama3-8b-instruct`.
     static func nimModel(image: String) -> String? {
         let lower = image.lowercased()
-        guard lower.hasPrefix("nvcr.io/nim/"), lower.split(separator: "/").count >= 4 else { return nil }
+        guard lower.hasPrefix("nvcr.io/nim/"), lower.split(separator: "/").count >= 4, !isVisionOnly(lower) else { return nil }
         let withoutTag = image.split(separator: "@").first.map(String.init) ?? image
         var path = withoutTag
         if let colon = withoutTag.lastIndex(of: ":"), !withoutTag[colon...].contains("/") { path = String(withoutTag[..<colon]) }

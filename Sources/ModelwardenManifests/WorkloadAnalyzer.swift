@@ -421,8 +421,11 @@ struct WorkloadAnalyzer {
         if upper.hasPrefix("AZURE") && (upper.hasSuffix("_DEPLOYMENT") || upper.hasSuffix("_DEPLOYMENT_NAME")) { return true }
         guard upper.includes("MODEL") else { return false }
         let words = upper.split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == "." }).map(String.init)
-        return !words.contains { WorkloadAnalyzer.notModelWords.contains($0) }
+        return !words.contains { WorkloadAnalyzer.notModelWords.contains($0) || WorkloadAnalyzer.visionTaskWords.contains($0) }
     }
+
+    /// Variables of vision-task models (`OCR_MODEL_NAME`, `YOLOX_MODEL`): not language models (see `RuntimeDetector.isVisionOnly`).
+    static let visionTaskWords: Set<String> = ["OCR", "YOLOX", "YOLO", "DETECTION", "DETECTOR", "SEGMENTATION"]
 
     static let urlSuffixes = ["URL", "URLS", "BASE", "ENDPOINT", "HOST", "API_BASE", "URI", "ADDRESS", "ADDR", "SERVER"]
     static let urlInfixes = urlSuffixes.map { "_\($0)_" }

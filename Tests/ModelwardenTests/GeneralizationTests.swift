@@ -346,4 +346,23 @@ import Testing
         let found = usages([("rag/values.yaml", values)])
         #expect(found.map(\.model) == ["nvidia/llama-3.2-nv-embedqa-1b-v2"], "\(found)")
     }
+    @Test func visionTaskModelsAreNotLanguageModels() {
+        let values = """
+        nv-ingest:
+          envVars:
+            OCR_MODEL_NAME: paddle
+            OCR_HTTP_ENDPOINT: http://nv-ingest-ocr:8000/v1/infer
+          paddleocr-nim:
+            deployed: true
+            image: {repository: nvcr.io/nim/baidu/paddleocr, tag: "1.5.0"}
+          nemoretriever-page-elements-v2:
+            deployed: true
+            image: {repository: nvcr.io/nim/nvidia/nemoretriever-page-elements-v2, tag: "1.6.0"}
+          embedqa:
+            deployed: true
+            image: {repository: nvcr.io/nim/nvidia/llama-3.2-nv-embedqa-1b-v2, tag: "1.9.0"}
+        """
+        let found = usages([("ingest/values.yaml", values)])
+        #expect(found.map(\.model) == ["nvcr.io/nim/nvidia/llama-3.2-nv-embedqa-1b-v2"], "\(found)")
+    }
 }
