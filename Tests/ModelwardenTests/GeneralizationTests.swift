@@ -365,4 +365,30 @@ import Testing
         let found = usages([("ingest/values.yaml", values)])
         #expect(found.map(\.model) == ["nvcr.io/nim/nvidia/llama-3.2-nv-embedqa-1b-v2"], "\(found)")
     }
+    @Test func anAdapterListNamesItsModelsBySourceNotById() {
+        let values = """
+        loraAdapters:
+          defaultBaseModel: meta-llama/Llama-3.1-8B-Instruct
+          models:
+          - id: food-review
+            source: Kawon/llama3.1-food-finetune_v14_r8
+        """
+        let template = """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: {{ .Release.Name }}-adapters
+        data:
+          configmap.yaml: |
+            vLLMLoRAConfig:
+              ensureExist:
+                models:
+                - id: cad-fabricator
+                  source: redcathode/fabricator
+        """
+        let found = usages([("lora/values.yaml", values), ("lora/templates/adapters.yaml", template)])
+        #expect(found.contains { $0.model == "Kawon/llama3.1-food-finetune_v14_r8" && $0.line == 5 }, "\(found)")
+        #expect(found.contains { $0.model == "redcathode/fabricator" && $0.line == 11 }, "\(found)")
+        #expect(!found.contains { $0.model == "food-review" || $0.model == "cad-fabricator" })
+    }
 }

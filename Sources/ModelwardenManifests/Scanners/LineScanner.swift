@@ -38,6 +38,7 @@ struct LineScanner {
             let indent = raw.count - raw.drop(while: { $0 == " " }).count
             while let last = parents.last, last.indent >= indent, !trimmed.hasPrefix("- ") || last.indent > indent { parents.removeLast() }
             let inMetadata = parents.contains { LineScanner.metadataKeys.contains($0.key) }
+            let inModelList = parents.contains { ValuesScanner.listKeys.contains($0.key.lowercased()) }
             if trimmed.hasPrefix("- "), let key = listKey, key == "args" || key == "command" {
                 // A list item of `args:` / `command:`, quotes stripped.
                 var item = String(trimmed.dropFirst(2)).trimmingCharacters(in: .whitespaces)
@@ -100,6 +101,9 @@ struct LineScanner {
                     env.append(EnvVar(name: envName, nameLocation: nameLocation, value: located))
                 }
                 pendingName = nil
+            case "source" where inModelList && RuntimeDetector.isRepositoryID(value):
+                // `models: [{id: food-review, source: org/adapter}]`: the id is what clients ask for, the source the model.
+                env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: located, value: located))
             default:
                 if ValuesScanner.isEnvName(key) {
                     env.append(EnvVar(name: key, nameLocation: located, value: located))

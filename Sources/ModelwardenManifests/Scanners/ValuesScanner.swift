@@ -134,7 +134,7 @@ public struct ValuesScanner: ManifestScanner {
                 }
             } else if ValuesScanner.urlKeys.contains(lower), text.hasPrefix("http") {
                 env.append(EnvVar(name: "BASE_URL", nameLocation: located, value: located))
-            } else if ValuesScanner.isModelKey(key) || (inList && ["name", "id"].contains(lower)) || (key == "[]" && inList) {
+            } else if ValuesScanner.isModelKey(key) || (inList && ["name", "id", "source"].contains(lower)) || (key == "[]" && inList) {
                 // Numbered, so several model keys of one file stay apart.
                 env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: located, value: located))
             }
@@ -182,11 +182,13 @@ public struct ValuesScanner: ManifestScanner {
                 if ["args", "command", "image", "labels", "annotations", "podLabels", "podAnnotations", "nodeSelector", "tolerations", "resources", "ingress"].contains(childKey) { continue }
                 let childRuntime = ValuesScanner.runtimeKeys[childKey.lowercased()]
                     ?? ValuesScanner.providerKeys[childKey.lowercased()].map { "api:\($0)" } ?? specRuntime
-                // `{name: alias, model: real-id}`: the name is what clients call it.
-                let aliasOnly = ["name", "id"].contains(childKey.lowercased()) && node["model"]?.scalar != nil
+                // `{name: alias, model: real-id}` or `{id: alias, source: org/model}`: the name is what clients call it.
+                let source = node["source"]?.scalar.map(RuntimeDetector.isRepositoryID) == true
+                let aliasOnly = ["name", "id"].contains(childKey.lowercased()) && (node["model"]?.scalar != nil || source)
                 // `model: {name: X}` names the model like `models: [{name: X}]` does.
                 let describesModel = inList || key.map { ValuesScanner.modelKeys.contains($0.lowercased()) } == true
-                collect(pair.value, key: childKey, inList: describesModel && !aliasOnly && ["name", "id", "model"].contains(childKey.lowercased()), runtime: childRuntime,
+                let namesModel = ["name", "id", "model"].contains(childKey.lowercased()) || (source && childKey.lowercased() == "source")
+                collect(pair.value, key: childKey, inList: describesModel && !aliasOnly && namesModel, runtime: childRuntime,
                         file: file, buckets: &buckets, containers: &containers)
             }
             env = buckets[runtime ?? "", default: []]
