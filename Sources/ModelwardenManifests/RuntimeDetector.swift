@@ -208,7 +208,7 @@ enum RuntimeDetector {
         return ![".gguf", ".bin", ".safetensors", ".ggml", ".pt", ".onnx"].contains { last.hasSuffix($0) }
     }
 
-    static let modelPlaceholder = try! NSRegularExpression(pattern: #"^\$\{?[A-Za-z0-9_]*MODEL[A-Za-z0-9_]*(:-[^}]*)?\}?$"#)
+    static let modelPlaceholder = try! NSRegularExpression(pattern: #"^\$\{?[A-Za-z0-9_]*MODEL[A-Za-z0-9_]*(:-[^}]*)?\}?$"#, options: [.caseInsensitive])
 
     static func isModelPlaceholder(_ text: String) -> Bool {
         text.hasPrefix("$") && modelPlaceholder.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil

@@ -391,4 +391,26 @@ import Testing
         #expect(found.contains { $0.model == "redcathode/fabricator" && $0.line == 11 }, "\(found)")
         #expect(!found.contains { $0.model == "food-review" || $0.model == "cad-fabricator" })
     }
+    @Test func aNimChartsImagePlaceholderNamesTheModelAndAPlaceholderServedNameDoesNot() {
+        let templated = """
+        fullname: ${name}
+        image:
+          repository: ${model_id}
+          tag: latest
+        model:
+          name: ${name}
+          nimCache: /model-store
+        """
+        let rendered = """
+        image:
+          repository: nvcr.io/nim/meta/llama-3.1-8b-instruct
+          tag: 1.3.3
+        model:
+          name: meta/llama-3.1-8b-instruct
+        """
+        let found = usages([("infra/nim-llm.yaml", templated), ("nim/values.yaml", rendered)])
+        #expect(found.contains { $0.model == "${model_id}" && $0.line == 3 }, "\(found)")
+        #expect(!found.contains { $0.model == "${name}" })
+        #expect(found.contains { $0.model == "meta/llama-3.1-8b-instruct" && $0.vendor == "meta" }, "\(found)")
+    }
 }

@@ -166,8 +166,17 @@ public struct ValuesScanner: ManifestScanner {
                 if let value = Located(node["value"]) { env.append(EnvVar(name: name, nameLocation: nameLocation, value: value)) }
                 return
             }
-            if let image = node["image"], let repository = Located(image["repository"]) ?? Located(image), RuntimeDetector.nimModel(image: repository.text) != nil {
-                env.append(EnvVar(name: "NIM_IMAGE_\(env.count)", nameLocation: repository, value: repository))
+            // A NIM chart's image names the model (`nvcr.io/nim/meta/llama3-8b-instruct`, or `${model_id}` before rendering);
+            // a placeholder `model.name` beside it (`${name}`) is then only the name the model is served under.
+            var imageNamesModel = false
+            if let image = node["image"], let repository = Located(image["repository"]) ?? Located(image) {
+                if RuntimeDetector.nimModel(image: repository.text) != nil {
+                    env.append(EnvVar(name: "NIM_IMAGE_\(env.count)", nameLocation: repository, value: repository))
+                    imageNamesModel = true
+                } else if RuntimeDetector.isModelPlaceholder(repository.text) {
+                    env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: repository, value: repository))
+                    imageNamesModel = true
+                }
             }
             buckets[runtime ?? ""] = env.isEmpty ? nil : env
             // `default: openAI` beside `openAI: {...}`, `ollama: {...}`: only the selected alternative is used.
@@ -179,6 +188,9 @@ public struct ValuesScanner: ManifestScanner {
             for pair in pairs {
                 guard let childKey = pair.key.scalar else { continue }
                 if let selected, pair.value.isMapping, childKey.lowercased() != selected { continue }
+                if imageNamesModel && childKey == "model", let served = pair.value["name"]?.scalar, served.includes("${") || served.includes("{{") {
+                    continue
+                }
                 if ["args", "command", "image", "labels", "annotations", "podLabels", "podAnnotations", "nodeSelector", "tolerations", "resources", "ingress"].contains(childKey) { continue }
                 let childRuntime = ValuesScanner.runtimeKeys[childKey.lowercased()]
                     ?? ValuesScanner.providerKeys[childKey.lowercased()].map { "api:\($0)" } ?? specRuntime
