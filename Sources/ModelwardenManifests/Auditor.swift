@@ -5,6 +5,10 @@ import ModelwardenYAML
 
 /// Discover, scan, resolve, evaluate: the pipeline from files on disk to findings.
 public struct Auditor: Sendable {
+    /// Workload kinds that are all deployed when their file is applied (unlike compose services behind profiles).
+    static let applyAll: Set<String> = ["Deployment", "StatefulSet", "DaemonSet", "Pod", "Job", "CronJob", "ReplicaSet",
+                                        "LeaderWorkerSet", "RayService", "RayCluster", "InferenceService"]
+
     public let policy: PolicySet
     public let limits: ScanLimits
     public let scanners: [any ManifestScanner]
@@ -97,14 +101,15 @@ public struct Auditor: Sendable {
         let namedRuntimes = Set(usages.filter { $0.model != nil && $0.hosting == .selfHosted }.map { "\($0.location.file)|\($0.runtime ?? "")" })
         usages = usages.filter { $0.model != nil || $0.hosting != .selfHosted || !namedRuntimes.contains("\($0.location.file)|\($0.runtime ?? "")") }
         // Alternatives of one server in one file (compose profiles for CPU and GPU) are one usage; the server's own image
-        // says it better than a client's base URL.
+        // says it better than a client's base URL. Kubernetes objects in one file are all applied, so each is its own.
         let serverKey = { (usage: Usage) in "\(usage.location.file)|\(usage.runtime ?? "")" }
         let imageEvidence = Set(usages.filter { $0.model == nil && $0.hosting == .selfHosted && $0.evidence == "image" }.map(serverKey))
         var unnamedServers = Set<String>()
         usages = usages.filter { usage in
             guard usage.model == nil, usage.hosting == .selfHosted else { return true }
             if imageEvidence.contains(serverKey(usage)) && usage.evidence != "image" { return false }
-            return unnamedServers.insert(serverKey(usage)).inserted
+            let own = Auditor.applyAll.contains(usage.deployment.kind) && usage.evidence == "image" ? "|\(usage.deployment)" : ""
+            return unnamedServers.insert(serverKey(usage) + own).inserted
         }
         // One string written once is one usage, even when an anchor merges it into several services.
         var places = Set<String>()

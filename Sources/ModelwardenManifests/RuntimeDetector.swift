@@ -20,6 +20,19 @@ enum RuntimeDetector {
         ("huggingfaceserver", "kserve"),
     ]
 
+    /// Words that mark a rebuild of a server image for a platform (`ollama-ubi9`, `ollama-rocm`, `ollama_cuda`), as
+    /// opposed to a different program named after it (`ollama-webui`, `ollama-exporter`).
+    static let buildVariants = ["ubi", "rhel", "rocm", "cuda", "cpu", "gpu", "intel", "ipex", "amd", "arm", "jetson", "vulkan",
+                                "openvino", "alpine", "debian", "ubuntu", "server", "base", "nvidia", "linux"]
+
+    static func isServerBuild(_ name: String, of server: String) -> Bool {
+        for separator in ["-", "_"] where name.hasPrefix(server + separator) {
+            let rest = name.dropFirst(server.count + 1)
+            return buildVariants.contains { rest.hasPrefix($0) }
+        }
+        return false
+    }
+
     static let commandHints: [(needle: String, runtime: String)] = [
         ("text-embeddings-router", "tei"),
         ("text-generation-launcher", "tgi"),
@@ -40,7 +53,7 @@ enum RuntimeDetector {
             if isVisionOnly(image) { return nil }
             if let hit = imageHints.first(where: { image.includes($0.needle) }) { return hit.runtime }
             let name = image.split(separator: "/").last.map { String($0.split(separator: ":").first ?? $0) } ?? image
-            if name == "ollama" { return "ollama" }
+            if name == "ollama" || isServerBuild(name, of: "ollama") { return "ollama" }
         }
         let joined = command.joined(separator: " ").lowercased()
         return commandHints.first { joined.includes($0.needle) }?.runtime
@@ -151,9 +164,10 @@ enum RuntimeDetector {
                 found.append((token.text, token))
             }
         }
-        // Weights loaded from a folder (`vllm serve /data/`) are named only by the served name.
+        // Weights loaded from a generic folder (`vllm serve /data/`) are named only by the served name; a folder
+        // named after its model (`/models/Qwen3-8B`) names it itself.
         if let served = servedName(in: tokens) {
-            found = found.map { item in isFolderPath(item.0) ? (served.text, served) : item }
+            found = found.map { item in isFolderPath(item.0) && !namesModel(folder: item.0) ? (served.text, served) : item }
         }
         return found
     }
@@ -206,6 +220,13 @@ enum RuntimeDetector {
         guard text.hasPrefix("/") || text.hasPrefix("./") || text.hasPrefix("~/") else { return false }
         let last = text.split(separator: "/").last.map { $0.lowercased() } ?? ""
         return ![".gguf", ".bin", ".safetensors", ".ggml", ".pt", ".onnx"].contains { last.hasSuffix($0) }
+    }
+
+    /// A folder whose last component reads like a model name (`Qwen3-8B`, `llama-3.1-8b-instruct`): letters and a
+    /// digit, unlike generic folders (`/data`, `/model`, `/mnt/models`).
+    static func namesModel(folder text: String) -> Bool {
+        guard let last = text.split(separator: "/").last.map(String.init), last.count >= 3 else { return false }
+        return last.contains { $0.isNumber } && last.contains { $0.isLetter } && !last.hasPrefix("$")
     }
 
     static let modelPlaceholder = try! NSRegularExpression(pattern: #"^\$\{?[A-Za-z0-9_]*MODEL[A-Za-z0-9_]*(:-[^}]*)?\}?$"#, options: [.caseInsensitive])

@@ -326,6 +326,7 @@ import Testing
         #expect(found.contains { $0.model == "openai/qwen-plus" && $0.place == "openai-compatible" })
         #expect(found.contains { $0.model == "openai/gpt-4o" && $0.place == "openai" })
     }
+
     @Test func aSubchartSwitchedOffServesNothingAndItsClientsUseNothing() {
         let values = """
         ingestor-server:
@@ -412,5 +413,74 @@ import Testing
         #expect(found.contains { $0.model == "${model_id}" && $0.line == 3 }, "\(found)")
         #expect(!found.contains { $0.model == "${name}" })
         #expect(found.contains { $0.model == "meta/llama-3.1-8b-instruct" && $0.vendor == "meta" }, "\(found)")
+    }
+
+    @Test func aFolderNamedAfterItsModelNamesTheModelRatherThanTheServedName() {
+        let deployment = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: vllm}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: vllm
+                  image: nvcr.io/nvidia/vllm:25.09-py3
+                  command: ["vllm"]
+                  args:
+                    - serve
+                    - /models/Qwen3-8B
+                    - --served-model-name
+                    - qwen3-8b
+        """
+        let found = usages([("k8s/vllm.yaml", deployment)])
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.model == "/models/Qwen3-8B" && found.first?.line == 13 && found.first?.vendor == "alibaba")
+    }
+
+    @Test func aPlatformRebuildOfTheOllamaImageIsAnOllamaServer() {
+        let deployment = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: ollama}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: ollama
+                  image: quay.io/example/ollama-ubi9:0.3.13
+                - name: ui
+                  image: ghcr.io/ollama-webui/ollama-webui:main
+        """
+        let found = usages([("k8s/ollama.yaml", deployment)])
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.model == nil && found.first?.place == "ollama" && found.first?.line == 9)
+    }
+
+    @Test func twoKubernetesServersInOneFileAreTwoUsagesEvenWithoutModels() {
+        let statefulSets = """
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: ollama-cpu}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: ollama
+                  image: ollama/ollama:latest
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: ollama-gpu}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: ollama
+                  image: ollama/ollama:latest
+        """
+        let found = usages([("k8s/ollama.yaml", statefulSets)])
+        #expect(found.map(\.line) == [9, 19], "\(found)")
+        #expect(found.allSatisfy { $0.model == nil && $0.place == "ollama" })
     }
 }
