@@ -262,6 +262,10 @@ public struct Auditor: Sendable {
             let parsed = YAMLParser.parse(text, limits: limits.yaml)
             if parsed.error == nil {
                 scanDocuments(parsed.documents, in: file, into: &scan)
+            } else if let prefix = validPrefix(of: section, in: lines, before: parsed.error?.mark.line ?? 0) {
+                // The lines above the first error still form a document: read them as YAML and only the rest by line.
+                scanDocuments(prefix.documents, in: file, into: &scan)
+                LineScanner().scan(file, lines: prefix.end..<section.upperBound, into: &scan)
             } else {
                 LineScanner().scan(file, lines: section, into: &scan)
             }
@@ -274,6 +278,25 @@ public struct Auditor: Sendable {
             guard let scanner = scanners.first(where: { $0.accepts(document) }) else { continue }
             scanner.scan(document, in: file, into: &scan)
         }
+    }
+
+    /// The longest run of whole top-level entries above an error line (1-based) that parses on its own, when it holds
+    /// at least one mapping entry; `end` is the first line index it leaves out.
+    private func validPrefix(of section: Range<Int>, in lines: [Substring], before errorLine: Int) -> (documents: [YAMLNode], end: Int)? {
+        var end = min(errorLine - 1, section.upperBound)
+        // Cut where a top-level key starts, so the prefix does not end inside the block that the error belongs to.
+        while end > section.lowerBound {
+            let line = lines[end - 1]
+            if let first = line.first, first != " ", first != "#", first != "-", first != "\t" { break }
+            end -= 1
+        }
+        // `end - 1` is now the index of the last top-level key line at or above the error; leave it to the line reader.
+        end -= 1
+        guard end > section.lowerBound else { return nil }
+        let text = String(repeating: "\n", count: section.lowerBound) + lines[section.lowerBound..<end].joined(separator: "\n")
+        let parsed = YAMLParser.parse(text, limits: limits.yaml)
+        guard parsed.error == nil, parsed.documents.contains(where: { $0.isMapping }) else { return nil }
+        return (parsed.documents, end)
     }
 
     /// Line ranges between `---` separators.

@@ -483,4 +483,24 @@ import Testing
         #expect(found.map(\.line) == [9, 19], "\(found)")
         #expect(found.allSatisfy { $0.model == nil && $0.place == "ollama" })
     }
+
+    @Test func theEntriesAboveAYAMLErrorAreStillReadAsYAML() {
+        let values = """
+        ollama:
+          gpu:
+            enabled: true
+          models:
+            pull:
+              - mistral
+              - llama2
+
+        podSecurityContext: {}
+           fsGroup: 1000
+        """
+        let found = usages([("chart/values.yaml", values)])
+        #expect(found.contains { $0.model == "mistral" && $0.line == 6 && $0.place == "ollama" }, "\(found)")
+        #expect(found.contains { $0.model == "llama2" && $0.line == 7 && $0.place == "ollama" })
+        let diagnostics = Shipped.audit([("chart/values.yaml", values)]).diagnostics
+        #expect(diagnostics.count == 1 && diagnostics.first?.location.line == 10)
+    }
 }
