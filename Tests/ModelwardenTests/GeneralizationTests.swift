@@ -503,4 +503,23 @@ import Testing
         let diagnostics = Shipped.audit([("chart/values.yaml", values)]).diagnostics
         #expect(diagnostics.count == 1 && diagnostics.first?.location.line == 10)
     }
+
+    @Test func aPointReleaseIsReportedAsItsOwnFamily() {
+        let config = """
+        model_list:
+          - model_name: nano
+            litellm_params:
+              model: openai/gpt-5.4-nano
+          - model_name: flash
+            litellm_params:
+              model: gemini/gemini-3.1-flash-lite-preview
+          - model_name: base
+            litellm_params:
+              model: openai/gpt-5-mini
+        """
+        let families = Shipped.audit([("litellm/config.yaml", config)]).usages.map { ($0.usage.model ?? "", $0.family) }
+        #expect(families.contains { $0 == ("openai/gpt-5.4-nano", "gpt-5.4") }, "\(families)")
+        #expect(families.contains { $0 == ("gemini/gemini-3.1-flash-lite-preview", "gemini-3.1") })
+        #expect(families.contains { $0 == ("openai/gpt-5-mini", "gpt-5") })
+    }
 }

@@ -52,19 +52,25 @@ public final class Catalog: Sendable {
 
     private func computeMatch(_ normalized: String) -> ModelMatch? {
         let range = NSRange(normalized.startIndex..., in: normalized)
-        var best: (entry: ModelEntry, pattern: String, length: Int, text: String)?
+        var best: (entry: ModelEntry, pattern: String, length: Int, text: String, point: String?)?
         for entry in models {
             for (source, regex) in entry.patterns {
                 guard let found = regex.firstMatch(in: normalized, range: range), found.range.length > 0 else { continue }
                 if best == nil || found.range.length > best!.length {
                     let text = (normalized as NSString).substring(with: found.range)
-                    best = (entry, source, found.range.length, text)
+                    // A `(?<point>...)` group captures a point release that the family reports (`gpt-5` + `.4`).
+                    var point: String?
+                    if source.contains("(?<point>"), case let pointRange = found.range(withName: "point"), pointRange.location != NSNotFound {
+                        point = (normalized as NSString).substring(with: pointRange)
+                    }
+                    best = (entry, source, found.range.length, text, point)
                 }
             }
         }
         guard let best else { return nil }
         let checkpoint = best.entry.checkpoints.first { $0.match.firstMatch(in: normalized, range: range) != nil }
-        return ModelMatch(model: best.entry, normalized: normalized, pattern: best.pattern, matchedText: best.text, checkpoint: checkpoint)
+        return ModelMatch(model: best.entry, normalized: normalized, pattern: best.pattern, matchedText: best.text, checkpoint: checkpoint,
+                          pointRelease: best.point)
     }
 
     public func provider(forEnvVar name: String) -> Provider? {

@@ -35,6 +35,14 @@ public struct ModelMatch: Sendable {
     public var pattern: String
     public var matchedText: String
     public var checkpoint: ModelEntry.Checkpoint?
+    /// The point release a pattern's `point` group captured (`.4` of `gpt-5.4-nano`), if any.
+    public var pointRelease: String? = nil
+
+    /// The entry's family, with the point release when its pattern captures one (`gpt-5.4`).
+    public var family: String {
+        guard let pointRelease, !pointRelease.isEmpty else { return model.family }
+        return model.family + pointRelease
+    }
 
     public var licenseID: String? { checkpoint?.licenseID ?? model.licenseID }
     public var modalities: [String] { checkpoint?.modalities ?? model.modalities }

@@ -58,6 +58,6 @@ public struct ResolvedUsage: Sendable {
     }
 
     public var vendor: String { match?.model.vendor ?? provider.flatMap { $0.modelVendor } ?? "unknown" }
-    public var family: String { match?.model.family ?? "unknown" }
+    public var family: String { match?.family ?? "unknown" }
     public var licenseID: String { license?.id ?? "unknown" }
 }
