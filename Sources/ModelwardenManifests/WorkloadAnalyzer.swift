@@ -174,7 +174,7 @@ struct WorkloadAnalyzer {
             guard RuntimeDetector.isModelValue(text), !Secrets.looksLikeKey(text), text != Secrets.redacted else { continue }
             // URLs are endpoints, except model URIs and buckets whose path names a catalogued model (`s3://b/models/org--name`).
             if text.includes("://") && !text.hasPrefix("hf://") && !text.hasPrefix("ollama://")
-                && !(KubernetesScanner.namesModel(storageURI: text) && catalog.match(text) != nil) { continue }
+                && !(KubernetesScanner.namesModel(storageURI: text) && (catalog.match(text) != nil || value.name.hasPrefix("MODEL_WEIGHTS_"))) { continue }
             if text.hasPrefix("/") && !text.lowercased().hasSuffix(".gguf") && catalog.match(text) == nil { continue }
             consumed.insert(value.name)
             var usage = classifyModel(text, variable: value.name, located: value.located, endpoints: endpoints, runtime: runtime,

@@ -522,4 +522,23 @@ import Testing
         #expect(families.contains { $0 == ("gemini/gemini-3.1-flash-lite-preview", "gemini-3.1") })
         #expect(families.contains { $0 == ("openai/gpt-5-mini", "gpt-5") })
     }
+
+    @Test func aKServeStoragePathNamesItsModelEvenWhenTheCatalogDoesNotKnowIt() {
+        let isvc = """
+        apiVersion: serving.kserve.io/v1beta1
+        kind: InferenceService
+        metadata:
+          name: tiny-inference
+        spec:
+          predictor:
+            model:
+              modelFormat:
+                name: huggingface
+              runtime: huggingface-cpu-runtime
+              storageUri: pvc://model-pvc/tinystories-33m
+        """
+        let found = usages([("kserve/isvc.yaml", isvc)])
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.model == "pvc://model-pvc/tinystories-33m" && found.first?.line == 11 && found.first?.place == "kserve")
+    }
 }

@@ -222,7 +222,8 @@ public struct KubernetesScanner: ManifestScanner {
                     env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: format, value: format))
                 } else if format.text.lowercased() == "huggingface", let storage = Located(node["storageUri"] ?? node["storage"]?["path"]),
                           KubernetesScanner.namesModel(storageURI: storage.text) {
-                    env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: storage, value: storage))
+                    // The server loads these weights: the path names its model even when the catalog does not know it.
+                    env.append(EnvVar(name: "MODEL_WEIGHTS_\(env.count)", nameLocation: storage, value: storage))
                 }
             }
             // A served name next to the real source (`model_id` beside `model_source`) is an alias.
