@@ -541,4 +541,23 @@ import Testing
         #expect(found.count == 1, "\(found)")
         #expect(found.first?.model == "pvc://model-pvc/tinystories-33m" && found.first?.line == 11 && found.first?.place == "kserve")
     }
+
+    @Test func aComposeSecretNamedLikeAProviderKeyPassesTheKeyThrough() {
+        let compose = """
+        services:
+          app:
+            build: .
+            secrets:
+              - ANTHROPIC_API_KEY
+              - source: HF_TOKEN
+        secrets:
+          ANTHROPIC_API_KEY:
+            file: ./ANTHROPIC_API_KEY
+          HF_TOKEN:
+            file: ./HF_TOKEN
+        """
+        let found = usages([("rag/compose.yaml", compose)])
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.model == nil && found.first?.place == "anthropic" && found.first?.line == 5)
+    }
 }

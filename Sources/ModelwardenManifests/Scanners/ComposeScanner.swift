@@ -35,6 +35,13 @@ public struct ComposeScanner: ManifestScanner {
                     env.append(ComposeScanner.assignment(entry))
                 }
             }
+            // Secrets given to the service (`secrets: [OPENAI_API_KEY]`) reach it as files named after them: a secret
+            // named like a provider's key passes that key through, as `- OPENAI_API_KEY` in `environment` does.
+            for item in service["secrets"]?.sequence ?? [] {
+                guard let secret = Located(item) ?? Located(item["source"]), ValuesScanner.isEnvName(secret.text),
+                      !env.contains(where: { $0.name == secret.text }) else { continue }
+                env.append(EnvVar(name: secret.text, nameLocation: secret, value: nil))
+            }
             var envFiles: [String] = []
             for item in locatedStrings(service["env_file"]) + locatedStrings(service["env_file"]?["path"]) {
                 envFiles.append(ComposeScanner.join(directory, item.text))
