@@ -560,4 +560,20 @@ import Testing
         #expect(found.count == 1, "\(found)")
         #expect(found.first?.model == nil && found.first?.place == "anthropic" && found.first?.line == 5)
     }
+
+    @Test func aProxyEntryWithoutLiteLLMParamsIsNamedByItsServedName() {
+        let config = """
+        model_list:
+          - model_name: mistral-7b-instruct
+            litellm_provider: vllm
+            api_base: http://vllm:8000/v1
+            litellm_params: {}
+          - model_name: alias-only
+            litellm_params: {}
+        """
+        let found = usages([("gateway/litellm_config.yaml", config)])
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.model == "mistral-7b-instruct" && found.first?.line == 2 && found.first?.hosting == "self-hosted")
+        #expect(found.first?.vendor == "mistral")
+    }
 }

@@ -21,13 +21,22 @@ public struct LiteLLMScanner: ManifestScanner {
     static func routes(_ document: YAMLNode, deployment ref: DeploymentRef) -> [ProxyRoute] {
         var routes: [ProxyRoute] = []
         for entry in document["model_list"]?.sequence ?? [] {
-            let params = entry["litellm_params"]
-            guard let model = Located(params?["model"]) else { continue }
+            var params = entry["litellm_params"]
+            var model = Located(params?["model"])
+            var alias = entry["model_name"]?.string
+            // An entry with no `litellm_params.model` but its own `api_base` (settings written beside `model_name`):
+            // the name it is served under is the only model it names.
+            if model == nil, entry["api_base"] != nil || entry["base_url"] != nil, let name = Located(entry["model_name"]) {
+                model = name
+                params = entry
+                alias = nil
+            }
+            guard let model else { continue }
             let info = entry["model_info"]
             let baseModel = info?["base_model"]?.string ?? params?["base_model"]?.string
             routes.append(ProxyRoute(
                 deployment: ref, model: model, apiBase: Located(params?["api_base"]) ?? Located(params?["base_url"]),
-                baseModel: baseModel, alias: entry["model_name"]?.string))
+                baseModel: baseModel, alias: alias))
         }
         return routes
     }
