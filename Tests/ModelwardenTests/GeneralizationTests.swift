@@ -576,4 +576,25 @@ import Testing
         #expect(found.first?.model == "mistral-7b-instruct" && found.first?.line == 2 && found.first?.hosting == "self-hosted")
         #expect(found.first?.vendor == "mistral")
     }
+
+    @Test func aQwenVersionWrittenWithoutItsDotIsStillThatVersion() {
+        let deployment = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: qwen}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: vllm
+                  image: vllm/vllm-openai:latest
+                  args: ["--model", "/models/qwen25-3b-instruct", "--served-model-name", "qwen25-3b"]
+        """
+        let result = Shipped.audit([("k8s/qwen.yaml", deployment)])
+        let usage = result.usages.first
+        #expect(result.usages.count == 1)
+        #expect(usage?.family == "qwen2.5" && usage?.vendor == "alibaba", "\(String(describing: usage?.family))")
+        // The 3B checkpoint keeps its own licence when the dot is dropped.
+        #expect(usage?.license?.id == "qwen-research")
+    }
 }
