@@ -28,7 +28,18 @@ public struct DaemonConfiguration: Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: path) else {
             return (nil, [Diagnostic(SourceLocation(file: path, line: 1, column: 1), "cannot read the configuration file")])
         }
-        return parse(Array(data), file: path)
+        let (parsed, diagnostics) = parse(Array(data), file: path)
+        guard var configuration = parsed else { return (nil, diagnostics) }
+        // Relative paths in the file mean relative to the file, whatever folder the daemon starts in (systemd: /).
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        func anchored(_ value: String) -> String {
+            value.hasPrefix("/") ? value : folder.appendingPathComponent(value).standardizedFileURL.path
+        }
+        configuration.watch = configuration.watch.map(anchored)
+        configuration.policies = configuration.policies.map(anchored)
+        configuration.database = anchored(configuration.database)
+        configuration.tokenFile = configuration.tokenFile.map(anchored)
+        return (configuration, diagnostics)
     }
 
     public static func parse(_ bytes: [UInt8], file: String) -> (configuration: DaemonConfiguration?, diagnostics: [Diagnostic]) {

@@ -58,6 +58,17 @@ struct DaemonConfigurationTests {
         #expect(broken.configuration == nil && broken.diagnostics.first?.location.line == 2)
     }
 
+    @Test("relative paths in a configuration file are relative to that file")
+    func relativePaths() throws {
+        let folder = try TempFolder()
+        let path = try folder.write("etc/modelwarden.yaml", "watch: [manifests, /srv/abs]\npolicies: ../policies\ndatabase: state/mw.sqlite\n")
+        let configuration = try #require(DaemonConfiguration.load(path: path).configuration)
+        let etc = URL(fileURLWithPath: folder.path + "/etc").standardizedFileURL.path
+        #expect(configuration.watch == [etc + "/manifests", "/srv/abs"])
+        #expect(configuration.policies == URL(fileURLWithPath: folder.path).standardizedFileURL.path + "/policies")
+        #expect(configuration.database == etc + "/state/mw.sqlite")
+    }
+
     @Test("what no single key shows: nothing to watch, an exposed API without a token")
     func validation() {
         var configuration = DaemonConfiguration()
