@@ -18,6 +18,8 @@ enum RuntimeDetector {
         ("llamacpp", "llamacpp"),
         ("kserve/huggingfaceserver", "kserve"),
         ("huggingfaceserver", "kserve"),
+        // LMDeploy (TurboMind / PyTorch engines) has no runtime name of its own in the vocabulary.
+        ("lmdeploy", "unknown"),
     ]
 
     /// Words that mark a rebuild of a server image for a platform (`ollama-ubi9`, `ollama-rocm`, `ollama_cuda`), as
@@ -46,6 +48,7 @@ enum RuntimeDetector {
         ("ollama run", "ollama"),
         ("local-ai", "localai"),
         ("huggingfaceserver", "kserve"),
+        ("lmdeploy serve", "unknown"),
     ]
 
     static func runtime(image: String?, command: [String]) -> String? {
@@ -118,6 +121,9 @@ enum RuntimeDetector {
     /// Model references in a server's command line: `--model X`, `--model=X`, `-m X`, `vllm serve X`, `ollama pull X`.
     static func models(in strings: [Located], runtime: String?) -> [(text: String, token: Token)] {
         let tokens = tokens(strings)
+        // LMDeploy takes the model as an argument (`lmdeploy serve api_server <model>`); its `--model-name` is the served name.
+        let isLMDeploy = tokens.contains { $0.text.lowercased().hasSuffix("lmdeploy") }
+        let modelFlags = isLMDeploy ? RuntimeDetector.modelFlags.subtracting(["--model-name"]) : RuntimeDetector.modelFlags
         var found: [(String, Token)] = []
         var index = 0
         while index < tokens.count {
@@ -148,6 +154,10 @@ enum RuntimeDetector {
                       !(index > 0 && modelFlags.contains(tokens[index - 1].text.lowercased())) {
                 // `${LLAMACPP_MODEL_SPECIFIER}` on a server's command line stands for the model.
                 found.append((token.text, token))
+            } else if isLMDeploy, lower == "api_server", index > 1, tokens[index - 1].text.lowercased() == "serve",
+                      tokens[index - 2].text.lowercased().hasSuffix("lmdeploy"), let next, !next.text.hasPrefix("-"), isModelValue(next.text) {
+                found.append((next.text, next))
+                index += 1
             } else if (lower == "pull" || lower == "run"), index > 0, tokens[index - 1].text.lowercased().hasSuffix("ollama"), let next, !next.text.hasPrefix("-"), isModelValue(next.text) {
                 found.append((next.text, next))
                 index += 1

@@ -232,6 +232,17 @@ struct WorkloadAnalyzer {
             usages.append(Usage(deployment: ref, model: nil, location: location(value.located), hosting: .externalAPI, api: named.provider,
                                 evidence: "env \(value.name)"))
         }
+        // A provider selector (`LLM_PROVIDER='bedrock'`) says which API the app calls, even when nothing else about it is set.
+        for value in values {
+            guard let stems = WorkloadAnalyzer.selectedStems([(value.name, value.text)]),
+                  let named = WorkloadAnalyzer.providerStems.first(where: { stems.contains($0.stem) }), catalog.providers[named.provider] != nil
+            else { continue }
+            if !calledAPIs.contains(named.provider), evidenced.insert(named.provider).inserted {
+                usages.append(Usage(deployment: ref, model: nil, location: location(value.located), hosting: .externalAPI, api: named.provider,
+                                    evidence: "env \(value.name)"))
+            }
+            break
+        }
         // A client that says which kind of server it talks to (`LLM_ENGINE=tgi`, `INFERENCE_BACKEND=vllm`).
         if let engine = values.lazy.compactMap({ WorkloadAnalyzer.engineHint(name: $0.name, value: $0.text) }).first {
             for index in usages.indices where usages[index].hosting == .selfHosted && (usages[index].runtime ?? "unknown") == "unknown" {
@@ -459,6 +470,10 @@ struct WorkloadAnalyzer {
                          "S3_", "BUCKET", "CDN", "DOCS", "HOMEPAGE", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "JAEGER", "PROMETHEUS", "GRAFANA", "KEYCLOAK", "OAUTH", "OIDC",
                          "OPENID", "AUTH", "SMTP", "MAIL", "SEARXNG", "SEARCH", "WEB", "ELASTIC", "MINIO", "KAFKA", "NATS", "RABBIT"]
         if unrelated.contains(where: { upper.includes($0) }) { return false }
+        // The app's own address (`APP_BASE_URL`, `NEXT_PUBLIC_APP_URL`, `FRONTEND_URL`) is not where it sends prompts.
+        let own: Set<String> = ["APP", "SITE", "FRONTEND", "BACKEND", "CLIENT", "PUBLIC", "NEXT", "VITE", "REACT", "DASHBOARD", "ADMIN", "PORTAL"]
+        let words = stem(upper).split(separator: "_").map(String.init)
+        if !words.isEmpty, words.allSatisfy({ own.contains($0) }) { return false }
         let related = ["OPENAI", "LLM", "MODEL", "INFERENCE", "CHAT", "COMPLETION", "API_BASE", "BASE_URL", "EMBED", "RERANK",
                        "VLLM", "TGI", "TEI", "OLLAMA", "AI_", "GPT", "LOCALAI", "SGLANG", "NIM", "GENERATION", "ENDPOINT"]
         return related.contains { upper.includes($0) } || providerStems.contains { upper.hasPrefix($0.stem) }

@@ -597,4 +597,56 @@ import Testing
         // The 3B checkpoint keeps its own licence when the dot is dropped.
         #expect(usage?.license?.id == "qwen-research")
     }
+
+    @Test func aNomicEmbeddingNamedWithoutTextIsNotCoheresEmbedAPI() {
+        let config = """
+        model_list:
+          - model_name: nomic-embed-v1.5
+            litellm_params:
+              model: openai/nomic-embed-v1.5
+              api_base: http://nomic-embed-v1.5:8080/v1
+              api_key: dummy
+        """
+        let found = usages([("litellm-config.yaml", config)])
+        #expect(found.count == 1)
+        #expect(found.first?.vendor == "nomic-ai" && found.first?.hosting == "self-hosted" && found.first?.line == 4)
+    }
+
+    @Test func lmdeployServesThePositionalModelNotItsServedName() {
+        let compose = """
+        services:
+          lmdeploy:
+            image: openmmlab/lmdeploy:latest
+            command: >
+              lmdeploy serve api_server Qwen/Qwen3.5-9B
+              --model-name qwen3
+              --backend turbomind
+        """
+        let found = usages([("docker-compose.lmdeploy.yml", compose)])
+        #expect(found.count == 1)
+        #expect(found.first?.model == "Qwen/Qwen3.5-9B" && found.first?.hosting == "self-hosted" && found.first?.line == 5)
+        #expect(found.first?.vendor == "alibaba")
+    }
+
+    @Test func aProviderSelectorAloneSaysWhichAPIIsCalled() {
+        let env = """
+        STORAGE_DIR=/app/server/storage
+        LLM_PROVIDER='bedrock'
+        EMBEDDING_ENGINE=ollama
+        EMBEDDING_BASE_PATH=http://ollama_service:11488
+        """
+        let found = usages([("anythingllm/.env", env)])
+        #expect(found.contains { $0.model == nil && $0.hosting == "external-api" && $0.place == "aws-bedrock" && $0.line == 2 })
+    }
+
+    @Test func theAppsOwnBaseURLIsNotAModelGateway() {
+        let env = """
+        OPENAI_API_KEY=
+        OPENAI_CHAT_MODEL=gpt-4.1-mini
+        APP_BASE_URL=http://127.0.0.1:8000
+        """
+        let found = usages([("backend/.env.example", env)])
+        #expect(found.count == 1)
+        #expect(found.first?.model == "gpt-4.1-mini" && found.first?.place == "openai")
+    }
 }
