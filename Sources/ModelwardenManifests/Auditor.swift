@@ -191,7 +191,9 @@ public struct Auditor: Sendable {
             // Closed models (or none named) are governed by the API's terms.
             license = provider?.licenseID.flatMap { catalog.licenses[$0] } ?? match?.licenseID.flatMap { catalog.licenses[$0] }
         }
-        return ResolvedUsage(usage: usage, match: match, license: license, provider: provider)
+        // A model the catalog does not know is still someone's: its repository owner says whose.
+        let publisher = match == nil ? name.flatMap { catalog.publisher(ofRepository: $0) } : nil
+        return ResolvedUsage(usage: usage, match: match, license: license, provider: provider, publisher: publisher)
     }
 
     // MARK: - Reading one file

@@ -649,4 +649,33 @@ import Testing
         #expect(found.count == 1)
         #expect(found.first?.model == "gpt-4.1-mini" && found.first?.place == "openai")
     }
+    @Test func aModelTheCatalogDoesNotKnowIsPublishedByItsRepositoryOwner() {
+        let deployment = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: polish-chat}
+        spec:
+          template:
+            spec:
+              containers:
+                - name: vllm
+                  image: vllm/vllm-openai:v0.9.0
+                  args: ["--model", "speakleash/Bielik-11B-v3.0-Instruct"]
+                - name: small
+                  image: vllm/vllm-openai:v0.9.0
+                  args: ["--model", "facebook/opt-125m"]
+                - name: falcon-tool
+                  image: vllm/vllm-openai:v0.9.0
+                  args: ["--model", "tiiuae/obscure-tool-1b"]
+        """
+        let result = Shipped.audit([("k8s/chat.yaml", deployment)])
+        let vendors = Dictionary(result.usages.map { ($0.usage.model ?? "", $0.vendor) }, uniquingKeysWith: { first, _ in first })
+        #expect(vendors["speakleash/Bielik-11B-v3.0-Instruct"] == "speakleash")
+        #expect(vendors["facebook/opt-125m"] == "meta")
+        #expect(vendors["tiiuae/obscure-tool-1b"] == "tii")
+        // Identity only: the licence of a model the catalog does not know stays unknown.
+        #expect(result.usages.allSatisfy { $0.licenseID == "unknown" })
+        #expect(Shipped.policy.catalog.publisher(ofRepository: "ollama/{{@key}}") == nil)
+        #expect(Shipped.policy.catalog.publisher(ofRepository: "nvcr.io/nim/meta/x") == nil)
+    }
 }

@@ -12,7 +12,13 @@ public final class Catalog: Sendable {
     private let hostCache = Mutex<[String: String?]>([:])
     private let providersInOrder: [Provider]
 
-    public init(licenses: [License], providers: [Provider], models: [ModelEntry]) {
+    /// Repository owners (`meta-llama`, `facebook`, `Qwen`) and the vendor that publishes under each, lower-cased.
+    public let organizations: [String: String]
+    private let vendors: Set<String>
+
+    public init(licenses: [License], providers: [Provider], models: [ModelEntry], organizations: [String: String] = [:]) {
+        self.organizations = organizations
+        vendors = Set(models.map(\.vendor))
         self.licenses = Dictionary(licenses.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.providers = Dictionary(providers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.models = models
@@ -31,6 +37,26 @@ public final class Catalog: Sendable {
             a.prefix.count != b.prefix.count ? a.prefix.count > b.prefix.count : a.prefix < b.prefix
         }
     }
+
+    /// The publisher of a model the catalog does not know, from its repository owner (`speakleash/Bielik-11B` is
+    /// SpeakLeash's): the owner's listed vendor, a known vendor the owner is named after (`deepseek-ai`, `mistralai`),
+    /// else the owner itself. Identity only: the licence stays unknown.
+    public func publisher(ofRepository reference: String) -> String? {
+        let parts = Catalog.normalize(reference).split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let owner = parts.first.map(String.init), !owner.isEmpty, !parts[1].isEmpty,
+              // A registry (`nvcr.io`, `hf.co`), a placeholder or a server's route prefix (`ollama/`) is not an owner.
+              owner.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }), owner.contains(where: \.isLetter),
+              parts[1].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_" }),
+              !Catalog.routePrefixes.contains(owner)
+        else { return nil }
+        if let vendor = organizations[owner] { return vendor }
+        if let vendor = vendors.sorted().first(where: { owner == $0 || owner == $0 + "ai" || owner.hasPrefix($0 + "-") }) { return vendor }
+        return owner
+    }
+
+    /// Prefixes that say where a request goes, not who made the model (LiteLLM, Ollama, local stores).
+    static let routePrefixes: Set<String> = ["ollama", "vllm", "openai", "local", "models", "model", "library", "huggingface", "hf",
+                                             "llamafile", "lmstudio", "sagemaker", "bedrock", "azure", "vertex", "tgi", "sglang"]
 
     /// Lower-cased, `_` and spaces as `-`, URI schemes of model stores removed.
     public static func normalize(_ reference: String) -> String {

@@ -49,15 +49,18 @@ public struct ResolvedUsage: Sendable {
     /// The licence or terms that govern this use, if known.
     public var license: License?
     public var provider: Provider?
+    /// Who published a model the catalog does not know, from its repository owner.
+    public var publisher: String?
 
-    public init(usage: Usage, match: ModelMatch?, license: License?, provider: Provider?) {
+    public init(usage: Usage, match: ModelMatch?, license: License?, provider: Provider?, publisher: String? = nil) {
         self.usage = usage
         self.match = match
         self.license = license
         self.provider = provider
+        self.publisher = publisher
     }
 
-    public var vendor: String { match?.model.vendor ?? provider.flatMap { $0.modelVendor } ?? "unknown" }
+    public var vendor: String { match?.model.vendor ?? provider.flatMap { $0.modelVendor } ?? publisher ?? "unknown" }
     public var family: String { match?.family ?? "unknown" }
     public var licenseID: String { license?.id ?? "unknown" }
 }

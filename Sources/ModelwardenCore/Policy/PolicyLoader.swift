@@ -85,10 +85,25 @@ public enum PolicyLoader {
         let providerIDs = Set(providers.map(\.id))
 
         var models: [ModelEntry] = []
+        var organizations: [String: String] = [:]
         var modelRefs: [(id: String, base: String, file: String, mark: Mark, path: String)] = []
         for path in files("models") {
-            guard let root = document(path), let reader = FieldReader(root, file: path, path: "", problems: problems, allowed: ["schemaVersion", "models"]) else { continue }
+            guard let root = document(path), let reader = FieldReader(root, file: path, path: "", problems: problems, allowed: ["schemaVersion", "organizations", "models"]) else { continue }
             reader.checkSchemaVersion()
+            // `organizations: {meta-llama: meta, facebook: meta}`: who publishes under a repository owner's name.
+            if let map = reader.node["organizations"], !map.isNull {
+                if let pairs = map.pairs {
+                    for pair in pairs {
+                        guard let owner = pair.key.scalar, let vendor = pair.value.scalar, !vendor.isEmpty else {
+                            problems.error(path, pair.value.mark, "organizations", "expected 'owner: vendor' strings")
+                            continue
+                        }
+                        organizations[owner.lowercased()] = vendor
+                    }
+                } else {
+                    problems.error(path, map.mark, "organizations", "expected a mapping of repository owners to vendors, found \(map.typeName)")
+                }
+            }
             for (item, itemPath) in reader.list("models", required: true) {
                 guard let entry = parseModel(item, file: path, path: itemPath, order: models.count, problems: problems, licenseIDs: licenseIDs, providerIDs: providerIDs) else { continue }
                 if models.contains(where: { $0.id == entry.id }) {
@@ -147,7 +162,7 @@ public enum PolicyLoader {
         let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         let hasErrors = problems.diagnostics.contains { $0.level == .error }
         let policy = hasErrors ? nil : PolicySet(
-            root: directory, catalog: Catalog(licenses: licenses, providers: providers, models: models),
+            root: directory, catalog: Catalog(licenses: licenses, providers: providers, models: models, organizations: organizations),
             rules: rules, organization: organization, waivers: waivers, digest: digest)
         return Result(policy: policy, diagnostics: problems.diagnostics.sorted { $0.location < $1.location })
     }
