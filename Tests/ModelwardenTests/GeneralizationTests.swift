@@ -678,4 +678,21 @@ import Testing
         #expect(Shipped.policy.catalog.publisher(ofRepository: "ollama/{{@key}}") == nil)
         #expect(Shipped.policy.catalog.publisher(ofRepository: "nvcr.io/nim/meta/x") == nil)
     }
+
+    @Test func anAppConfigsProviderKeyNamesTheServerOfItsModel() {
+        let config = """
+        name: Local Config
+        version: 1.0.0
+        schema: v1
+        models:
+          - name: Coder
+            provider: ollama
+            model: qwen2.5-coder:1.5b
+            roles:
+              - chat
+        """
+        let found = usages([(".continue/config.yaml", config)])
+        #expect(found.count == 1)
+        #expect(found.first?.model == "qwen2.5-coder:1.5b" && found.first?.hosting == "self-hosted" && found.first?.place == "ollama" && found.first?.line == 7)
+    }
 }

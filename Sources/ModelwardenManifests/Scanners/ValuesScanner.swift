@@ -184,7 +184,9 @@ public struct ValuesScanner: ManifestScanner {
                 pairs.contains { $0.key.scalar?.lowercased() == choice && $0.value.isMapping }
             }
             // `{repository: vllm/vllm-openai, modelURL: ...}` (a model spec that names its server image beside the model).
-            let specRuntime = node["repository"]?.string.flatMap { RuntimeDetector.runtime(image: $0, command: []) } ?? runtime
+            // `{provider: ollama, model: X}` (app configs such as Continue's): the provider names the server of its model.
+            let providerRuntime = node["provider"]?.string.flatMap { ValuesScanner.runtimeKeys[$0.lowercased()] }
+            let specRuntime = node["repository"]?.string.flatMap { RuntimeDetector.runtime(image: $0, command: []) } ?? providerRuntime ?? runtime
             for pair in pairs {
                 guard let childKey = pair.key.scalar else { continue }
                 if let selected, pair.value.isMapping, childKey.lowercased() != selected { continue }
