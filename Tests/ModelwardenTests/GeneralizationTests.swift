@@ -695,4 +695,46 @@ import Testing
         #expect(found.count == 1)
         #expect(found.first?.model == "qwen2.5-coder:1.5b" && found.first?.hosting == "self-hosted" && found.first?.place == "ollama" && found.first?.line == 7)
     }
+    @Test func aClientEntryWithItsOwnBaseURLSendsItsModelListThere() {
+        let config = """
+        endpoints:
+          custom:
+            - name: "Mistral"
+              apiKey: "${MISTRAL_API_KEY}"
+              baseURL: "https://api.mistral.ai/v1"
+              models:
+                default: ["mistral-large-latest", "codestral-latest"]
+            - name: "OpenRouter"
+              apiKey: "${OPENROUTER_KEY}"
+              baseURL: "https://openrouter.ai/api/v1"
+              models:
+                default:
+                  - "meta-llama/llama-3.3-70b-instruct"
+        modelSpecs:
+          list:
+            - name: claude-standard
+              preset:
+                endpoint: anthropic
+                model: claude-3-5-sonnet-latest
+        """
+        let found = usages([("chat/librechat.yaml", config)])
+        #expect(found.contains { $0.model == "mistral-large-latest" && $0.place == "mistral" && $0.hosting == "external-api" }, "\(found)")
+        #expect(found.contains { $0.model == "codestral-latest" && $0.place == "mistral" }, "\(found)")
+        #expect(found.contains { $0.model == "meta-llama/llama-3.3-70b-instruct" && $0.hosting == "external-api" && $0.line == 13 }, "\(found)")
+        #expect(found.contains { $0.model == "claude-3-5-sonnet-latest" && $0.place == "anthropic" }, "\(found)")
+    }
+
+    @Test func anOllamaOperatorModelServesItsImageTag() {
+        let model = """
+        apiVersion: ollama.ayaka.io/v1
+        kind: Model
+        metadata:
+          name: llama
+        spec:
+          image: llama3.1:8b
+        """
+        let found = usages([("ollama/model.yaml", model)])
+        #expect(found.count == 1)
+        #expect(found.first?.model == "llama3.1:8b" && found.first?.place == "ollama" && found.first?.vendor == "meta" && found.first?.line == 6)
+    }
 }

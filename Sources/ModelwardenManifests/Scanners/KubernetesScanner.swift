@@ -86,6 +86,9 @@ public struct KubernetesScanner: ManifestScanner {
             var image: Located?
             if let repository = Located(spec["image"]?["repository"]) {
                 image = repository  // NIM operator: the image names the model
+            } else if runtime == "ollama", let tag = Located(spec["image"]) {
+                // Ollama Operator `Model`: `spec.image` is the Ollama model tag (`phi`, `llama3.1:8b`).
+                env.append(EnvVar(name: "MODEL_\(env.count)", nameLocation: tag, value: tag))
             }
             var commands: [Located] = []
             collectModels(spec, key: nil, file: file, env: &env, commands: &commands)
@@ -165,6 +168,7 @@ public struct KubernetesScanner: ManifestScanner {
         case (_, "apps.nvidia.com"): return "nim"
         case (_, "production-stack.vllm.ai"): return "vllm"
         case (_, "kaito.sh"): return "vllm"
+        case (_, "ollama.ayaka.io"): return "ollama"
         default: return nil
         }
     }

@@ -48,7 +48,7 @@ public struct ValuesScanner: ManifestScanner {
     /// are named as that provider's variables so the analyser treats them as such.
     static let providerKeys: [String: String] = ["openai": "OPENAI", "azopenai": "AZURE_OPENAI", "azure_openai": "AZURE_OPENAI",
                                                  "azureopenai": "AZURE_OPENAI", "azure-openai": "AZURE_OPENAI", "anthropic": "ANTHROPIC",
-                                                 "gemini": "GEMINI", "vertex": "VERTEX", "vertexai": "VERTEX", "vertex_ai": "VERTEX",
+                                                 "gemini": "GEMINI", "google": "GEMINI", "vertex": "VERTEX", "vertexai": "VERTEX", "vertex_ai": "VERTEX",
                                                  "bedrock": "BEDROCK", "mistral": "MISTRAL", "groq": "GROQ", "cohere": "COHERE"]
 
     public func scan(_ document: YAMLNode, in file: ManifestFile, into result: inout FileScan) {
@@ -183,13 +183,29 @@ public struct ValuesScanner: ManifestScanner {
             let selected = ["default", "selected", "active"].compactMap { node[$0]?.string?.lowercased() }.first { choice in
                 pairs.contains { $0.key.scalar?.lowercased() == choice && $0.value.isMapping }
             }
+            // A client entry with its own base URL and model list (LibreChat's `endpoints.custom[]`): its models go to that
+            // URL, so they are read as one client of it rather than mixed with the file's other endpoints.
+            var handled = Set<String>()
+            if let urlPair = pairs.first(where: { ValuesScanner.urlKeys.contains($0.key.scalar?.lowercased() ?? "") && ($0.value.scalar ?? "").hasPrefix("http") }),
+               let url = Located(urlPair.value), let list = node["models"].flatMap({ $0.sequence != nil ? $0 : $0["default"] })?.sequence {
+                let models = list.compactMap { Located($0) }.filter { RuntimeDetector.isModelValue($0.text) }
+                if !models.isEmpty {
+                    var client = [EnvVar(name: "BASE_URL", nameLocation: url, value: url)]
+                    for model in models { client.append(EnvVar(name: "MODEL_\(client.count)", nameLocation: model, value: model)) }
+                    containers.append(ContainerSpec(name: node["name"]?.scalar ?? key ?? "endpoint", env: client))
+                    handled = ["models", urlPair.key.scalar ?? ""]
+                }
+            }
             // `{repository: vllm/vllm-openai, modelURL: ...}` (a model spec that names its server image beside the model).
-            // `{provider: ollama, model: X}` (app configs such as Continue's): the provider names the server of its model.
-            let providerRuntime = node["provider"]?.string.flatMap { ValuesScanner.runtimeKeys[$0.lowercased()] }
+            // `{provider: ollama, model: X}` (app configs such as Continue's) or `{endpoint: anthropic, model: X}` (LibreChat
+            // presets): the provider names the server or the API of its model.
+            let named = (node["provider"] ?? node["endpoint"])?.string?.lowercased()
+            let providerRuntime = named.flatMap { ValuesScanner.runtimeKeys[$0] ?? ValuesScanner.providerKeys[$0].map { "api:\($0)" } }
             let specRuntime = node["repository"]?.string.flatMap { RuntimeDetector.runtime(image: $0, command: []) } ?? providerRuntime ?? runtime
             for pair in pairs {
                 guard let childKey = pair.key.scalar else { continue }
                 if let selected, pair.value.isMapping, childKey.lowercased() != selected { continue }
+                if handled.contains(childKey) { continue }
                 if imageNamesModel && childKey == "model", let served = pair.value["name"]?.scalar, served.includes("${") || served.includes("{{") {
                     continue
                 }
