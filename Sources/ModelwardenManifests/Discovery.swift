@@ -21,6 +21,7 @@ public enum Discovery {
     public static func isCandidate(_ name: String) -> Bool {
         let lower = name.lowercased()
         return lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || lower.hasSuffix(".json") || EnvFileScanner.isEnvFileName(name)
+            || TerraformScanner.isTerraformFileName(name)
             || ModelfileScanner().acceptsText(ManifestFile(path: name, absolutePath: name, text: ""))
     }
 

@@ -29,6 +29,7 @@ public enum ScannerRegistry {
         EnvFileScanner(),
         ModelfileScanner(),
         LocalAIScanner(),
+        TerraformScanner(),
         // Last: claims any YAML or JSON document the others leave.
         ValuesScanner(),
     ]

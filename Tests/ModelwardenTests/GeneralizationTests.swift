@@ -737,4 +737,35 @@ import Testing
         #expect(found.count == 1)
         #expect(found.first?.model == "llama3.1:8b" && found.first?.place == "ollama" && found.first?.vendor == "meta" && found.first?.line == 6)
     }
+    @Test func terraformThatProvisionsAzureOpenAIAndBedrockModels() {
+        let azure = """
+        resource "azurerm_cognitive_deployment" "chat" {
+          name                 = "chat-prod"
+          cognitive_account_id = azurerm_ai_services.main.id
+          model {
+            format  = "OpenAI"
+            name    = "gpt-4o"
+            version = "2024-11-20"
+          }
+          sku { name = "Standard" }
+        }
+        """
+        let bedrock = """
+        variable "agent_model" {
+          type    = string
+          default = "eu.anthropic.claude-3-7-sonnet-20250219-v1:0"
+        }
+        data "aws_bedrock_foundation_model" "titan" {
+          model_id = "amazon.titan-text-express-v1"
+        }
+        # model_id = "meta.llama3-70b-instruct-v1:0"
+        resource "aws_s3_bucket" "docs" { bucket = "anthropic.claude-docs" }
+        """
+        let found = usages([("infra/openai.tf", azure), ("infra/bedrock.tf", bedrock)])
+        #expect(found.contains { $0.model == "gpt-4o" && $0.place == "azure-openai" && $0.line == 6 && $0.vendor == "openai" }, "\(found)")
+        #expect(!found.contains { $0.model == "chat-prod" })
+        #expect(found.contains { $0.model == "eu.anthropic.claude-3-7-sonnet-20250219-v1:0" && $0.place == "aws-bedrock" && $0.line == 3 }, "\(found)")
+        #expect(found.contains { $0.model == "amazon.titan-text-express-v1" && $0.place == "aws-bedrock" && $0.line == 6 }, "\(found)")
+        #expect(found.count == 3, "a comment and a bucket name are not models: \(found)")
+    }
 }
