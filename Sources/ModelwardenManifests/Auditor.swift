@@ -98,11 +98,15 @@ public struct Auditor: Sendable {
         usages.sort { ($0.location, $0.model ?? "") < ($1.location, $1.model ?? "") }
         // A server that names no model is not a usage of its own when the same file names a model for that runtime
         // (a sidecar or init service pulls it).
-        let namedRuntimes = Set(usages.filter { $0.model != nil && $0.hosting == .selfHosted }.map { "\($0.location.file)|\($0.runtime ?? "")" })
-        usages = usages.filter { $0.model != nil || $0.hosting != .selfHosted || !namedRuntimes.contains("\($0.location.file)|\($0.runtime ?? "")") }
+        // An `unknown` runtime says nothing about sameness: two such servers in one file are two programs.
+        let runtimeKey = { (usage: Usage) in
+            "\(usage.location.file)|\(usage.runtime ?? "")" + (usage.runtime == "unknown" ? "|\(usage.deployment)" : "")
+        }
+        let namedRuntimes = Set(usages.filter { $0.model != nil && $0.hosting == .selfHosted }.map(runtimeKey))
+        usages = usages.filter { $0.model != nil || $0.hosting != .selfHosted || !namedRuntimes.contains(runtimeKey($0)) }
         // Alternatives of one server in one file (compose profiles for CPU and GPU) are one usage; the server's own image
         // says it better than a client's base URL. Kubernetes objects in one file are all applied, so each is its own.
-        let serverKey = { (usage: Usage) in "\(usage.location.file)|\(usage.runtime ?? "")" }
+        let serverKey = runtimeKey
         let imageEvidence = Set(usages.filter { $0.model == nil && $0.hosting == .selfHosted && $0.evidence == "image" }.map(serverKey))
         var unnamedServers = Set<String>()
         usages = usages.filter { usage in

@@ -18,8 +18,13 @@ enum RuntimeDetector {
         ("llamacpp", "llamacpp"),
         ("kserve/huggingfaceserver", "kserve"),
         ("huggingfaceserver", "kserve"),
-        // LMDeploy (TurboMind / PyTorch engines) has no runtime name of its own in the vocabulary.
+        // Servers with no runtime name of their own in the vocabulary: LMDeploy (TurboMind / PyTorch engines), Xinference,
+        // TabbyAPI (ExLlamaV2/V3), Aphrodite (a vLLM fork). Not Triton: it serves vision and tabular models as often.
         ("lmdeploy", "unknown"),
+        ("xprobe/xinference", "unknown"),
+        ("tabbyapi", "unknown"),
+        ("aphrodite-engine", "unknown"),
+        ("alpindale/aphrodite", "unknown"),
     ]
 
     /// Words that mark a rebuild of a server image for a platform (`ollama-ubi9`, `ollama-rocm`, `ollama_cuda`), as

@@ -768,4 +768,17 @@ import Testing
         #expect(found.contains { $0.model == "amazon.titan-text-express-v1" && $0.place == "aws-bedrock" && $0.line == 6 }, "\(found)")
         #expect(found.count == 3, "a comment and a bucket name are not models: \(found)")
     }
+    @Test func serversOutsideTheRuntimeVocabularyAreStillServers() {
+        let compose = """
+        services:
+          xinference:
+            image: xprobe/xinference:latest
+            command: xinference-local -H 0.0.0.0
+          tabby:
+            image: ghcr.io/theroyallab/tabbyapi:latest
+        """
+        let found = usages([("inference/docker-compose.yml", compose)])
+        #expect(found.map(\.line) == [3, 6], "\(found)")
+        #expect(found.allSatisfy { $0.model == nil && $0.hosting == "self-hosted" && $0.place == "unknown" })
+    }
 }
