@@ -58,8 +58,8 @@ enum RuntimeDetector {
 
     static func runtime(image: String?, command: [String]) -> String? {
         if let image = image?.lowercased() {
-            if isVisionOnly(image) { return nil }
-            if let hit = imageHints.first(where: { image.includes($0.needle) }) { return hit.runtime }
+            // Vision-task NIMs (OCR, page elements) serve no language model.
+            if let hit = imageHints.first(where: { image.includes($0.needle) }) { return hit.runtime == "nim" && isVisionOnly(image) ? nil : hit.runtime }
             let name = image.split(separator: "/").last.map { String($0.split(separator: ":").first ?? $0) } ?? image
             if name == "ollama" || isServerBuild(name, of: "ollama") { return "ollama" }
         }
