@@ -139,14 +139,17 @@ struct WorkloadAnalyzer {
         // 2. Base URLs: where clients send requests.
         var endpoints: [(name: String, endpoint: Endpoint, located: Located)] = []
         // URL variables by name, or by value when the name says a model API (`LITELLM_PROXY=http://litellm:4000/v1`).
-        for value in values where isURLVariable(value.name)
-            || (value.text.hasPrefix("http") && value.text.includes("://") && WorkloadAnalyzer.isModelAPIVariable(value.name)) {
-            guard let endpoint = EndpointClassifier.classify(value.text, catalog: catalog) ?? knownServiceName(value, from: ref) else {
+        for value in values {
+            let byName = isURLVariable(value.name)
+            guard byName || (value.text.hasPrefix("http") && value.text.includes("://")) else { continue }
+            let modelAPI = WorkloadAnalyzer.isModelAPIVariable(value.name)
+            guard byName || modelAPI else { continue }
+            guard let endpoint = EndpointClassifier.classify(value.text, catalog: catalog) ?? (modelAPI ? knownServiceName(value, from: ref) : nil) else {
                 // The first pass does not know the services yet: look again once it does.
-                if WorkloadAnalyzer.isModelAPIVariable(value.name), !value.text.isEmpty, !value.text.includes("/") { callsInHouse = true }
+                if modelAPI, !value.text.isEmpty, !value.text.includes("/") { callsInHouse = true }
                 continue
             }
-            if case .provider = endpoint {} else if !WorkloadAnalyzer.isModelAPIVariable(value.name) { continue }
+            if case .provider = endpoint {} else if !modelAPI { continue }
             if case .inHouse = endpoint { callsInHouse = true }
             endpoints.append((value.name, endpoint, value.located))
         }
@@ -444,7 +447,7 @@ struct WorkloadAnalyzer {
     /// A bare service name in a model API's host variable (`LLM_SERVER_HOST_IP=tgi-service`), when this scan knows that
     /// service as a model server or gateway; otherwise a bare word is too weak to be an endpoint.
     private func knownServiceName(_ value: Value, from ref: DeploymentRef) -> Endpoint? {
-        guard WorkloadAnalyzer.isModelAPIVariable(value.name), !value.text.includes("://"), !value.text.includes("/"),
+        guard !value.text.includes("://"), !value.text.includes("/"),
               case .inHouse(let host, let hint)? = EndpointClassifier.classify("http://" + value.text, catalog: catalog),
               directory.target(forHost: host, from: ref) != nil else { return nil }
         return .inHouse(host: host, runtime: hint)
@@ -462,21 +465,24 @@ struct WorkloadAnalyzer {
         bedrockID.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 
+    static let unrelatedAPIWords = ["LOGO", "SCRIPT", "ASSET", "ICON", "ORIGIN", "CALLBACK", "REDIRECT", "WEBHOOK", "TELEMETRY", "OTEL",
+                                    "TRAC", "METRIC", "DATABASE", "REDIS", "QDRANT", "VECTOR", "MONGO", "POSTGRES", "MYSQL", "MCP", "LANGFUSE",
+                                    "SENTRY", "S3_", "BUCKET", "CDN", "DOCS", "HOMEPAGE", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY",
+                                    "JAEGER", "PROMETHEUS", "GRAFANA", "KEYCLOAK", "OAUTH", "OIDC", "OPENID", "AUTH", "SMTP", "MAIL", "SEARXNG",
+                                    "SEARCH", "WEB", "ELASTIC", "MINIO", "KAFKA", "NATS", "RABBIT"]
+    static let ownAddressWords: Set<String> = ["APP", "SITE", "FRONTEND", "BACKEND", "CLIENT", "PUBLIC", "NEXT", "VITE", "REACT",
+                                               "DASHBOARD", "ADMIN", "PORTAL"]
+    static let relatedAPIWords = ["OPENAI", "LLM", "MODEL", "INFERENCE", "CHAT", "COMPLETION", "API_BASE", "BASE_URL", "EMBED", "RERANK",
+                                  "VLLM", "TGI", "TEI", "OLLAMA", "AI_", "GPT", "LOCALAI", "SGLANG", "NIM", "GENERATION", "ENDPOINT"]
+
     /// A URL variable that plausibly points at a model API, not at a database, a logo or a tracer.
     static func isModelAPIVariable(_ name: String) -> Bool {
         let upper = name.uppercased()
-        let unrelated = ["LOGO", "SCRIPT", "ASSET", "ICON", "ORIGIN", "CALLBACK", "REDIRECT", "WEBHOOK", "TELEMETRY", "OTEL", "TRAC",
-                         "METRIC", "DATABASE", "REDIS", "QDRANT", "VECTOR", "MONGO", "POSTGRES", "MYSQL", "MCP", "LANGFUSE", "SENTRY",
-                         "S3_", "BUCKET", "CDN", "DOCS", "HOMEPAGE", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "JAEGER", "PROMETHEUS", "GRAFANA", "KEYCLOAK", "OAUTH", "OIDC",
-                         "OPENID", "AUTH", "SMTP", "MAIL", "SEARXNG", "SEARCH", "WEB", "ELASTIC", "MINIO", "KAFKA", "NATS", "RABBIT"]
-        if unrelated.contains(where: { upper.includes($0) }) { return false }
+        if unrelatedAPIWords.contains(where: { upper.includes($0) }) { return false }
         // The app's own address (`APP_BASE_URL`, `NEXT_PUBLIC_APP_URL`, `FRONTEND_URL`) is not where it sends prompts.
-        let own: Set<String> = ["APP", "SITE", "FRONTEND", "BACKEND", "CLIENT", "PUBLIC", "NEXT", "VITE", "REACT", "DASHBOARD", "ADMIN", "PORTAL"]
         let words = stem(upper).split(separator: "_").map(String.init)
-        if !words.isEmpty, words.allSatisfy({ own.contains($0) }) { return false }
-        let related = ["OPENAI", "LLM", "MODEL", "INFERENCE", "CHAT", "COMPLETION", "API_BASE", "BASE_URL", "EMBED", "RERANK",
-                       "VLLM", "TGI", "TEI", "OLLAMA", "AI_", "GPT", "LOCALAI", "SGLANG", "NIM", "GENERATION", "ENDPOINT"]
-        return related.contains { upper.includes($0) } || providerStems.contains { upper.hasPrefix($0.stem) }
+        if !words.isEmpty, words.allSatisfy({ ownAddressWords.contains($0) }) { return false }
+        return relatedAPIWords.contains { upper.includes($0) } || providerStems.contains { upper.hasPrefix($0.stem) }
     }
 
     /// What a provider selector's value names, as variable-name stems (`google` -> `GOOGLE`, `GEMINI`).

@@ -14,11 +14,12 @@ public final class Catalog: Sendable {
 
     /// Repository owners (`meta-llama`, `facebook`, `Qwen`) and the vendor that publishes under each, lower-cased.
     public let organizations: [String: String]
-    private let vendors: Set<String>
+    /// Vendor ids in name order, for owners named after one (`deepseek-ai`).
+    private let vendors: [String]
 
     public init(licenses: [License], providers: [Provider], models: [ModelEntry], organizations: [String: String] = [:]) {
         self.organizations = organizations
-        vendors = Set(models.map(\.vendor))
+        vendors = Set(models.map(\.vendor)).sorted()
         self.licenses = Dictionary(licenses.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.providers = Dictionary(providers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.models = models
@@ -50,7 +51,7 @@ public final class Catalog: Sendable {
               !Catalog.routePrefixes.contains(owner)
         else { return nil }
         if let vendor = organizations[owner] { return vendor }
-        if let vendor = vendors.sorted().first(where: { owner == $0 || owner == $0 + "ai" || owner.hasPrefix($0 + "-") }) { return vendor }
+        if let vendor = vendors.first(where: { owner == $0 || owner == $0 + "ai" || owner.hasPrefix($0 + "-") }) { return vendor }
         return owner
     }
 
