@@ -6,9 +6,9 @@
 #
 # Installed files (PREFIX=/usr/local):
 #   $(PREFIX)/bin/modelwarden
-#   $(PREFIX)/share/modelwarden/policies/          the shipped policy set (replaced on each install)
+#   $(PREFIX)/share/modelwarden/policies/          a readable copy of the built-in policy set (replaced on each install)
 #   $(UNITDIR)/modelwarden.service                 ExecStart= points at $(PREFIX)/bin/modelwarden
-#   /etc/modelwarden/modelwarden.yaml              only if absent; policies: points at the set above
+#   /etc/modelwarden/modelwarden.yaml              only if absent; the policy set is built into the binary
 # UNITDIR is $(PREFIX)/lib/systemd/system for PREFIX=/usr or /usr/local (both on systemd's search
 # path), /etc/systemd/system for any other PREFIX.
 

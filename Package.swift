@@ -26,13 +26,18 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        // Writes Policies/ as Swift source; run by the EmbedPolicies plugin at build time.
+        .executableTarget(name: "policy-embedder", path: "Sources/policy-embedder"),
+        .plugin(name: "EmbedPolicies", capability: .buildTool(), dependencies: ["policy-embedder"]),
+        // The shipped policy set compiled in, so the binary needs no folder beside it.
+        .target(name: "ModelwardenBuiltinPolicies", plugins: ["EmbedPolicies"]),
         // A thin wrapper over libyaml's event parser that builds a compact node tree with marks.
         .target(name: "ModelwardenYAML", dependencies: ["CLibYAML"]),
         // Domain types, catalog, policy language, resolver and evaluator.
         .target(
             name: "ModelwardenCore",
             dependencies: [
-                "ModelwardenYAML",
+                "ModelwardenYAML", "ModelwardenBuiltinPolicies",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -79,7 +84,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ModelwardenTests",
-            dependencies: ["ModelwardenCore", "ModelwardenManifests", "ModelwardenReports", "ModelwardenYAML", "ModelwardenStore", "ModelwardenDaemon",
+            dependencies: ["ModelwardenCore", "ModelwardenManifests", "ModelwardenReports", "ModelwardenYAML", "ModelwardenStore", "ModelwardenDaemon", "ModelwardenBuiltinPolicies",
                            .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]
         ),

@@ -27,13 +27,13 @@ public struct Daemon {
     public func run(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
                     onListening: @escaping @Sendable (String) -> Void = { _ in }) async throws {
         if let problem = configuration.validate().first { throw DaemonFailure(problem) }
-        guard let policyDirectory = configuration.policies ?? PolicyLocator.defaultDirectory() else {
-            throw DaemonFailure("no policy folder found: set `policies:` in the configuration or pass --policies DIR")
-        }
-        let loaded = PolicyLoader.load(from: policyDirectory)
+        // The built-in set, the watched repositories' own configuration, then `policies:` from the configuration.
+        let policySource = PolicySource(scanning: configuration.watch, explicit: configuration.policies)
+        let policyDirectory = policySource.layers().map(\.origin).joined(separator: " + ")
+        let loaded = policySource.load()
         for diagnostic in loaded.errors { logger.error("\(diagnostic.location): \(diagnostic.message)") }
         guard let policy = loaded.policy else {
-            throw DaemonFailure("the policy set in \(policyDirectory) is invalid (\(loaded.errors.count) errors)")
+            throw DaemonFailure("the policy set (\(policyDirectory)) is invalid (\(loaded.errors.count) errors)")
         }
         let database: AuditDatabase
         do {
@@ -59,7 +59,7 @@ public struct Daemon {
         }
 
         let metrics = DaemonMetrics(registry: registry, version: version)
-        let coordinator = ScanCoordinator(paths: paths, database: database, policyDirectory: policyDirectory, policy: policy,
+        let coordinator = ScanCoordinator(paths: paths, database: database, policySource: policySource, policy: policy,
                                           metrics: metrics, notifier: notifier, logger: logger)
         logger.notice("modelwarden daemon starting", metadata: [
             "version": "\(version)", "watch": "\(paths.joined(separator: ","))", "policies": "\(policyDirectory)",

@@ -20,7 +20,7 @@ public struct DaemonFailure: Error, CustomStringConvertible, Sendable {
 public actor ScanCoordinator {
     public let paths: [String]
     public let database: AuditDatabase
-    public let policyDirectory: String
+    public let policySource: PolicySource
     public private(set) var policy: PolicySet
     public private(set) var lastSummary: ScanSummary?
     public private(set) var lastScanAt: Date?
@@ -36,11 +36,11 @@ public actor ScanCoordinator {
     private var queued: [CheckedContinuation<Result<ScanSummary, DaemonFailure>, Never>] = []
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
-    public init(paths: [String], database: AuditDatabase, policyDirectory: String, policy: PolicySet, metrics: DaemonMetrics,
+    public init(paths: [String], database: AuditDatabase, policySource: PolicySource, policy: PolicySet, metrics: DaemonMetrics,
                 notifier: SystemdNotifier, logger: Logger) {
         self.paths = paths
         self.database = database
-        self.policyDirectory = policyDirectory
+        self.policySource = policySource
         self.policy = policy
         self.metrics = metrics
         self.notifier = notifier
@@ -141,11 +141,12 @@ public actor ScanCoordinator {
             + "\(summary.openFindings) open findings, \(summary.waivedFindings) waived, \(summary.diagnostics.count) input problems"
     }
 
-    /// Loads the policy folder again; an invalid set is rejected with every problem logged, and the last good set stays.
+    /// Loads the policy layers again; an invalid set is rejected with every problem logged, and the last good set stays.
     public func reloadPolicies() async -> Bool {
         notifier.reloading()
-        let directory = policyDirectory
-        let loaded = await Self.offload { PolicyLoader.load(from: directory) }
+        let source = policySource
+        let directory = source.layers().map(\.origin).joined(separator: " + ")
+        let loaded = await Self.offload { source.load() }
         defer { notifier.send("READY=1\nSTATUS=" + (lastSummary.map(Self.statusLine) ?? "waiting for the first scan")) }
         guard let policy = loaded.policy else {
             for diagnostic in loaded.errors {

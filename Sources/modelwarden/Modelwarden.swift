@@ -15,35 +15,48 @@ struct Modelwarden: AsyncParsableCommand {
             2 input or policy set could not be read; 64 usage error.
             """,
         version: version,
-        subcommands: [Check.self, Scan.self, Inventory.self, Findings.self, History.self, Report.self, Daemon.self, Policy.self, Explain.self]
+        subcommands: [Check.self, Scan.self, Inventory.self, Findings.self, History.self, Report.self, Daemon.self, Policy.self, Explain.self, Init.self]
     )
 }
 
-/// Options every command that reads a policy set shares.
+/// Options every command that reads a policy set shares. The set is layered: the built-in policies, the
+/// repository's `.modelwarden.yaml` / `.modelwarden/` (from the scanned paths and the working folder up to the
+/// repository root), `--policies` or `$MODELWARDEN_POLICIES`, then `--skip-rule` and `--ignore`.
 struct PolicyOptions: ParsableArguments {
-    @Option(name: .long, help: "Policy folder (default: $MODELWARDEN_POLICIES, the installed policies, or ./Policies).")
+    @Option(name: .long, help: ArgumentHelp(
+        "A policy folder shaped like Policies/, or a .modelwarden.yaml-shaped file, layered over the built-in set and the repository's configuration (default: $MODELWARDEN_POLICIES).",
+        valueName: "path"))
     var policies: String?
+
+    @Flag(name: .customLong("no-config"), help: "Do not read the repository's .modelwarden.yaml or .modelwarden/ folder.")
+    var noConfig = false
+
+    @Option(name: .customLong("skip-rule"), help: ArgumentHelp("Turn a rule off for this run (repeatable).", valueName: "rule-id"))
+    var skipRules: [String] = []
+
+    @Option(name: .customLong("ignore"), help: ArgumentHelp("Leave matching paths out of the scan, gitignore-style, relative to the working folder (repeatable).", valueName: "glob"))
+    var ignores: [String] = []
 
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .warning
 
-    func policyDirectory() throws -> String {
-        if let policies { return policies }
-        guard let found = PolicyLocator.defaultDirectory() else {
-            throw ValidationError("No policy folder found: pass --policies DIR or set MODELWARDEN_POLICIES.")
-        }
-        return found
+    /// The layers for a run over these paths.
+    func source(scanning paths: [String]) -> PolicySource {
+        let environment = ProcessInfo.processInfo.environment["MODELWARDEN_POLICIES"].flatMap { $0.isEmpty ? nil : $0 }
+        return PolicySource(scanning: paths, explicit: policies ?? environment, readsRepositoryConfiguration: !noConfig,
+                            skippedRules: skipRules, ignoredPaths: ignores)
     }
 
-    /// Loads and validates the policy set, printing every problem; exits 2 when it is invalid.
-    func loadPolicy(logger: Logger) throws -> PolicySet {
-        let directory = try policyDirectory()
-        logger.debug("loading policies", metadata: ["dir": "\(directory)"])
-        let loaded = PolicyLoader.load(from: directory)
+    /// Loads and validates the layered policy set, printing every problem; exits 2 when it is invalid.
+    func loadPolicy(scanning paths: [String] = [], logger: Logger) throws -> PolicySet {
+        let source = source(scanning: paths)
+        let layers = source.layers()
+        logger.debug("loading policies", metadata: ["layers": "\(layers.map(\.origin).joined(separator: " + "))"])
+        let loaded = PolicyLoader.load(layers: layers)
         // Warnings (an expired waiver) reach the report as findings; errors stop here.
         for diagnostic in loaded.errors { printError(diagnostic.description) }
         guard let policy = loaded.policy else {
-            printError("modelwarden: the policy set in \(directory) is invalid (\(loaded.errors.count) errors)")
+            printError("modelwarden: the policy set (\(layers.map(\.origin).joined(separator: " + "))) is invalid (\(loaded.errors.count) errors)")
             throw ExitCode(2)
         }
         return policy

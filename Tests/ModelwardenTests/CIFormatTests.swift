@@ -8,7 +8,7 @@ import Testing
 /// The CI formats, baselines and waivers, through the binary as pipelines run it.
 @Suite struct CIFormatTests {
     func check(_ arguments: [String], cwd: String? = nil) throws -> ProcessResult {
-        try run(Paths.binary, ["check"] + arguments + ["--policies", Paths.policies], cwd: cwd)
+        try run(Paths.binary, ["check"] + arguments, cwd: cwd)
     }
 
     @Test(.enabled(if: FileManager.default.fileExists(atPath: Paths.shared.appendingPathComponent("tools/validate-schema").path)))

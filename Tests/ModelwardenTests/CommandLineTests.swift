@@ -4,7 +4,7 @@ import Testing
 /// Runs the built binary, as users and CI do.
 @Suite struct CommandLineTests {
     @Test func checkOnTheExampleEstateFailsWithFindings() throws {
-        let result = try run(Paths.binary, ["check", Paths.deployments, "--policies", Paths.policies, "--no-color"])
+        let result = try run(Paths.binary, ["check", Paths.deployments, "--no-color"])
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stdout.contains("license/attribution-missing"))
         #expect(result.stdout.contains("model usages"))
@@ -12,7 +12,7 @@ import Testing
     }
 
     @Test func jsonFollowsTheDocumentedShape() throws {
-        let result = try run(Paths.binary, ["check", Paths.deployments, "--policies", Paths.policies, "--format", "json"])
+        let result = try run(Paths.binary, ["check", Paths.deployments, "--format", "json"])
         #expect(result.status == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(object["schemaVersion"] as? Int == 1)
@@ -28,35 +28,45 @@ import Testing
         let summary = try #require(object["summary"] as? [String: Any])
         #expect(summary["usages"] as? Int == usages.count)
         // Determinism: the same input gives the same bytes.
-        let again = try run(Paths.binary, ["check", Paths.deployments, "--policies", Paths.policies, "--format", "json"])
+        let again = try run(Paths.binary, ["check", Paths.deployments, "--format", "json"])
         #expect(again.stdout == result.stdout)
     }
 
     @Test func exitCodes() throws {
         let folder = try TempFolder()
+        // OpenAI approved by the repository's own configuration: a pinned model there raises nothing.
         try folder.write("clean/.env", "OPENAI_MODEL=gpt-4o-2024-08-06\n")
+        try folder.write("clean/.modelwarden.yaml", "schemaVersion: 1\norganization: {approved_providers: [openai]}\n")
         try folder.write("info/.env", "OPENAI_MODEL=gpt-4o\n")
+        try folder.write("info/.modelwarden.yaml", "schemaVersion: 1\norganization: {approved_providers: [openai]}\n")
         try folder.write("broken/bad.yaml", "a: [\n")
-        // The shipped set without its waivers (one has expired, which is itself a warning).
-        let policies = folder.path + "/policies"
-        try FileManager.default.copyItem(atPath: Paths.policies, toPath: policies)
-        try FileManager.default.removeItem(atPath: policies + "/waivers.yaml")
-        let clean = try run(Paths.binary, ["check", folder.path + "/clean", "--policies", policies, "--fail-on", "info"])
+        try folder.write("expired/.env", "OPENAI_MODEL=gpt-4o-2024-08-06\n")
+        try folder.write("expired/.modelwarden.yaml", """
+            schemaVersion: 1
+            organization: {approved_providers: [openai]}
+            waivers:
+              - {rule: license/unknown-license, reason: "old exception", approved_by: someone, expires: 2020-01-31}
+            """)
+        let clean = try run(Paths.binary, ["check", folder.path + "/clean", "--fail-on", "info"])
         #expect(clean.status == 0, "\(clean.stdout)")
-        let info = try run(Paths.binary, ["check", folder.path + "/info", "--policies", policies])
+        let info = try run(Paths.binary, ["check", folder.path + "/info"])
         #expect(info.status == 0, "\(info.stdout)")
-        let failOnInfo = try run(Paths.binary, ["check", folder.path + "/info", "--policies", policies, "--fail-on", "info"])
+        let failOnInfo = try run(Paths.binary, ["check", folder.path + "/info", "--fail-on", "info"])
         #expect(failOnInfo.status == 1)
-        let withWaivers = try run(Paths.binary, ["check", folder.path + "/clean", "--policies", Paths.policies, "--fail-on", "warning"])
-        #expect(withWaivers.status == 1)
-        #expect(withWaivers.stdout.contains("waiver/expired"))
-        let broken = try run(Paths.binary, ["check", folder.path + "/broken", "--policies", Paths.policies])
+        let neutral = try run(Paths.binary, ["check", folder.path + "/clean", "--no-config", "--fail-on", "warning"])
+        #expect(neutral.status == 1, "without the configuration OpenAI is not approved: \(neutral.stdout)")
+        #expect(neutral.stdout.contains("data-control/unapproved-provider"))
+        let expired = try run(Paths.binary, ["check", folder.path + "/expired", "--fail-on", "warning"])
+        #expect(expired.status == 1)
+        #expect(expired.stdout.contains("waiver/expired"))
+        let broken = try run(Paths.binary, ["check", folder.path + "/broken"])
         #expect(broken.status == 2)
         #expect(broken.stdout.contains("bad.yaml:"))
         let usage = try run(Paths.binary, ["check", "--no-such-flag"])
         #expect(usage.status == 64)
         let badPolicies = try run(Paths.binary, ["check", folder.path + "/clean", "--policies", folder.path + "/broken"])
         #expect(badPolicies.status == 2)
+        #expect(badPolicies.stderr.contains("no policy files"), "\(badPolicies.stderr)")
     }
 
     @Test func policyValidateAndTestPassOnShippedPolicies() throws {
@@ -76,11 +86,11 @@ import Testing
     }
 
     @Test func explainSaysWhy() throws {
-        let result = try run(Paths.binary, ["explain", "ollama/deepseek-r1:70b", "--policies", Paths.policies])
+        let result = try run(Paths.binary, ["explain", "ollama/deepseek-r1:70b"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("why"))
         #expect(result.stdout.contains("licence"))
-        let llama = try run(Paths.binary, ["explain", "meta-llama/Llama-3.1-8B-Instruct", "--policies", Paths.policies])
+        let llama = try run(Paths.binary, ["explain", "meta-llama/Llama-3.1-8B-Instruct"])
         #expect(llama.stdout.contains("llama3.1"))
         #expect(llama.stdout.contains("Built with Llama"))
         #expect(llama.stdout.contains("700000000"))

@@ -371,8 +371,8 @@ fileprivate extension String {
     }
 
     @Test func exampleEstateReport() throws {
-        let result = Auditor(policy: Shipped.policy, today: Shipped.today).audit(paths: [Paths.deployments])
-        let report = ReportBuilder(policy: Shipped.policy, toolVersion: "test", generatedAt: "2026-11-29T09:30:00Z").report(from: result)
+        let result = Auditor(policy: Shipped.estate, today: Shipped.today).audit(paths: [Paths.deployments])
+        let report = ReportBuilder(policy: Shipped.estate, toolVersion: "test", generatedAt: "2026-11-29T09:30:00Z").report(from: result)
         for language in ComplianceReport.Language.allCases {
             let html = try SampleReport.html(report, language: language)
             #expect(html.occurrences(of: "<tr class=\"usage") == report.summary.usages)

@@ -9,18 +9,18 @@ import Testing
         let estate = folder.path + "/estate"
         try FileManager.default.copyItem(atPath: Paths.deployments, toPath: estate)
         let db = folder.path + "/audit.sqlite"
-        let first = try run(Paths.binary, ["scan", estate, "--db", db, "--policies", Paths.policies])
+        let first = try run(Paths.binary, ["scan", estate, "--db", db])
         #expect(first.status == 0, "\(first.stderr)")
         let file = estate + "/k8s/kr-devtools/code-assistant.yaml"
         let text = try String(contentsOfFile: file, encoding: .utf8)
         try text.replacingOccurrences(of: "mistralai/Codestral-22B-v0.1", with: "Qwen/Qwen2.5-Coder-7B-Instruct").write(toFile: file, atomically: true, encoding: .utf8)
-        let second = try run(Paths.binary, ["scan", estate, "--db", db, "--policies", Paths.policies])
+        let second = try run(Paths.binary, ["scan", estate, "--db", db])
         #expect(second.status == 0, "\(second.stderr)")
         return (folder, db)
     }
 
     func report(_ arguments: [String]) throws -> ProcessResult {
-        try run(Paths.binary, ["report"] + arguments + ["--policies", Paths.policies])
+        try run(Paths.binary, ["report"] + arguments)
     }
 
     @Test func csvHasARowPerUsageAndFinding() throws {
@@ -82,7 +82,7 @@ import Testing
     @Test func htmlAndMarkdownFromTheHistoryInBothLanguages() throws {
         let (folder, db) = try ReportCommandTests.history()
         for lang in ["en", "ko"] {
-            let html = try run(Paths.binary, ["report", "--db", db, "--format", "html", "--lang", lang, "--policies", Paths.policies])
+            let html = try run(Paths.binary, ["report", "--db", db, "--format", "html", "--lang", lang])
             #expect(html.status == 0, "\(html.stderr)")
             #expect(html.stdout.hasPrefix("<!DOCTYPE html>"))
             #expect(html.stdout.includes("<html lang=\"\(lang)\""))
@@ -90,7 +90,7 @@ import Testing
             #expect(!html.stdout.includes("<script") && !html.stdout.includes("src=\"http") && !html.stdout.includes("<link"))
             #expect(html.stdout.includes("<svg"))
             #expect(html.stdout.includes("mistralai/Codestral-22B-v0.1"))
-            let markdown = try run(Paths.binary, ["report", "--db", db, "--format", "markdown", "--lang", lang, "--policies", Paths.policies])
+            let markdown = try run(Paths.binary, ["report", "--db", db, "--format", "markdown", "--lang", lang])
             #expect(markdown.status == 0)
             #expect(markdown.stdout.split(separator: "\n").filter { $0.hasPrefix("## ") }.count == 7)
             let hangul = { (text: String) in text.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) } }

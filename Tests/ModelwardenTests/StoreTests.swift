@@ -135,7 +135,7 @@ import Testing
                     - {name: GEMINI_MODEL, value: gemini-1.5-pro-002}
         """)
         let db = folder.path + "/audit.sqlite"
-        let scan = try run(Paths.binary, ["scan", folder.path + "/app", "--db", db, "--policies", Paths.policies])
+        let scan = try run(Paths.binary, ["scan", folder.path + "/app", "--db", db])
         #expect(scan.status == 0, "\(scan.stderr)")
         var bytes = Data()
         for suffix in ["", "-wal", "-shm"] {
@@ -158,7 +158,7 @@ import Testing
         }
         try writeEstate(0)
         let db = folder.path + "/audit.sqlite"
-        let first = try run(Paths.binary, ["scan", folder.path + "/estate", "--db", db, "--policies", Paths.policies])
+        let first = try run(Paths.binary, ["scan", folder.path + "/estate", "--db", db])
         #expect(first.status == 0, "\(first.stderr)")
         var kills = 0
         var completed = 0
@@ -167,7 +167,7 @@ import Testing
             try writeEstate(round)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Paths.binary)
-            process.arguments = ["scan", folder.path + "/estate", "--db", db, "--policies", Paths.policies]
+            process.arguments = ["scan", folder.path + "/estate", "--db", db]
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -195,12 +195,12 @@ import Testing
         let folder = try TempFolder()
         try folder.write("estate/chat.yaml", vllm.replacingOccurrences(of: "MODEL", with: "meta-llama/Llama-3.1-8B-Instruct"))
         let db = folder.path + "/audit.sqlite"
-        #expect(try run(Paths.binary, ["scan", folder.path + "/estate", "--db", db, "--policies", Paths.policies]).status == 0)
+        #expect(try run(Paths.binary, ["scan", folder.path + "/estate", "--db", db]).status == 0)
         try folder.write("estate/chat.yaml", vllm.replacingOccurrences(of: "MODEL", with: "Qwen/Qwen2.5-7B-Instruct"))
 
         // Read-only: an immutable database file.
         if try run("/usr/bin/chattr", ["+i", db]).status == 0 {
-            let readOnly = try run(Paths.binary, ["scan", folder.path + "/estate", "--db", db, "--policies", Paths.policies])
+            let readOnly = try run(Paths.binary, ["scan", folder.path + "/estate", "--db", db])
             _ = try run("/usr/bin/chattr", ["-i", db])
             #expect(readOnly.status == 2)
             #expect(readOnly.stderr.includes("audit.sqlite"), "\(readOnly.stderr)")
@@ -215,12 +215,12 @@ import Testing
         defer { _ = try? run("/bin/umount", [mountPoint]) }
         let small = mountPoint + "/audit.sqlite"
         try folder.write("estate/chat.yaml", vllm.replacingOccurrences(of: "MODEL", with: "meta-llama/Llama-3.1-8B-Instruct"))
-        #expect(try run(Paths.binary, ["scan", folder.path + "/estate", "--db", small, "--policies", Paths.policies]).status == 0)
+        #expect(try run(Paths.binary, ["scan", folder.path + "/estate", "--db", small]).status == 0)
         _ = try run("/bin/dd", ["if=/dev/zero", "of=\(mountPoint)/filler", "bs=4k"])
         for index in 0..<200 {
             try folder.write("estate/more-\(index).yaml", vllm.replacingOccurrences(of: "name: chat", with: "name: more-\(index)").replacingOccurrences(of: "MODEL", with: "Qwen/Qwen2.5-7B-Instruct"))
         }
-        let full = try run(Paths.binary, ["scan", folder.path + "/estate", "--db", small, "--policies", Paths.policies])
+        let full = try run(Paths.binary, ["scan", folder.path + "/estate", "--db", small])
         #expect(full.status == 2, "\(full.stdout)\(full.stderr)")
         #expect(full.stderr.includes("could not record") || full.stderr.includes("cannot use the database"), "\(full.stderr)")
         try FileManager.default.removeItem(atPath: mountPoint + "/filler")

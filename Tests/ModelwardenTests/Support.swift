@@ -25,6 +25,17 @@ enum Shipped {
         return policy
     }()
 
+    /// The shipped set with the example estate's `.modelwarden.yaml` layered on top: the Frachtwerk
+    /// organisation and its waivers, as `modelwarden check Deployments` finds them.
+    static let estate: PolicySet = {
+        let layers = [PolicyLayer.folder(Paths.policies), PolicyLayer.configuration(Paths.deployments + "/.modelwarden.yaml")]
+        let loaded = PolicyLoader.load(layers: layers, today: today)
+        guard let policy = loaded.policy else {
+            fatalError("example estate configuration invalid:\n" + loaded.diagnostics.map(\.description).joined(separator: "\n"))
+        }
+        return policy
+    }()
+
     /// A fixed day, so waiver expiry in tests does not depend on the calendar.
     static let today = PolicyDate("2026-11-29")!
 
@@ -67,12 +78,14 @@ struct ProcessResult {
     var stderr: String
 }
 
-func run(_ executable: String, _ arguments: [String], cwd: String? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
+/// `inheritEnvironment: false` runs with `environment` alone (no HOME, no PATH), as on a bare machine.
+func run(_ executable: String, _ arguments: [String], cwd: String? = nil, environment: [String: String] = [:],
+         inheritEnvironment: Bool = true) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-    var env = ProcessInfo.processInfo.environment
+    var env = inheritEnvironment ? ProcessInfo.processInfo.environment : [:]
     env.merge(environment) { _, new in new }
     process.environment = env
     let out = Pipe(), err = Pipe()

@@ -62,7 +62,9 @@ import Testing
         #expect(FileManager.default.isExecutableFile(atPath: root + prefix + "/bin/modelwarden"))
         let configPath = root + "/etc/modelwarden/modelwarden.yaml"
         let config = try String(contentsOfFile: configPath, encoding: .utf8)
-        #expect(config.contains("\npolicies: \(prefix)/share/modelwarden/policies\n"))
+        // The policy set is built in: the example configuration points at the readable copy only in a comment.
+        #expect(config.contains("\(prefix)/share/modelwarden/policies"))
+        #expect(!config.contains("\npolicies:"))
         #expect(FileManager.default.fileExists(atPath: root + prefix + "/share/modelwarden/policies/rules"))
         #expect(FileManager.default.fileExists(atPath: root + prefix + "/share/modelwarden/policies/organization.yaml"))
         #expect(try FileManager.default.attributesOfItem(atPath: configPath)[.posixPermissions] as? Int == 0o644)

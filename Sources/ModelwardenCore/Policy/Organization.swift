@@ -19,6 +19,7 @@ public struct Organization: Sendable {
     public var name: String = "unnamed organisation"
     public var jurisdiction: String?
     public var commercialUse: Bool = true
+    /// Monthly active users of each product that declares them.
     public var products: [String: Int] = [:]
     public var agreements: [String: Agreement] = [:]
     public var approvedProviders: Set<String> = []
@@ -42,21 +43,24 @@ public struct Organization: Sendable {
         return (organization, problems.diagnostics)
     }
 
-    static func parse(_ node: YAMLNode, file: String, problems: PolicyProblems) -> Organization {
+    /// `nested`: the `organization:` mapping of a `.modelwarden.yaml`, which has no schemaVersion of its own.
+    static func parse(_ node: YAMLNode, file: String, problems: PolicyProblems, nested: Bool = false) -> Organization {
         var org = Organization()
         org.node = node
-        guard let reader = FieldReader(node, file: file, path: "", problems: problems, allowed: keys) else { return org }
-        reader.checkSchemaVersion()
+        guard let reader = FieldReader(node, file: file, path: nested ? "organization" : "", problems: problems, allowed: keys) else { return org }
+        if !nested { reader.checkSchemaVersion() }
         org.name = reader.string("name") ?? org.name
         org.jurisdiction = reader.string("jurisdiction")
         org.commercialUse = reader.bool("commercial_use") ?? true
+        var productNames = Set<String>()
         for (item, path) in reader.list("products") {
             guard let product = FieldReader(item, file: file, path: path, problems: problems, allowed: ["name", "monthly_active_users", "description"]) else { continue }
             guard let name = product.string("name", required: true) else { continue }
-            if org.products[name] != nil {
+            if !productNames.insert(name).inserted {
                 problems.error(file, item.mark, path, "duplicate product '\(name)'")
             }
-            org.products[name] = product.int("monthly_active_users") ?? 0
+            // A product without a figure stays unknown: threshold rules report it as missing, never as 0 users.
+            if let users = product.int("monthly_active_users") { org.products[name] = users }
         }
         for (item, path) in reader.list("provider_agreements") {
             guard let agreement = FieldReader(item, file: file, path: path, problems: problems, allowed: ["provider", "zero_data_retention", "tier", "reference"]) else { continue }

@@ -20,151 +20,15 @@ public enum PolicyLoader {
     static let ruleKeys = ["id", "title", "severity", "category", "description", "when", "message", "remediation",
                            "help_uri", "examples"]
 
+    /// One policy folder on its own (tests, and `policy validate` of a complete set).
     public static func load(from directory: String, today: PolicyDate = .today) -> Result {
-        let problems = PolicyProblems()
-        let fm = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard fm.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            problems.error(directory, Mark(line: 1, column: 1), "", "policy folder not found")
-            return Result(policy: nil, diagnostics: problems.diagnostics)
-        }
-        var hasher = SHA256()
+        load(layers: [PolicyLayer.folder(directory)], today: today)
+    }
 
-        func files(_ sub: String) -> [String] {
-            let folder = (directory as NSString).appendingPathComponent(sub)
-            let names = (try? fm.contentsOfDirectory(atPath: folder)) ?? []
-            return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { (folder as NSString).appendingPathComponent($0) }
-        }
-
-        func document(_ path: String) -> YAMLNode? {
-            guard let data = fm.contents(atPath: path) else {
-                problems.error(path, Mark(line: 1, column: 1), "", "cannot read file")
-                return nil
-            }
-            hasher.update(data: Array(path.utf8))
-            hasher.update(data: data)
-            let stream = YAMLParser.parse(Array(data))
-            if let error = stream.error {
-                problems.error(path, error.mark, "", error.message)
-                return nil
-            }
-            guard stream.documents.count == 1, let root = stream.documents.first else {
-                problems.error(path, Mark(line: 1, column: 1), "", "expected exactly one YAML document, found \(stream.documents.count)")
-                return nil
-            }
-            return root
-        }
-
-        // Licences, providers and models first: rules and waivers refer to them.
-        var licenses: [License] = []
-        var licenseMarks: [String: SourceLocation] = [:]
-        // Ids of licence files that have other errors still count, so one typo does not cascade.
-        var declaredLicenseIDs = Set<String>()
-        for path in files("licenses") {
-            guard let root = document(path) else { continue }
-            if let id = root["id"]?.string { declaredLicenseIDs.insert(id) }
-            guard let license = parseLicense(root, file: path, problems: problems) else { continue }
-            if let first = licenseMarks[license.id] {
-                problems.error(path, root["id"]?.mark ?? root.mark, "id", "duplicate licence id '\(license.id)' (first defined at \(first))")
-                continue
-            }
-            licenseMarks[license.id] = SourceLocation(file: path, line: root.mark.line, column: root.mark.column)
-            licenses.append(license)
-        }
-        let licenseIDs = declaredLicenseIDs
-
-        var providers: [Provider] = []
-        for path in files("providers") {
-            guard let root = document(path), let provider = parseProvider(root, file: path, problems: problems, licenseIDs: licenseIDs) else { continue }
-            if providers.contains(where: { $0.id == provider.id }) {
-                problems.error(path, root["id"]?.mark ?? root.mark, "id", "duplicate provider id '\(provider.id)'")
-                continue
-            }
-            providers.append(provider)
-        }
-        let providerIDs = Set(providers.map(\.id))
-
-        var models: [ModelEntry] = []
-        var organizations: [String: String] = [:]
-        var modelRefs: [(id: String, base: String, file: String, mark: Mark, path: String)] = []
-        for path in files("models") {
-            guard let root = document(path), let reader = FieldReader(root, file: path, path: "", problems: problems, allowed: ["schemaVersion", "organizations", "models"]) else { continue }
-            reader.checkSchemaVersion()
-            // `organizations: {meta-llama: meta, facebook: meta}`: who publishes under a repository owner's name.
-            if let map = reader.node["organizations"], !map.isNull {
-                if let pairs = map.pairs {
-                    for pair in pairs {
-                        guard let owner = pair.key.scalar, let vendor = pair.value.scalar, !vendor.isEmpty else {
-                            problems.error(path, pair.value.mark, "organizations", "expected 'owner: vendor' strings")
-                            continue
-                        }
-                        organizations[owner.lowercased()] = vendor
-                    }
-                } else {
-                    problems.error(path, map.mark, "organizations", "expected a mapping of repository owners to vendors, found \(map.typeName)")
-                }
-            }
-            for (item, itemPath) in reader.list("models", required: true) {
-                guard let entry = parseModel(item, file: path, path: itemPath, order: models.count, problems: problems, licenseIDs: licenseIDs, providerIDs: providerIDs) else { continue }
-                if models.contains(where: { $0.id == entry.id }) {
-                    problems.error(path, item["id"]?.mark ?? item.mark, "\(itemPath).id", "duplicate model id '\(entry.id)'")
-                    continue
-                }
-                if let base = entry.baseModel {
-                    modelRefs.append((entry.id, base, path, item["base_model"]?.mark ?? item.mark, "\(itemPath).base_model"))
-                }
-                models.append(entry)
-            }
-        }
-        let modelIDs = Set(models.map(\.id))
-        for ref in modelRefs where !modelIDs.contains(ref.base) {
-            let hint = closestMatch(ref.base, in: Array(modelIDs).sorted()).map { " (did you mean '\($0)'?)" } ?? ""
-            problems.error(ref.file, ref.mark, ref.path, "base_model '\(ref.base)' is not a model id\(hint)")
-        }
-
-        var rules: [Rule] = []
-        for path in files("rules") {
-            guard let root = document(path), let reader = FieldReader(root, file: path, path: "", problems: problems, allowed: ["schemaVersion", "rules"]) else { continue }
-            reader.checkSchemaVersion()
-            for (item, itemPath) in reader.list("rules", required: true) {
-                guard let rule = parseRule(item, file: path, path: itemPath, problems: problems) else { continue }
-                if rules.contains(where: { $0.id == rule.id }) {
-                    problems.error(path, item["id"]?.mark ?? item.mark, "\(itemPath).id", "duplicate rule id '\(rule.id)'")
-                    continue
-                }
-                rules.append(rule)
-            }
-        }
-
-        if rules.isEmpty && !problems.diagnostics.contains(where: { $0.location.file.contains("/rules/") }) {
-            problems.error((directory as NSString).appendingPathComponent("rules"), Mark(line: 1, column: 1), "", "no rules found: a policy set needs rules/*.yaml")
-        }
-
-        var organization = Organization()
-        let orgPath = (directory as NSString).appendingPathComponent("organization.yaml")
-        if fm.fileExists(atPath: orgPath), let root = document(orgPath) {
-            organization = Organization.parse(root, file: orgPath, problems: problems)
-            for (provider, agreement) in organization.agreements where !providerIDs.contains(provider) {
-                problems.error(orgPath, root["provider_agreements"]?.mark ?? root.mark, "provider_agreements", "unknown provider '\(agreement.provider)'")
-            }
-            for provider in organization.approvedProviders.sorted() where !providerIDs.contains(provider) {
-                let hint = closestMatch(provider, in: providerIDs.sorted()).map { " (did you mean '\($0)'?)" } ?? ""
-                problems.error(orgPath, root["approved_providers"]?.mark ?? root.mark, "approved_providers", "unknown provider '\(provider)'\(hint)")
-            }
-        }
-
-        var waivers: [Waiver] = []
-        let waiverPath = (directory as NSString).appendingPathComponent("waivers.yaml")
-        if fm.fileExists(atPath: waiverPath), let root = document(waiverPath) {
-            waivers = parseWaivers(root, file: waiverPath, problems: problems, ruleIDs: Set(rules.map(\.id)), organization: organization, today: today)
-        }
-
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        let hasErrors = problems.diagnostics.contains { $0.level == .error }
-        let policy = hasErrors ? nil : PolicySet(
-            root: directory, catalog: Catalog(licenses: licenses, providers: providers, models: models, organizations: organizations),
-            rules: rules, organization: organization, waivers: waivers, digest: digest)
-        return Result(policy: policy, diagnostics: problems.diagnostics.sorted { $0.location < $1.location })
+    /// The layers merged in order (see `PolicyLayer`) and validated as one set.
+    public static func load(layers: [PolicyLayer], today: PolicyDate = .today) -> Result {
+        let assembly = PolicyAssembly(layers: layers, today: today)
+        return assembly.run()
     }
 
     // MARK: - Files
@@ -342,12 +206,16 @@ public enum PolicyLoader {
             examples: examples, location: SourceLocation(file: file, line: node.mark.line, column: node.mark.column))
     }
 
-    static func parseWaivers(_ root: YAMLNode, file: String, problems: PolicyProblems, ruleIDs: Set<String>,
+    /// A list of waivers (waivers.yaml's `waivers:`, or the same list in a `.modelwarden.yaml`).
+    static func parseWaivers(_ list: YAMLNode, file: String, problems: PolicyProblems, ruleIDs: Set<String>,
                              organization: Organization, today: PolicyDate) -> [Waiver] {
-        guard let r = FieldReader(root, file: file, path: "", problems: problems, allowed: ["schemaVersion", "waivers"]) else { return [] }
-        r.checkSchemaVersion()
+        if list.isNull { return [] }
+        guard let items = list.sequence else {
+            problems.error(file, list.mark, "waivers", "expected a list, found \(list.typeName)")
+            return []
+        }
         var waivers: [Waiver] = []
-        for (item, path) in r.list("waivers") {
+        for (item, path) in items.enumerated().map({ ($0.element, "waivers[\($0.offset)]") }) {
             guard let w = FieldReader(item, file: file, path: path, problems: problems, allowed: ["rule", "deployments", "models", "reason", "approved_by", "expires"]) else { continue }
             let rule = w.string("rule", required: true)
             if let rule, !rule.contains("*"), !ruleIDs.contains(rule) {
@@ -361,7 +229,7 @@ public enum PolicyLoader {
                 if expires < today {
                     problems.warning(file, mark, w.sub("expires"), "waiver expired on \(expires); it no longer waives anything")
                 } else if expires.dayNumber - today.dayNumber > organization.maxWaiverDays {
-                    problems.error(file, mark, w.sub("expires"), "expiry \(expires) is more than \(organization.maxWaiverDays) days ahead (organization.yaml waivers.max_days)")
+                    problems.error(file, mark, w.sub("expires"), "expiry \(expires) is more than \(organization.maxWaiverDays) days ahead (the organisation's waivers.max_days)")
                 }
             }
             var selectors: [Waiver.Selector] = []

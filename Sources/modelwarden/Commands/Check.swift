@@ -58,7 +58,7 @@ extension Modelwarden {
 
         func run() throws {
             let logger = options.makeLogger()
-            let policy = try options.loadPolicy(logger: logger)
+            let policy = try options.loadPolicy(scanning: paths, logger: logger)
             let started = Date()
             var result = Auditor(policy: policy).audit(paths: paths, logger: logger)
             logger.info("scan finished", metadata: ["files": "\(result.files)", "seconds": "\(Date().timeIntervalSince(started))"])

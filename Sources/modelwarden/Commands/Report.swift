@@ -65,7 +65,7 @@ extension Modelwarden {
 
         func run() throws {
             let logger = options.makeLogger()
-            let policy = try options.loadPolicy(logger: logger)
+            let policy = try options.loadPolicy(scanning: paths, logger: logger)
             let formatter = ISO8601DateFormatter()
             let builder = ReportBuilder(policy: policy, toolVersion: Modelwarden.version, generatedAt: formatter.string(from: Date()))
             let report: ComplianceReport

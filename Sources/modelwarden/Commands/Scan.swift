@@ -46,7 +46,7 @@ extension Modelwarden {
 
         func run() throws {
             let logger = options.makeLogger()
-            let policy = try options.loadPolicy(logger: logger)
+            let policy = try options.loadPolicy(scanning: paths, logger: logger)
             let store = try database.open()
             let summary: ScanSummary
             do {
