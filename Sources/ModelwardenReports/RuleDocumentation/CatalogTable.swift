@@ -41,7 +41,7 @@ enum CatalogTable {
             }
             return row + [license.confidence ?? "", links(license.sources), license.asOf?.description ?? ""]
         }
-        return "The catalog licences this rule concerns, from the facts it tests:\n\n" + table(header, rows)
+        return "The catalog licences this rule concerns, from the facts it tests:\n\n" + Markdown.table(header, rows)
     }
 
     /// The catalog's view of a licence fact, as `UsageFacts` reports it for a usage under that licence.
@@ -77,7 +77,7 @@ enum CatalogTable {
             ]
         }
         return "The catalog providers this rule concerns, from their data terms (before any agreement in organization.yaml):\n\n"
-            + table(header, rows)
+            + Markdown.table(header, rows)
     }
 
     private static func isCatalogProviderFact(_ path: String) -> Bool {
@@ -96,7 +96,7 @@ enum CatalogTable {
         }
     }
 
-    // MARK: - Markdown
+    // MARK: - Helpers
 
     private static func reads(_ test: Condition, prefix: String, except: Set<String>) -> Bool {
         let fields = test.fields
@@ -110,15 +110,5 @@ enum CatalogTable {
 
     private static func links(_ urls: [String]) -> String {
         urls.map { "<\($0)>" }.joined(separator: "<br>")
-    }
-
-    static func table(_ header: [String], _ rows: [[String]]) -> String {
-        func line(_ cells: [String]) -> String { "| " + cells.map(cell).joined(separator: " | ") + " |" }
-        return ([line(header), "|" + String(repeating: "---|", count: header.count)] + rows.map(line)).joined(separator: "\n") + "\n"
-    }
-
-    /// A table cell on one line, with pipes escaped.
-    static func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "|", with: "\\|")
     }
 }

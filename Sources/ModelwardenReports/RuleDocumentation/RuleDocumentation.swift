@@ -40,10 +40,10 @@ public struct RuleDocumentation {
             rules.map { ["[`\($0.id)`](\(Self.relativePath(for: $0.id)))", $0.severity.rawValue, $0.category, $0.title] }
         }
         text += "## Rules of the policy set\n\n"
-        text += CatalogTable.table(["id", "severity", "category", "title"], rows(rules.filter { !$0.isBuiltIn }))
+        text += Markdown.table(["id", "severity", "category", "title"], rows(rules.filter { !$0.isBuiltIn }))
         text += "\n## Raised by Modelwarden itself\n\n"
         text += "These findings come from the waiver machinery, not from a policy file.\n\n"
-        text += CatalogTable.table(["id", "severity", "category", "title"], rows(rules.filter(\.isBuiltIn)))
+        text += Markdown.table(["id", "severity", "category", "title"], rows(rules.filter(\.isBuiltIn)))
         return text
     }
 }

@@ -35,10 +35,10 @@ enum RulePage {
             let facts = ConditionText.facts(condition)
             let meanings = Dictionary(UsageFacts.catalog.map { ($0.path, $0.meaning) }, uniquingKeysWith: { first, _ in first })
             text += "The facts it reads (`modelwarden explain --facts` lists them all):\n\n"
-            text += CatalogTable.table(["fact", "meaning"], facts.map { ["`\($0)`", meanings[$0] ?? ""] }) + "\n"
+            text += Markdown.table(["fact", "meaning"], facts.map { ["`\($0)`", meanings[$0] ?? ""] }) + "\n"
         }
         if let message = rule.message {
-            text += "Its finding reads (placeholders are facts of the usage):\n\n" + fenced(message, language: "text") + "\n"
+            text += "Its finding reads (placeholders are facts of the usage):\n\n" + Markdown.fenced(message, language: "text") + "\n"
         }
         return text
     }
@@ -86,10 +86,10 @@ enum RulePage {
     private static func example(_ example: DocumentedRule.Example, heading: String, verdict: String) -> String {
         var text = "## \(heading)\n\n*\(example.name)*: the rule \(verdict).\n\n"
         for file in example.files {
-            text += "\(file.caption):\n\n" + fenced(file.text, language: language(of: file.path)) + "\n"
+            text += "\(file.caption):\n\n" + Markdown.fenced(file.text, language: language(of: file.path)) + "\n"
         }
         if let organization = example.organization {
-            text += "With these `organization.yaml` overrides:\n\n" + fenced(organization, language: "yaml") + "\n"
+            text += "With these `organization.yaml` overrides:\n\n" + Markdown.fenced(organization, language: "yaml") + "\n"
         }
         return text
     }
@@ -101,7 +101,7 @@ enum RulePage {
         } else {
             text += "Record an approved exception in the policy set's `waivers.yaml`, with a reason, an approver and an expiry "
                 + "(at most `waivers.max_days` ahead, from `organization.yaml`). A waived finding is still reported, as waived.\n\n"
-            text += fenced("""
+            text += Markdown.fenced("""
                 schemaVersion: 1
                 waivers:
                   - rule: \(rule.id)
@@ -115,21 +115,9 @@ enum RulePage {
                 + "the annotation `modelwarden.io/waive: \"\(rule.id); reason; until YYYY-MM-DD\"` instead.\n\n"
         }
         text += "To turn the rule off for a repository, or change its severity, use `.modelwarden.yaml`:\n\n"
-        text += fenced("rules:\n  \(rule.id): off\n", language: "yaml") + "\n"
-        text += fenced("rules:\n  \(rule.id): {severity: info}\n", language: "yaml")
+        text += Markdown.fenced("rules:\n  \(rule.id): off\n", language: "yaml") + "\n"
+        text += Markdown.fenced("rules:\n  \(rule.id): {severity: info}\n", language: "yaml")
         return text
-    }
-
-    /// A code block whose fence is longer than any backtick run in the text.
-    static func fenced(_ text: String, language: String) -> String {
-        var longest = 0, run = 0
-        for character in text {
-            run = character == "`" ? run + 1 : 0
-            longest = max(longest, run)
-        }
-        let fence = String(repeating: "`", count: max(3, longest + 1))
-        let body = text.hasSuffix("\n") ? text : text + "\n"
-        return fence + language + "\n" + body + fence + "\n"
     }
 
     private static func language(of path: String) -> String {
