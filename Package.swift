@@ -54,7 +54,7 @@ let package = Package(
             ]
         ),
         // One reporter per output format.
-        .target(name: "ModelwardenReports", dependencies: ["ModelwardenCore", "ModelwardenStore"]),
+        .target(name: "ModelwardenReports", dependencies: ["ModelwardenCore", "ModelwardenStore", "ModelwardenYAML"]),
         // The long-running service: scanner, file watcher, policy reload, HTTP API, systemd notify, metrics.
         .target(
             name: "ModelwardenDaemon",

@@ -18,19 +18,30 @@ public struct RuleSummary: Sendable, Hashable {
         self.category = category
     }
 
+    /// Where every rule's page is published: `docs/rules/<rule id>.md` in the repository.
+    public static let documentationBaseURI = "https://github.com/modelwarden/modelwarden/blob/main/docs/rules/"
+
+    /// The published page of a rule id.
+    public static func documentationURI(for id: String) -> String {
+        documentationBaseURI + id + ".md"
+    }
+
     /// The finding an expired waiver raises; not a policy rule, but reported like one.
     public static let expiredWaiver = RuleSummary(
         id: "waiver/expired", title: "Waiver expired",
         description: "A waiver in waivers.yaml has passed its expiry date; it no longer waives anything.",
         remediation: "Renew the waiver with a new approval and expiry, or fix the findings it covered.",
-        helpURI: nil, severity: .warning, category: "inventory")
+        helpURI: documentationURI(for: "waiver/expired"), severity: .warning, category: "inventory")
 
     /// The finding an inline waiver annotation raises where organization.yaml does not allow them.
     public static let inlineWaiverRefused = RuleSummary(
         id: "waiver/inline-not-allowed", title: "Inline waiver not allowed",
         description: "A manifest carries a modelwarden.io/waive annotation, but organization.yaml does not allow inline waivers.",
         remediation: "Move the exception to waivers.yaml with reason, approver and expiry, or set waivers.inline: true in organization.yaml.",
-        helpURI: nil, severity: .warning, category: "inventory")
+        helpURI: documentationURI(for: "waiver/inline-not-allowed"), severity: .warning, category: "inventory")
+
+    /// The findings Modelwarden raises itself, beside the rules of a policy set.
+    public static let builtIn = [expiredWaiver, inlineWaiverRefused]
 }
 
 /// Everything one audit found.

@@ -18,7 +18,7 @@ public enum PolicyLoader {
     static let modelKeys = ["id", "family", "vendor", "license", "open_weights", "modalities", "base_model", "api",
                             "patterns", "checkpoints", "sources", "notes"]
     static let ruleKeys = ["id", "title", "severity", "category", "description", "when", "message", "remediation",
-                           "help_uri", "examples"]
+                           "help_uri", "references", "examples"]
 
     /// One policy folder on its own (tests, and `policy validate` of a complete set).
     public static func load(from directory: String, today: PolicyDate = .today) -> Result {
@@ -203,7 +203,23 @@ public enum PolicyLoader {
         return Rule(
             id: id, title: title, severity: severity, category: category, description: r.string("description") ?? title,
             condition: condition, message: message, remediation: remediation, helpURI: r.string("help_uri"),
-            examples: examples, location: SourceLocation(file: file, line: node.mark.line, column: node.mark.column))
+            references: parseReferences(r), examples: examples, location: SourceLocation(file: file, line: node.mark.line, column: node.mark.column))
+    }
+
+    /// `references: [{title, url}]`: each needs a title and an http(s) URL.
+    static func parseReferences(_ rule: FieldReader) -> [Rule.Reference] {
+        var references: [Rule.Reference] = []
+        for (item, path) in rule.list("references") {
+            guard let r = FieldReader(item, file: rule.file, path: path, problems: rule.problems, allowed: ["title", "url"]) else { continue }
+            let title = r.string("title", required: true)
+            let url = r.string("url", required: true)
+            if let url, !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
+                r.problems.error(r.file, item["url"]!.mark, r.sub("url"), "'\(url)' is not an http(s) URL")
+                continue
+            }
+            if let title, let url { references.append(Rule.Reference(title: title, url: url)) }
+        }
+        return references
     }
 
     /// A list of waivers (waivers.yaml's `waivers:`, or the same list in a `.modelwarden.yaml`).

@@ -19,6 +19,17 @@ public struct Rule: Sendable {
         public var location: SourceLocation
     }
 
+    /// A primary source the rule enforces: a licence clause, a provider's terms page.
+    public struct Reference: Sendable, Hashable {
+        public var title: String
+        public var url: String
+
+        public init(title: String, url: String) {
+            self.title = title
+            self.url = url
+        }
+    }
+
     public var id: String
     public var title: String
     public var severity: Severity
@@ -28,6 +39,7 @@ public struct Rule: Sendable {
     public var message: String
     public var remediation: String
     public var helpURI: String?
+    public var references: [Reference] = []
     public var examples: [Example]
     public var location: SourceLocation
 

@@ -1,12 +1,15 @@
 import ArgumentParser
 import ModelwardenCore
+import ModelwardenReports
 
 extension Modelwarden {
     struct Explain: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show what the catalog knows about a model id: family, licence, obligations, thresholds, and why.")
+            abstract: "Show what the catalog knows about a model id (family, licence, obligations, thresholds, and why), or print a rule's page.")
 
-        @Argument(help: "A model id as written in a deployment (meta-llama/Llama-3.1-8B-Instruct, llama3.1:8b, bedrock/...).")
+        @Argument(help: ArgumentHelp(
+            "A rule id of the policy set in use (license/attribution-missing): prints its page. Otherwise a model id as written in a deployment (meta-llama/Llama-3.1-8B-Instruct, llama3.1:8b, bedrock/...).",
+            valueName: "rule-or-model-id"))
         var model: String?
 
         @Flag(name: .long, help: "List the facts rules can read instead.")
@@ -15,7 +18,7 @@ extension Modelwarden {
         @OptionGroup var options: PolicyOptions
 
         func validate() throws {
-            if model == nil && !facts { throw ValidationError("Name a model id, or pass --facts.") }
+            if model == nil && !facts { throw ValidationError("Name a rule id or a model id, or pass --facts.") }
         }
 
         func run() throws {
@@ -24,8 +27,12 @@ extension Modelwarden {
                 return
             }
             let policy = try options.loadPolicy(logger: options.makeLogger())
-            let catalog = policy.catalog
             let written = model!
+            if let page = RuleDocumentation(policy: policy).page(forRule: written) {
+                print(page, terminator: "")
+                return
+            }
+            let catalog = policy.catalog
             var lookup = written
             var provider: Provider?
             if let prefixed = catalog.provider(forPrefixOf: written) {
