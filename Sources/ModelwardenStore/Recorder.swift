@@ -57,7 +57,7 @@ public struct Recorder: Sendable {
             return Seen(candidate: candidate, size: Int64(info.st_size),
                         mtime: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
         }
-        return try record(seen, roots: roots, diagnostics: discoveryDiagnostics, now: now)
+        return try scanAndRecord(seen, roots: roots, diagnostics: discoveryDiagnostics, now: now)
     }
 
     /// Records a stream read from standard input like a folder: its root is `-`, its virtual files are `-/PATH` in the
@@ -70,14 +70,15 @@ public struct Recorder: Sendable {
             return Seen(candidate: Discovery.Candidate(path: file.path, absolutePath: root + "/" + file.path), size: Int64(data.count),
                         mtime: 0, contents: (data, Self.sha256(data)))
         }
-        return try record(seen, roots: [root], diagnostics: stream.diagnostics, now: now)
+        return try scanAndRecord(seen, roots: [root], diagnostics: stream.diagnostics, now: now)
     }
 
     static func sha256(_ data: Data) -> String {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
-    private func record(_ seen: [Seen], roots: [String], diagnostics discoveryDiagnostics: [Diagnostic], now: Date) throws -> ScanSummary {
+    /// Parses what changed since the last scan (reusing cached scans), audits, and records it all in one transaction.
+    private func scanAndRecord(_ seen: [Seen], roots: [String], diagnostics discoveryDiagnostics: [Diagnostic], now: Date) throws -> ScanSummary {
         let started = Self.timestamp(now)
         let policyDigest = auditor.policy.digest
 

@@ -1,6 +1,7 @@
 import Foundation
 import ModelwardenCore
 import ModelwardenManifests
+import ModelwardenStore
 import Testing
 
 /// `check -`, `scan -` and `report -`: manifests piped from `helm template` and `kubectl get -o yaml|json`.
@@ -467,6 +468,23 @@ import Testing
         // Blank lines keep `kind: Namespace` on line 2 of the stream-named file.
         #expect(files[2].text.components(separatedBy: "\n").firstIndex(of: "kind: Namespace") == 1)
         #expect(!files[2].text.contains("Pod") && !files[2].text.contains("Job"))
+    }
+
+    /// Stream files have no mtime: a change that keeps the size must still be seen.
+    @Test func recorderComparesStreamFilesByContent() throws {
+        let database = try AuditDatabase.inMemory()
+        let recorder = Recorder(database: database, auditor: Auditor(policy: Shipped.policy, today: Shipped.today))
+        let before = StandardInputTests.helmStream
+        let after = before.replacingOccurrences(of: "meta-llama/Llama-3.1-8B-Instruct", with: "meta-llama/Llama-3.2-1B-Instruct")
+        #expect(before.utf8.count == after.utf8.count)
+        let first = try recorder.scan(stream: StandardInputStream(bytes: Array(before.utf8)))
+        #expect(first.status == "complete" && first.filesParsed == 3 && first.usages == 2)
+        let same = try recorder.scan(stream: StandardInputStream(bytes: Array(before.utf8)))
+        #expect(same.status == "unchanged")
+        let changed = try recorder.scan(stream: StandardInputStream(bytes: Array(after.utf8)))
+        #expect(changed.status == "complete" && changed.filesParsed == 1)
+        let events = try database.history(deployment: "assistant-vllm").filter { $0.kind == "usage-changed-model" }
+        #expect(events.map(\.detail) == ["meta-llama/Llama-3.1-8B-Instruct -> meta-llama/Llama-3.2-1B-Instruct"])
     }
 
     @Test func oversizedAndInvalidStreamsAreDiagnostics() {
