@@ -37,6 +37,15 @@ public struct Auditor: Sendable {
         return audit(loaded, extraDiagnostics: [])
     }
 
+    /// Audits manifests piped to standard input: its virtual files are read as YAML or JSON whatever their names.
+    public func audit(stream: StandardInputStream) -> AuditResult {
+        let loaded = ParallelMap.map(stream.files) { item -> (ManifestFile?, FileScan) in
+            let file = ManifestFile(path: item.path, absolutePath: StandardInputStream.argument + "/" + item.path, text: item.text)
+            return (file, self.scanYAML(file))
+        }
+        return audit(loaded, extraDiagnostics: stream.diagnostics)
+    }
+
     /// The cross-file part of an audit, over files already read and scanned (or taken from a cache).
     public func audit(_ loaded: [(ManifestFile?, FileScan)], extraDiagnostics: [Diagnostic]) -> AuditResult {
         var files: [String: ManifestFile] = [:]
@@ -233,7 +242,7 @@ public struct Auditor: Sendable {
             return (nil, scan)
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            scan.diagnostics.append(Diagnostic(invalidUTF8Location(bytes, file: candidate.path), "invalid UTF-8; not scanned"))
+            scan.diagnostics.append(Diagnostic(Self.invalidUTF8Location(bytes, file: candidate.path), "invalid UTF-8; not scanned"))
             return (nil, scan)
         }
         let file = ManifestFile(path: candidate.path, absolutePath: candidate.absolutePath, text: text)
@@ -248,6 +257,12 @@ public struct Auditor: Sendable {
         }
         let lower = file.name.lowercased()
         guard lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || lower.hasSuffix(".json") else { return scan }
+        return scanYAML(file)
+    }
+
+    /// Reads a file as YAML or JSON documents; a broken document is reported and the rest read line by line.
+    public func scanYAML(_ file: ManifestFile) -> FileScan {
+        var scan = FileScan()
         let stream = YAMLParser.parse(file.text, limits: limits.yaml)
         guard let error = stream.error else {
             scanDocuments(stream.documents, in: file, into: &scan)
@@ -317,7 +332,7 @@ public struct Auditor: Sendable {
         return result
     }
 
-    private func invalidUTF8Location(_ bytes: [UInt8], file: String) -> SourceLocation {
+    static func invalidUTF8Location(_ bytes: [UInt8], file: String) -> SourceLocation {
         var line = 1, column = 1, index = 0
         while index < bytes.count {
             let byte = bytes[index]

@@ -44,10 +44,11 @@ public struct Recorder: Sendable {
         var candidate: Discovery.Candidate
         var size: Int64
         var mtime: Double
+        /// The bytes and their SHA-256 of a file that exists only in memory (standard input); nil for files on disk.
+        var contents: (data: Data, sha256: String)? = nil
     }
 
     public func scan(paths: [String], now: Date = Date()) throws -> ScanSummary {
-        let started = Self.timestamp(now)
         let (candidates, discoveryDiagnostics) = Discovery.discover(paths)
         let roots = paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         let seen: [Seen] = candidates.map { candidate in
@@ -56,6 +57,29 @@ public struct Recorder: Sendable {
             return Seen(candidate: candidate, size: Int64(info.st_size),
                         mtime: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
         }
+        return try scanAndRecord(seen, roots: roots, diagnostics: discoveryDiagnostics, now: now)
+    }
+
+    /// Records a stream read from standard input like a folder: its root is `-`, its virtual files are `-/PATH` in the
+    /// store, and a file of an earlier stream that is not in this one has disappeared. In-memory files have no mtime,
+    /// so their content hash alone says whether they changed.
+    public func scan(stream: StandardInputStream, now: Date = Date()) throws -> ScanSummary {
+        let root = StandardInputStream.argument
+        let seen = stream.files.map { file in
+            let data = Data(file.text.utf8)
+            return Seen(candidate: Discovery.Candidate(path: file.path, absolutePath: root + "/" + file.path), size: Int64(data.count),
+                        mtime: 0, contents: (data, Self.sha256(data)))
+        }
+        return try scanAndRecord(seen, roots: [root], diagnostics: stream.diagnostics, now: now)
+    }
+
+    static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Parses what changed since the last scan (reusing cached scans), audits, and records it all in one transaction.
+    private func scanAndRecord(_ seen: [Seen], roots: [String], diagnostics discoveryDiagnostics: [Diagnostic], now: Date) throws -> ScanSummary {
+        let started = Self.timestamp(now)
         let policyDigest = auditor.policy.digest
 
         // What the store knows, without the cached scans.
@@ -71,10 +95,11 @@ public struct Recorder: Sendable {
         }
         // Waivers expire by the calendar: the first scan of a new day evaluates again even when no file changed.
         let evaluatedToday = lastEvaluated.flatMap(Self.date(fromTimestamp:)).map { PolicyDate($0) == PolicyDate(now) } ?? false
-        let current = Set(candidates.map(\.absolutePath))
+        let current = Set(seen.map(\.candidate.absolutePath))
         let removed = known.keys.filter { path in !current.contains(path) && roots.contains { path == $0 || path.hasPrefix($0 + "/") } }.sorted()
         let unchanged = seen.filter { item in
             guard let row = known[item.candidate.absolutePath] else { return false }
+            if let contents = item.contents { return row.sha256 == contents.sha256 }
             return row.size == item.size && row.mtime == item.mtime
         }
         let nothingChanged = unchanged.count == seen.count && removed.isEmpty && lastDigest == policyDigest && discoveryDiagnostics.isEmpty
@@ -90,16 +115,20 @@ public struct Recorder: Sendable {
         let cached = inMemory.merging(try loadCachedScans(for: reusable.subtracting(inMemory.keys))) { memory, _ in memory }
         let auditor = self.auditor
         let loaded: [(file: ManifestFile?, scan: FileScan, sha: String, parsed: Bool, seen: Seen)] = ParallelMap.map(seen) { item in
-            let read = FileManager.default.contents(atPath: item.candidate.absolutePath)
+            let read = item.contents?.data ?? FileManager.default.contents(atPath: item.candidate.absolutePath)
             let data = read ?? Data()
             let text = String(decoding: data, as: UTF8.self)
             let file = ManifestFile(path: item.candidate.path, absolutePath: item.candidate.absolutePath, text: text)
             if unchangedPaths.contains(item.candidate.absolutePath), let scan = cached[item.candidate.absolutePath] {
                 return (file, scan, known[item.candidate.absolutePath]!.sha256, false, item)
             }
-            let sha = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            let sha = item.contents?.sha256 ?? Self.sha256(data)
             if let row = known[item.candidate.absolutePath], row.sha256 == sha, let scan = cached[item.candidate.absolutePath] {
                 return (file, scan, sha, false, item)  // touched, not changed
+            }
+            if item.contents != nil {
+                // Standard input was checked as a whole; its virtual files are YAML or JSON whatever their names.
+                return (file, auditor.scanYAML(file).redactingSecrets(), sha, true, item)
             }
             // The bytes were read once for the hash; scanning reuses them.
             let (scanned, scan) = auditor.read(item.candidate, preloaded: read)

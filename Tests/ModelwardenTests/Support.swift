@@ -98,3 +98,41 @@ func run(_ executable: String, _ arguments: [String], cwd: String? = nil, enviro
     process.waitUntilExit()
     return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
 }
+
+/// Runs a program with `input` on its standard input (a pipe, as in `kubectl get ... | modelwarden check -`).
+func run(_ executable: String, _ arguments: [String], input: Data, cwd: String? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+    let inPipe = Pipe(), out = Pipe(), err = Pipe()
+    process.standardInput = inPipe
+    process.standardOutput = out
+    process.standardError = err
+    // A child that stops reading early (over the size limit) must give this process EPIPE, not SIGPIPE.
+    signal(SIGPIPE, SIG_IGN)
+    try process.run()
+    // Feed and drain at once, so neither side can block on a full pipe.
+    let writer = inPipe.fileHandleForWriting, errReader = err.fileHandleForReading
+    let group = DispatchGroup()
+    DispatchQueue.global().async(group: group) {
+        try? writer.write(contentsOf: input)
+        try? writer.close()
+    }
+    let errData = LockedData()
+    DispatchQueue.global().async(group: group) { errData.set(errReader.readDataToEndOfFile()) }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                         stderr: String(decoding: errData.get(), as: UTF8.self))
+}
+
+/// Bytes handed from a reader thread to the test.
+private final class LockedData: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    func set(_ value: Data) { lock.withLock { data = value } }
+    func get() -> Data { lock.withLock { data } }
+}

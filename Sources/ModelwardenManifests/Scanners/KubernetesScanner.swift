@@ -22,7 +22,8 @@ public struct KubernetesScanner: ManifestScanner {
 
     public func scan(_ document: YAMLNode, in file: ManifestFile, into result: inout FileScan) {
         guard let kind = document["kind"]?.scalar else { return }
-        if kind == "List" {
+        // `kubectl get -o yaml|json` writes `kind: List`; the API's typed lists (`DeploymentList`) hold items alike.
+        if kind == "List" || kind.hasSuffix("List") && document["items"]?.sequence != nil {
             for item in document["items"]?.sequence ?? [] where accepts(item) { scan(item, in: file, into: &result) }
             return
         }
@@ -67,7 +68,7 @@ public struct KubernetesScanner: ManifestScanner {
         }
         // Labels of the object and of every pod template describe the workload.
         var labels = stringMap(metadata?["labels"])
-        labels.merge(stringMap(metadata?["annotations"])) { _, new in new }
+        labels.merge(annotations(metadata)) { _, new in new }
         var podSpecs: [YAMLNode] = []
         findPodSpecs(kind == "Pod" ? document : spec, into: &podSpecs, labels: &labels)
         let ref = DeploymentRef(kind: kind, namespace: namespace, name: name)
@@ -127,6 +128,14 @@ public struct KubernetesScanner: ManifestScanner {
         let ref = DeploymentRef(kind: kind, namespace: namespace, name: name)
         result.deployments.append(Deployment(ref: ref, location: file.location(document.mark), labels: stringMap(document["metadata"]?["labels"])))
         result.workloads.append(Workload(deployment: ref, file: file.path, containers: [ContainerSpec(name: kind, env: env)]))
+    }
+
+    /// kubectl's copy of the whole applied object (literal env values included) describes nothing new and must not be
+    /// kept with the deployment's labels, where the store would hold any secret it contains.
+    static let ignoredAnnotations: Set<String> = ["kubectl.kubernetes.io/last-applied-configuration"]
+
+    private func annotations(_ metadata: YAMLNode?) -> [String: String] {
+        stringMap(metadata?["annotations"]).filter { !KubernetesScanner.ignoredAnnotations.contains($0.key) }
     }
 
     /// Pod specs at any depth (Deployment templates, LeaderWorkerSet leader/worker templates, Ray head/worker groups).

@@ -24,8 +24,10 @@ extension Modelwarden {
                 baseline could not be read. 64: usage error.
                 """)
 
-        @Argument(help: "Files or folders to scan.")
+        @Argument(help: "Files or folders to scan, or '-' for manifests on standard input (helm template, kubectl get -o yaml|json).")
         var paths: [String]
+
+        @OptionGroup var input: StandardInputOptions
 
         @OptionGroup var options: PolicyOptions
 
@@ -48,6 +50,7 @@ extension Modelwarden {
         var color: Bool?
 
         func validate() throws {
+            try input.validate(paths: paths)
             if output.count > max(format.count, 1) {
                 throw ValidationError("More --output than --format: give one --format for each --output.")
             }
@@ -60,7 +63,9 @@ extension Modelwarden {
             let logger = options.makeLogger()
             let policy = try options.loadPolicy(scanning: paths, logger: logger)
             let started = Date()
-            var result = Auditor(policy: policy).audit(paths: paths, logger: logger)
+            let auditor = Auditor(policy: policy)
+            var result = input.readsStandardInput(paths)
+                ? auditor.audit(stream: input.read(limits: auditor.limits)) : auditor.audit(paths: paths, logger: logger)
             logger.info("scan finished", metadata: ["files": "\(result.files)", "seconds": "\(Date().timeIntervalSince(started))"])
             if let baseline {
                 do {
@@ -104,7 +109,7 @@ extension Modelwarden {
 
         /// The folder file paths are relative to, when one folder is scanned.
         private var scanRoot: String? {
-            guard paths.count == 1 else { return FileManager.default.currentDirectoryPath }
+            guard paths.count == 1, !input.readsStandardInput(paths) else { return FileManager.default.currentDirectoryPath }
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: paths[0], isDirectory: &isDirectory) else { return FileManager.default.currentDirectoryPath }
             let url = URL(fileURLWithPath: paths[0]).standardizedFileURL
@@ -113,7 +118,7 @@ extension Modelwarden {
 
         /// For annotations, paths relative to the working folder: the scanned folder as given, then the file.
         private var pathPrefix: String {
-            guard paths.count == 1 else { return "" }
+            guard paths.count == 1, !input.readsStandardInput(paths) else { return "" }
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: paths[0], isDirectory: &isDirectory) else { return "" }
             var root = isDirectory.boolValue ? paths[0] : (paths[0] as NSString).deletingLastPathComponent

@@ -33,8 +33,10 @@ extension Modelwarden {
             abstract: "Export a compliance report from the recorded history, or from a one-off scan of PATH...",
             discussion: "With PATH... and no --db, the report covers a scan made now, without history.")
 
-        @Argument(help: "Files or folders to scan for a one-off report (without --db).")
+        @Argument(help: "Files or folders to scan for a one-off report (without --db), or '-' for manifests on standard input.")
         var paths: [String] = []
+
+        @OptionGroup var input: StandardInputOptions
 
         @Option(name: .long, help: "SQLite database with the history (default: ./modelwarden.sqlite when no PATH is given).")
         var db: String?
@@ -61,6 +63,7 @@ extension Modelwarden {
                 if let value, PolicyDate(value) == nil { throw ValidationError("\(name) takes a date: YYYY-MM-DD.") }
             }
             if !paths.isEmpty && db != nil { throw ValidationError("Give either PATH... (a one-off scan) or --db (the history), not both.") }
+            try input.validate(paths: paths)
         }
 
         func run() throws {
@@ -78,7 +81,11 @@ extension Modelwarden {
                 let database = try DatabaseOptions(db: path).open()
                 report = try builder.report(from: database, since: since, until: until)
             } else {
-                report = builder.report(from: Auditor(policy: policy).audit(paths: paths, logger: logger))
+                let auditor = Auditor(policy: policy)
+                let result = input.readsStandardInput(paths)
+                    ? auditor.audit(stream: try input.readOrExit(limits: auditor.limits, nothingDone: "no report was written"))
+                    : auditor.audit(paths: paths, logger: logger)
+                report = builder.report(from: result)
             }
             let handle: FileHandle
             if let output {

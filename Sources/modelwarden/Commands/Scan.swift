@@ -38,19 +38,28 @@ extension Modelwarden {
                 included, and listed); 2 when it could not be (invalid policies, unusable database).
                 """)
 
-        @Argument(help: "Files or folders to scan.")
+        @Argument(help: "Files or folders to scan, or '-' for manifests on standard input (recorded under the root '-').")
         var paths: [String]
+
+        @OptionGroup var input: StandardInputOptions
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var options: PolicyOptions
+
+        func validate() throws {
+            try input.validate(paths: paths)
+        }
 
         func run() throws {
             let logger = options.makeLogger()
             let policy = try options.loadPolicy(scanning: paths, logger: logger)
             let store = try database.open()
+            let recorder = Recorder(database: store, auditor: Auditor(policy: policy))
+            let stream = input.readsStandardInput(paths)
+                ? try input.readOrExit(limits: recorder.auditor.limits, nothingDone: "nothing was recorded in \(database.db)") : nil
             let summary: ScanSummary
             do {
-                summary = try Recorder(database: store, auditor: Auditor(policy: policy)).scan(paths: paths)
+                summary = try stream.map { try recorder.scan(stream: $0) } ?? recorder.scan(paths: paths)
             } catch let error as DatabaseError {
                 printError("modelwarden: could not record the scan in \(database.db): \(error.message ?? "\(error.resultCode)") (nothing was changed)")
                 throw ExitCode(2)
