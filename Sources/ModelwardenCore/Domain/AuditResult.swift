@@ -29,15 +29,15 @@ public struct RuleSummary: Sendable, Hashable {
     /// The finding an expired waiver raises; not a policy rule, but reported like one.
     public static let expiredWaiver = RuleSummary(
         id: "waiver/expired", title: "Waiver expired",
-        description: "A waiver in waivers.yaml has passed its expiry date; it no longer waives anything.",
+        description: "A waiver has passed its expiry date; it no longer waives anything.",
         remediation: "Renew the waiver with a new approval and expiry, or fix the findings it covered.",
         helpURI: documentationURI(for: "waiver/expired"), severity: .warning, category: "inventory")
 
-    /// The finding an inline waiver annotation raises where organization.yaml does not allow them.
+    /// The finding an inline waiver annotation raises where the organisation does not allow them.
     public static let inlineWaiverRefused = RuleSummary(
         id: "waiver/inline-not-allowed", title: "Inline waiver not allowed",
-        description: "A manifest carries a modelwarden.io/waive annotation, but organization.yaml does not allow inline waivers.",
-        remediation: "Move the exception to waivers.yaml with reason, approver and expiry, or set waivers.inline: true in organization.yaml.",
+        description: "A manifest carries a modelwarden.io/waive annotation, but the organisation does not allow inline waivers.",
+        remediation: "Move the exception to waivers: in .modelwarden.yaml with reason, approver and expiry, or set organization.waivers.inline: true there.",
         helpURI: documentationURI(for: "waiver/inline-not-allowed"), severity: .warning, category: "inventory")
 
     /// The findings Modelwarden raises itself, beside the rules of a policy set.

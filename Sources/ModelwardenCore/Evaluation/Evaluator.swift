@@ -37,7 +37,7 @@ public struct Evaluator: Sendable {
                 result.append(Finding(
                     rule: refused.id, title: refused.title, severity: refused.severity, category: refused.category,
                     location: deployment.location, deployment: deployment.ref, model: nil,
-                    message: "\(deployment.ref.name) carries an inline waiver (\(annotation)), which organization.yaml does not allow; it is ignored",
+                    message: "\(deployment.ref.name) carries an inline waiver (\(annotation)), which the organisation does not allow (organization.waivers.inline); it is ignored",
                     remediation: refused.remediation))
                 continue
             }

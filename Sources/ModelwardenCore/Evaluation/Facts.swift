@@ -48,7 +48,7 @@ public final class UsageFacts {
         ("license.eu_multimodal_restriction", "rights for multimodal models withheld from EU licensees"),
         ("provider.id", "external API provider"),
         ("provider.name", "provider name"),
-        ("provider.approved", "listed in organization.yaml approved_providers"),
+        ("provider.approved", "listed in the organisation's approved_providers"),
         ("provider.zero_data_retention", "the organisation has a zero-data-retention agreement"),
         ("provider.tier", "free | paid | enterprise, from the organisation's agreement"),
         ("provider.trains_on_api_data", "no | yes | depends-on-tier"),

@@ -18,9 +18,9 @@ extension DocumentedRule {
     static let inlineWaiverRefused = DocumentedRule(
         builtIn: .inlineWaiverRefused,
         raisedWhen: "Modelwarden raises it for each workload that carries a `modelwarden.io/waive` label or annotation "
-            + "while `organization.yaml` leaves `waivers.inline` false (the default). The annotation is ignored.",
+            + "while the organisation leaves `waivers.inline` false (the default). The annotation is ignored.",
         failing: Example(
-            name: "an inline waiver where organization.yaml does not allow them", files: [annotatedDeployment],
+            name: "an inline waiver where the organisation does not allow them", files: [annotatedDeployment],
             organization: "waivers:\n  inline: false\n"),
         passing: Example(
             name: "the same workload where inline waivers are allowed", files: [annotatedDeployment],

@@ -97,10 +97,12 @@ enum RulePage {
     private static func howToWaive(_ rule: DocumentedRule) -> String {
         var text = "## How to waive\n\n"
         if rule.isBuiltIn {
-            text += "It cannot be waived in `waivers.yaml`: only rules of the policy set can.\n\n"
+            // Raised by Modelwarden itself, not by a rule of the policy set: neither waived nor turned off.
+            return text + "It cannot be waived or turned off: it reports on the waivers themselves. Renew or remove the waiver.\n"
         } else {
-            text += "Record an approved exception in the policy set's `waivers.yaml`, with a reason, an approver and an expiry "
-                + "(at most `waivers.max_days` ahead, from `organization.yaml`). A waived finding is still reported, as waived.\n\n"
+            text += "Record an approved exception under `waivers:` in the repository's `.modelwarden.yaml` (or in a `waivers.yaml` "
+                + "of a policy folder), with a reason, an approver and an expiry (at most the organisation's `waivers.max_days` "
+                + "ahead). A waived finding is still reported, as waived.\n\n"
             text += Markdown.fenced("""
                 schemaVersion: 1
                 waivers:
@@ -111,7 +113,7 @@ enum RulePage {
                     expires: YYYY-MM-DD
 
                 """, language: "yaml") + "\n"
-            text += "Where `organization.yaml` allows inline waivers (`waivers: {inline: true}`), a workload can carry "
+            text += "Where the organisation allows inline waivers (`organization: {waivers: {inline: true}}`), a workload can carry "
                 + "the annotation `modelwarden.io/waive: \"\(rule.id); reason; until YYYY-MM-DD\"` instead.\n\n"
         }
         text += "To turn the rule off for a repository, or change its severity, use `.modelwarden.yaml`:\n\n"
