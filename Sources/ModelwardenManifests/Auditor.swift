@@ -13,19 +13,28 @@ public struct Auditor: Sendable {
     public let limits: ScanLimits
     public let scanners: [any ManifestScanner]
     public let today: PolicyDate
+    /// What the walk leaves out (ignore files, extra ignore patterns).
+    public let discovery: DiscoveryOptions
 
-    public init(policy: PolicySet, limits: ScanLimits = ScanLimits(), scanners: [any ManifestScanner] = ScannerRegistry.all, today: PolicyDate = .today) {
+    public init(policy: PolicySet, limits: ScanLimits = ScanLimits(), scanners: [any ManifestScanner] = ScannerRegistry.all, today: PolicyDate = .today,
+                discovery: DiscoveryOptions = DiscoveryOptions()) {
         self.policy = policy
         self.limits = limits
         self.scanners = scanners
         self.today = today
+        self.discovery = discovery
+    }
+
+    /// The files under the paths that this auditor reads, with the paths it leaves out.
+    public func discover(_ paths: [String]) -> Discovery.Result {
+        Discovery.discover(paths, options: discovery)
     }
 
     public func audit(paths: [String], logger: Logger? = nil) -> AuditResult {
-        let (candidates, discoveryDiagnostics) = Discovery.discover(paths)
-        logger?.debug("discovered files", metadata: ["files": "\(candidates.count)"])
-        let loaded = ParallelMap.map(candidates) { candidate in self.read(candidate) }
-        return audit(loaded, extraDiagnostics: discoveryDiagnostics)
+        let discovered = discover(paths)
+        logger?.debug("discovered files", metadata: ["files": "\(discovered.candidates.count)", "skipped": "\(discovered.skipped.count)"])
+        let loaded = ParallelMap.map(discovered.candidates) { candidate in self.read(candidate) }
+        return audit(loaded, extraDiagnostics: discovered.diagnostics)
     }
 
     /// Audits files already in memory (rule examples, tests).

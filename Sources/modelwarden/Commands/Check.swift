@@ -28,6 +28,7 @@ extension Modelwarden {
         var paths: [String]
 
         @OptionGroup var options: PolicyOptions
+        @OptionGroup var walk: WalkOptions
 
         @Option(name: .long, help: "Output format, repeatable: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
         var format: [OutputFormat] = []
@@ -60,7 +61,7 @@ extension Modelwarden {
             let logger = options.makeLogger()
             let policy = try options.loadPolicy(logger: logger)
             let started = Date()
-            var result = Auditor(policy: policy).audit(paths: paths, logger: logger)
+            var result = Auditor(policy: policy, discovery: walk.discovery).audit(paths: paths, logger: logger)
             logger.info("scan finished", metadata: ["files": "\(result.files)", "seconds": "\(Date().timeIntervalSince(started))"])
             if let baseline {
                 do {

@@ -43,6 +43,7 @@ extension Modelwarden {
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var options: PolicyOptions
+        @OptionGroup var walk: WalkOptions
 
         func run() throws {
             let logger = options.makeLogger()
@@ -50,7 +51,7 @@ extension Modelwarden {
             let store = try database.open()
             let summary: ScanSummary
             do {
-                summary = try Recorder(database: store, auditor: Auditor(policy: policy)).scan(paths: paths)
+                summary = try Recorder(database: store, auditor: Auditor(policy: policy, discovery: walk.discovery)).scan(paths: paths)
             } catch let error as DatabaseError {
                 printError("modelwarden: could not record the scan in \(database.db): \(error.message ?? "\(error.resultCode)") (nothing was changed)")
                 throw ExitCode(2)
