@@ -44,8 +44,8 @@ public enum Discovery {
     /// Whether a file name is one the scanners read.
     public static func isCandidate(_ name: String) -> Bool {
         let lower = name.lowercased()
-        return lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || lower.hasSuffix(".json") || EnvFileScanner.isEnvFileName(name)
-            || TerraformScanner.isTerraformFileName(name)
+        return lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || JSONWithComments.isJSONFileName(lower) || EnvFileScanner.isEnvFileName(name)
+            || TerraformScanner.isTerraformFileName(name) || TemplateFile.isTemplatedManifestName(lower)
             || ModelfileScanner().acceptsText(ManifestFile(path: name, absolutePath: name, text: ""))
     }
 

@@ -36,7 +36,7 @@ import Testing
         let folder = try TempFolder()
         try folder.write("clean/.env", "OPENAI_MODEL=gpt-4o-2024-08-06\n")
         try folder.write("info/.env", "OPENAI_MODEL=gpt-4o\n")
-        try folder.write("broken/bad.yaml", "a: [\n")
+        try folder.write("broken/bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata: [\n")
         // The shipped set without its waivers (one has expired, which is itself a warning).
         let policies = folder.path + "/policies"
         try FileManager.default.copyItem(atPath: Paths.policies, toPath: policies)
