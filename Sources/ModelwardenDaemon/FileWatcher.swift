@@ -79,7 +79,7 @@ public final class FileWatcher: Sendable {
         watched.withLock { $0[descriptor] = path }
         guard (info.st_mode & S_IFMT) == S_IFDIR else { return }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        for name in names where !Discovery.skippedFolders.contains(name) {
+        for name in names where !Discovery.isNeverEntered(name) {
             let child = path == "/" ? "/" + name : path + "/" + name
             var childInfo = stat()
             if lstat(child, &childInfo) == 0 && (childInfo.st_mode & S_IFMT) == S_IFDIR { watch(child) }
@@ -149,7 +149,7 @@ public final class FileWatcher: Sendable {
                 if ignoredPaths.contains(path) { continue }
                 let isFolder = mask & UInt32(IN_ISDIR) != 0
                 if isFolder {
-                    if Discovery.skippedFolders.contains(name) { continue }
+                    if Discovery.isNeverEntered(name) { continue }
                     if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { watch(path) }
                     relevant = true
                 } else if name.isEmpty || Discovery.isCandidate(name) {

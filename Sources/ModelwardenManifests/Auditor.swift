@@ -13,19 +13,32 @@ public struct Auditor: Sendable {
     public let limits: ScanLimits
     public let scanners: [any ManifestScanner]
     public let today: PolicyDate
+    /// What the walk leaves out (ignore files, extra ignore patterns).
+    public let discovery: DiscoveryOptions
 
-    public init(policy: PolicySet, limits: ScanLimits = ScanLimits(), scanners: [any ManifestScanner] = ScannerRegistry.all, today: PolicyDate = .today) {
+    public init(policy: PolicySet, limits: ScanLimits = ScanLimits(), scanners: [any ManifestScanner] = ScannerRegistry.all, today: PolicyDate = .today,
+                discovery: DiscoveryOptions = DiscoveryOptions()) {
         self.policy = policy
         self.limits = limits
         self.scanners = scanners
         self.today = today
+        self.discovery = discovery
+    }
+
+    /// The files under the paths that this auditor reads, with the paths it leaves out.
+    /// The walk leaves out what the options say and what the policy set's `ignore:` globs (repository configuration,
+    /// `--ignore`) name, wherever the auditor is used: check, scan, report and the daemon.
+    public func discover(_ paths: [String]) -> Discovery.Result {
+        var options = discovery
+        options.extraIgnores += policy.ignores.map { IgnorePattern(base: $0.base, pattern: $0.pattern) }
+        return Discovery.discover(paths, options: options)
     }
 
     public func audit(paths: [String], logger: Logger? = nil) -> AuditResult {
-        let (candidates, discoveryDiagnostics) = Discovery.discover(paths)
-        logger?.debug("discovered files", metadata: ["files": "\(candidates.count)"])
-        let loaded = ParallelMap.map(candidates) { candidate in self.read(candidate) }
-        return audit(loaded, extraDiagnostics: discoveryDiagnostics)
+        let discovered = discover(paths)
+        logger?.debug("discovered files", metadata: ["files": "\(discovered.candidates.count)", "skipped": "\(discovered.skipped.count)"])
+        let loaded = ParallelMap.map(discovered.candidates) { candidate in self.read(candidate) }
+        return audit(loaded, extraDiagnostics: discovered.diagnostics)
     }
 
     /// Audits files already in memory (rule examples, tests).
@@ -136,7 +149,7 @@ public struct Auditor: Sendable {
                         severity: $0.severity, category: $0.category.rawValue)
         } + [RuleSummary.expiredWaiver, RuleSummary.inlineWaiverRefused]
         return AuditResult(
-            files: loaded.count, deployments: deployments.sorted { $0.location < $1.location }, usages: resolved,
+            files: loaded.count, unread: loaded.filter { $0.1.unreadReason != nil }.count, deployments: deployments.sorted { $0.location < $1.location }, usages: resolved,
             findings: findings, diagnostics: diagnostics.sorted { $0.location < $1.location }, rules: rules)
     }
 
@@ -245,7 +258,8 @@ public struct Auditor: Sendable {
             scan.diagnostics.append(Diagnostic(Self.invalidUTF8Location(bytes, file: candidate.path), "invalid UTF-8; not scanned"))
             return (nil, scan)
         }
-        let file = ManifestFile(path: candidate.path, absolutePath: candidate.absolutePath, text: text)
+        var file = ManifestFile(path: candidate.path, absolutePath: candidate.absolutePath, text: text)
+        file.isNamed = candidate.isNamed
         return (file, self.scan(file))
     }
 
@@ -256,26 +270,51 @@ public struct Auditor: Sendable {
             return scan
         }
         let lower = file.name.lowercased()
-        guard lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || lower.hasSuffix(".json") else { return scan }
+        let isJSON = JSONWithComments.isJSONFileName(TemplateFile.manifestStem(lower) ?? lower)
+        guard lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || isJSON || TemplateFile.isTemplatedManifestName(lower) else { return scan }
         return scanYAML(file)
     }
 
     /// Reads a file as YAML or JSON documents; a broken document is reported and the rest read line by line.
     public func scanYAML(_ file: ManifestFile) -> FileScan {
         var scan = FileScan()
+        // JSON with comments and trailing commas reads as YAML once they are blanked; positions do not move.
+        let lower = file.name.lowercased()
+        var file = file
+        if JSONWithComments.isJSONFileName(TemplateFile.manifestStem(lower) ?? lower) && JSONWithComments.needsNormalising(file.text) {
+            file.text = JSONWithComments.normalised(file.text)
+        }
         let stream = YAMLParser.parse(file.text, limits: limits.yaml)
+        let template = TemplateFile.kind(byLocationOf: file)
         guard let error = stream.error else {
             scanDocuments(stream.documents, in: file, into: &scan)
+            if let template, TemplateFile.containsTemplateMarkers(file.text) {
+                scan.diagnostics.append(Diagnostic(file.location(Mark(line: 1, column: 1)),
+                                                   "template not rendered (\(template.description)): read as YAML with its placeholders", level: .info))
+            }
             return scan
         }
-        // One broken document must not hide the others: parse each `---` section on its own, and read
-        // the broken ones line by line.
-        var message = error.message
-        if file.text.contains("{{") { message += " (a template? render it first, e.g. `helm template`)" }
-        scan.diagnostics.append(Diagnostic(file.location(error.mark), message + "; the rest of the file was read line by line"))
+        switch ParseFailure.verdict(for: file, template: template) {
+        case .template(let kind):
+            scan.diagnostics.append(Diagnostic(file.location(Mark(line: 1, column: 1)),
+                                               "template not rendered (\(kind.description)): read line by line", level: .info))
+        case .failClosed(let kind):
+            scan.diagnostics.append(Diagnostic(file.location(error.mark), "\(error.message) (\(kind)); the rest of the file was read line by line"))
+        case .notRead:
+            scan.diagnostics.append(Diagnostic(file.location(error.mark), "not read: \(error.message)", level: .warning))
+            scan.unreadReason = error.message
+            return scan
+        }
+        readDespite(error, stream: stream, in: file, into: &scan)
+        return scan
+    }
+
+    /// One broken document must not hide the others: parse each `---` section on its own, and read the broken ones
+    /// line by line.
+    private func readDespite(_ error: YAMLError, stream: YAMLStream, in file: ManifestFile, into scan: inout FileScan) {
         if error.message.contains("alias expansion") || error.message.contains("nesting") {
             scanDocuments(stream.documents, in: file, into: &scan)
-            return scan
+            return
         }
         let lines = file.lines
         for section in sections(of: lines) {
@@ -291,7 +330,6 @@ public struct Auditor: Sendable {
                 LineScanner().scan(file, lines: section, into: &scan)
             }
         }
-        return scan
     }
 
     private func scanDocuments(_ documents: [YAMLNode], in file: ManifestFile, into scan: inout FileScan) {

@@ -1,90 +1,198 @@
 import Foundation
 import ModelwardenCore
 
-/// Finds the manifest files under the given paths, without following symlink loops.
+/// Finds the manifest files under the given paths, without following symlink loops, leaving out what the
+/// repository ignores (`.gitignore`, `.gitattributes`) and dependency trees. Skipped folders are pruned, never listed.
 public enum Discovery {
     public struct Candidate: Sendable {
         /// Relative to the scanned folder (or the path as given for a file argument).
         public var path: String
         public var absolutePath: String
+        /// Named on the command line rather than found in a folder: a file that cannot be read then fails the run.
+        public var isNamed: Bool
 
-        public init(path: String, absolutePath: String) {
+        public init(path: String, absolutePath: String, isNamed: Bool = false) {
             self.path = path
             self.absolutePath = absolutePath
+            self.isNamed = isNamed
         }
     }
 
-    static let skippedFiles: Set<String> = ["package.json", "package-lock.json", "tsconfig.json", "composer.json", "composer.lock", "renovate.json", ".eslintrc.json"]
-    public static let skippedFolders: Set<String> = [".git", ".hg", ".svn", "node_modules", ".build", ".venv", "venv", "__pycache__", ".terraform", ".idea", ".vscode"]
+    public struct Result: Sendable {
+        public var candidates: [Candidate] = []
+        public var diagnostics: [Diagnostic] = []
+        /// Paths left out by an ignore file, a Linguist attribute or a folder convention, with the reason.
+        public var skipped: [SkippedPath] = []
+    }
+
+    static let skippedFiles: Set<String> = ["package.json", "package-lock.json", "tsconfig.json", "composer.json", "composer.lock", "renovate.json",
+                                            ".eslintrc.json", ".modelwarden.yaml", ".modelwarden.yml"]
+    /// Version-control state, tool caches and build state, and Modelwarden's own configuration: never read.
+    public static let skippedFolders: Set<String> = [".git", ".hg", ".svn", ".build", ".swiftpm", "__pycache__", ".terraform", ".idea",
+                                                     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".tox", ".nox", ".gradle", ".next", ".nuxt",
+                                                     ".yarn", ".pnpm-store", ".modelwarden"]
+    /// Dependency trees installed or vendored by package managers: other projects' files, not this repository's
+    /// configuration. `.gitattributes` can claim one back with `folder/** -linguist-vendored`.
+    public static let vendoredFolders: Set<String> = ["node_modules", "bower_components", "jspm_packages", "site-packages", "dist-packages",
+                                                      ".venv", "venv", "vendor", "third_party", "third-party", "thirdparty", "Pods"]
+
+    /// Folders a watcher need not watch: the skipped and the vendored ones.
+    public static func isNeverEntered(_ folderName: String) -> Bool {
+        skippedFolders.contains(folderName) || vendoredFolders.contains(folderName)
+    }
 
     /// Whether a file name is one the scanners read.
     public static func isCandidate(_ name: String) -> Bool {
         let lower = name.lowercased()
-        return lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || lower.hasSuffix(".json") || EnvFileScanner.isEnvFileName(name)
-            || TerraformScanner.isTerraformFileName(name)
+        return lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || JSONWithComments.isJSONFileName(lower) || EnvFileScanner.isEnvFileName(name)
+            || TerraformScanner.isTerraformFileName(name) || TemplateFile.isTemplatedManifestName(lower)
             || ModelfileScanner().acceptsText(ManifestFile(path: name, absolutePath: name, text: ""))
     }
 
+    /// With the default options: ignore files read.
     public static func discover(_ paths: [String]) -> (candidates: [Candidate], diagnostics: [Diagnostic]) {
-        var candidates: [Candidate] = []
-        var diagnostics: [Diagnostic] = []
+        let result = discover(paths, options: DiscoveryOptions())
+        return (result.candidates, result.diagnostics)
+    }
+
+    public static func discover(_ paths: [String], options: DiscoveryOptions) -> Result {
+        var walker = RepositoryWalker(options: options)
         let fm = FileManager.default
         for root in paths {
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: root, isDirectory: &isDirectory) else {
                 let broken = (try? fm.destinationOfSymbolicLink(atPath: root)) != nil
-                diagnostics.append(Diagnostic(SourceLocation(file: root, line: 1, column: 1), broken ? "broken symbolic link" : "no such file or folder"))
+                walker.result.diagnostics.append(Diagnostic(SourceLocation(file: root, line: 1, column: 1), broken ? "broken symbolic link" : "no such file or folder"))
                 continue
             }
             if !isDirectory.boolValue {
-                // A file named on the command line is always scanned.
-                candidates.append(Candidate(path: (root as NSString).lastPathComponent, absolutePath: root))
+                walker.addNamedFile(root)
                 continue
             }
-            let prefix = paths.count > 1 ? standardized(root) : ""
-            var visited = Set<String>()
-            walk(root, relative: prefix, visited: &visited, into: &candidates, diagnostics: &diagnostics)
+            walker.walkRoot(root, relative: paths.count > 1 ? standardized(root) : "")
         }
-        return (candidates, diagnostics)
+        return walker.result
     }
 
-    private static func standardized(_ path: String) -> String {
+    static func standardized(_ path: String) -> String {
         var trimmed = path
         while trimmed.hasPrefix("./") { trimmed.removeFirst(2) }
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
         return trimmed == "." ? "" : trimmed
     }
+}
 
-    private static func walk(_ folder: String, relative: String, visited: inout Set<String>, into candidates: inout [Candidate], diagnostics: inout [Diagnostic]) {
+/// One walk over the scanned paths: the ignore rules in force are carried down the folders as values, so a nested
+/// `.gitignore` only applies below its folder.
+struct RepositoryWalker {
+    let options: DiscoveryOptions
+    var result = Discovery.Result()
+    private var visited = Set<String>()
+
+    init(options: DiscoveryOptions) {
+        self.options = options
+    }
+
+    /// The rules in force in one folder.
+    struct Rules {
+        var ignores: IgnoreRules
+        var attributes = LinguistAttributes()
+    }
+
+    /// A file named on the command line is always scanned, ignored or not; only the tool's own configuration is not.
+    mutating func addNamedFile(_ path: String) {
+        let name = (path as NSString).lastPathComponent
+        if name == ".modelwarden.yaml" || name == ".modelwarden.yml" {
+            result.diagnostics.append(Diagnostic(SourceLocation(file: path, line: 1, column: 1), "Modelwarden's own configuration, not a manifest; not scanned", level: .warning))
+            return
+        }
+        result.candidates.append(Discovery.Candidate(path: name, absolutePath: path, isNamed: true))
+    }
+
+    mutating func walkRoot(_ root: String, relative: String) {
+        let absolute = IgnoreRules.standardized(root)
+        var rules = Rules(ignores: IgnoreRules(extra: options.extraIgnores))
+        if options.useIgnoreFiles { readIgnoreFiles(above: absolute, into: &rules) }
+        walk(root, absolute: IgnoreRule.components(absolute), relative: relative, rules: rules)
+    }
+
+    /// The repository's `.git/info/exclude`, and the `.gitignore` and `.gitattributes` files between the repository
+    /// root and the scanned folder, as git would apply them when the scan starts below the root.
+    private func readIgnoreFiles(above folder: String, into rules: inout Rules) {
+        guard let repository = IgnoreRules.repositoryRoot(above: folder) else { return }
+        rules.ignores.read(repository + "/.git/info/exclude", base: repository, shownAs: ".git/info/exclude")
+        var current = repository
+        let below = IgnoreRule.components(folder).dropFirst(IgnoreRule.components(repository).count)
+        for component in below {
+            rules.ignores.read(current + "/.gitignore", base: current, shownAs: current + "/.gitignore")
+            rules.attributes.read(current + "/.gitattributes", base: current, shownAs: current + "/.gitattributes")
+            current += "/" + component
+        }
+    }
+
+    private mutating func walk(_ folder: String, absolute: [String], relative: String, rules inherited: Rules) {
         let fm = FileManager.default
         let real = (folder as NSString).resolvingSymlinksInPath
         guard visited.insert(real).inserted else {
-            diagnostics.append(Diagnostic(SourceLocation(file: relative.isEmpty ? folder : relative, line: 1, column: 1), "symbolic link loop: folder already scanned as \(real)", level: .warning))
+            result.diagnostics.append(Diagnostic(SourceLocation(file: relative.isEmpty ? folder : relative, line: 1, column: 1), "symbolic link loop: folder already scanned as \(real)", level: .warning))
             return
         }
         let names: [String]
         do {
             names = try fm.contentsOfDirectory(atPath: folder).sorted()
         } catch {
-            diagnostics.append(Diagnostic(SourceLocation(file: relative.isEmpty ? folder : relative, line: 1, column: 1), "cannot read folder: permission denied or not readable"))
+            result.diagnostics.append(Diagnostic(SourceLocation(file: relative.isEmpty ? folder : relative, line: 1, column: 1), "cannot read folder: permission denied or not readable"))
             return
         }
+        var rules = inherited
+        if options.useIgnoreFiles {
+            let shown = { (name: String) in relative.isEmpty ? name : "\(relative)/\(name)" }
+            if names.contains(".gitignore") { rules.ignores.read(folder + "/.gitignore", base: "/" + absolute.joined(separator: "/"), shownAs: shown(".gitignore")) }
+            if names.contains(".gitattributes") { rules.attributes.read(folder + "/.gitattributes", base: "/" + absolute.joined(separator: "/"), shownAs: shown(".gitattributes")) }
+        }
         for name in names {
-            let absolute = (folder as NSString).appendingPathComponent(name)
             let path = relative.isEmpty ? name : "\(relative)/\(name)"
+            let childFolder = (folder as NSString).appendingPathComponent(name)
             var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
-                if (try? fm.destinationOfSymbolicLink(atPath: absolute)) != nil, isCandidate(name) {
-                    diagnostics.append(Diagnostic(SourceLocation(file: path, line: 1, column: 1), "broken symbolic link or symbolic link loop", level: .warning))
+            guard fm.fileExists(atPath: childFolder, isDirectory: &isDirectory) else {
+                if (try? fm.destinationOfSymbolicLink(atPath: childFolder)) != nil, Discovery.isCandidate(name) {
+                    result.diagnostics.append(Diagnostic(SourceLocation(file: path, line: 1, column: 1), "broken symbolic link or symbolic link loop", level: .warning))
                 }
                 continue
             }
+            let childPath = absolute + [name]
             if isDirectory.boolValue {
-                if skippedFolders.contains(name) { continue }
-                walk(absolute, relative: path, visited: &visited, into: &candidates, diagnostics: &diagnostics)
-            } else if isCandidate(name) && !skippedFiles.contains(name) {
-                candidates.append(Candidate(path: path, absolutePath: absolute))
+                if let reason = skipReason(folder: name, path: childPath, rules: rules) {
+                    result.skipped.append(SkippedPath(path: path, reason: reason))
+                    continue
+                }
+                walk(childFolder, absolute: childPath, relative: path, rules: rules)
+            } else if Discovery.isCandidate(name) {
+                if let reason = skipReason(file: name, path: childPath, rules: rules) {
+                    result.skipped.append(SkippedPath(path: path, reason: reason))
+                    continue
+                }
+                result.candidates.append(Discovery.Candidate(path: path, absolutePath: childFolder))
             }
         }
+    }
+
+    /// Why a folder is not entered, or nil to enter it.
+    private func skipReason(folder name: String, path: [String], rules: Rules) -> String? {
+        if Discovery.skippedFolders.contains(name) { return "version control, tool or build state (always skipped)" }
+        if Discovery.vendoredFolders.contains(name) && !rules.attributes.unmarksVendored(folder: path) {
+            return "vendored dependencies (\(name)/); `\(name)/** -linguist-vendored` in .gitattributes reads it"
+        }
+        if let rule = rules.ignores.ignoringRule(path, isDirectory: true) { return "ignored by \(rule.source): \(rule.text)" }
+        if let (attribute, line) = rules.attributes.marking(folder: path) { return "\(attribute) in \(line.pattern.source): \(line.pattern.text)" }
+        return nil
+    }
+
+    /// Why a candidate file is not read, or nil to read it.
+    private func skipReason(file name: String, path: [String], rules: Rules) -> String? {
+        if Discovery.skippedFiles.contains(name) { return "not a deployment configuration (always skipped)" }
+        if let rule = rules.ignores.ignoringRule(path, isDirectory: false) { return "ignored by \(rule.source): \(rule.text)" }
+        if let (attribute, line) = rules.attributes.marking(file: path) { return "\(attribute) in \(line.pattern.source): \(line.pattern.text)" }
+        return nil
     }
 }

@@ -31,6 +31,8 @@ public struct ManifestFile: Sendable {
     /// The path on disk.
     public var absolutePath: String
     public var text: String
+    /// Named on the command line: if it does not parse, the run fails.
+    public var isNamed = false
 
     /// The file's lines, split on demand: most files never need them.
     public var lines: [Substring] {

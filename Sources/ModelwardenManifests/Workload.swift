@@ -93,6 +93,8 @@ public struct FileScan: Sendable, Codable {
     /// Variables defined by an env file, for compose `env_file` and `${VAR}` substitution.
     public var envVariables: [EnvVar]? = nil
     public var diagnostics: [Diagnostic] = []
+    /// Why the file was not read (it does not parse and is of no known kind); counted in the summary.
+    public var unreadReason: String? = nil
 
     public init() {}
 }

@@ -25,7 +25,7 @@ public struct GitHubReporter: Reporter {
             out += "::\(command) \(properties.joined(separator: ","))::\(data(finding.message))\n"
         }
         for diagnostic in result.diagnostics {
-            let command = diagnostic.level == .error ? "error" : "warning"
+            let command = diagnostic.level == .error ? "error" : diagnostic.level == .warning ? "warning" : "notice"
             out += "::\(command) file=\(property(context.pathPrefix + diagnostic.location.file)),line=\(diagnostic.location.line),col=\(diagnostic.location.column),title=modelwarden::\(data(diagnostic.message))\n"
         }
         // One closing line with the tallies, waived and baselined findings counted apart.

@@ -78,6 +78,7 @@ public struct JSONReporter: Reporter {
     func summary(_ result: AuditResult) -> JSONValue {
         .object([
             ("files", .int(result.files)),
+            ("unread", .int(result.unread)),
             ("deployments", .int(result.deployments.count)),
             ("usages", .int(result.usages.count)),
             ("findings", .object(Severity.allCases.reversed().map { ($0.rawValue, .int(result.count($0))) })),

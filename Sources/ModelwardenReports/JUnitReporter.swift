@@ -42,7 +42,8 @@ public struct JUnitReporter: Reporter {
             if let threshold = context.failOn, finding.severity >= threshold { testCase.failures.append(finding) } else { testCase.passedNotes.append(finding) }
             suites["policy", default: []].append(testCase)
         }
-        for diagnostic in result.diagnostics {
+        // Info (a template not rendered) is not a problem with the input.
+        for diagnostic in result.diagnostics where diagnostic.level != .info {
             var testCase = Case(classname: "input", name: "readable: \(diagnostic.location.file)", file: diagnostic.location.file, line: diagnostic.location.line)
             testCase.error = diagnostic
             suites[diagnostic.location.file, default: []].append(testCase)

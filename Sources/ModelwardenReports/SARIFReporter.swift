@@ -98,7 +98,7 @@ public struct SARIFReporter: Reporter {
 
     private func notification(_ diagnostic: Diagnostic) -> JSONValue {
         .object([
-            ("level", .string(diagnostic.level == .error ? "error" : "warning")),
+            ("level", .string(diagnostic.level == .error ? "error" : diagnostic.level == .warning ? "warning" : "note")),
             ("message", .object([("text", .string(diagnostic.message))])),
             ("locations", .array([.object([("physicalLocation", .object([
                 ("artifactLocation", .object([("uri", .string(percentEncoded(diagnostic.location.file))), ("uriBaseId", .string("SRCROOT"))])),

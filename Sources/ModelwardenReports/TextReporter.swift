@@ -48,7 +48,12 @@ public struct TextReporter: Reporter {
         if !result.diagnostics.isEmpty {
             out += "\(paint.bold("Problems reading input"))\n"
             for diagnostic in result.diagnostics {
-                out += "    \(diagnostic.location): \(diagnostic.level == .error ? paint.red("error") : paint.yellow("warning")): \(diagnostic.message)\n"
+                let level = switch diagnostic.level {
+                case .error: paint.red("error")
+                case .warning: paint.yellow("warning")
+                case .info: paint.blue("info")
+                }
+                out += "    \(diagnostic.location): \(level): \(diagnostic.message)\n"
             }
         }
         out += "\n" + summary(result, paint: paint) + "\n"
@@ -78,7 +83,9 @@ public struct TextReporter: Reporter {
         if waived > 0 { parts.append("\(waived) waived") }
         let baselined = result.count(status: .baselined)
         if baselined > 0 { parts.append("\(baselined) baselined") }
-        if !result.diagnostics.isEmpty { parts.append("\(result.diagnostics.count) input problems") }
+        let problems = result.diagnostics.filter { $0.level != .info }.count
+        if problems > 0 { parts.append("\(problems) input problems") }
+        if result.unread > 0 { parts.append("\(result.unread) files not read") }
         return paint.bold(parts.joined(separator: "; "))
     }
 }

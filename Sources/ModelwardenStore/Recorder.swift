@@ -49,7 +49,8 @@ public struct Recorder: Sendable {
     }
 
     public func scan(paths: [String], now: Date = Date()) throws -> ScanSummary {
-        let (candidates, discoveryDiagnostics) = Discovery.discover(paths)
+        let discovered = auditor.discover(paths)
+        let (candidates, discoveryDiagnostics) = (discovered.candidates, discovered.diagnostics)
         let roots = paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         let seen: [Seen] = candidates.map { candidate in
             var info = stat()

@@ -39,7 +39,7 @@ import Testing
         try folder.write("clean/.modelwarden.yaml", "schemaVersion: 1\norganization: {approved_providers: [openai]}\n")
         try folder.write("info/.env", "OPENAI_MODEL=gpt-4o\n")
         try folder.write("info/.modelwarden.yaml", "schemaVersion: 1\norganization: {approved_providers: [openai]}\n")
-        try folder.write("broken/bad.yaml", "a: [\n")
+        try folder.write("broken/bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata: [\n")
         try folder.write("expired/.env", "OPENAI_MODEL=gpt-4o-2024-08-06\n")
         try folder.write("expired/.modelwarden.yaml", """
             schemaVersion: 1

@@ -294,6 +294,22 @@ import Testing
         #expect(missing.stderr.contains("nowhere:1:1: error: policy folder not found"), "\(missing.stderr)")
     }
 
+    @Test func ignoreGlobsOfTheConfigurationAndTheFlagKeepPathsOutOfTheScan() throws {
+        let repo = try TempFolder()
+        try repo.write(".modelwarden.yaml", "schemaVersion: 1\nignore: [\"examples/**\"]\n")
+        try repo.write("examples/demo/.env", "OPENAI_MODEL=gpt-4o-2024-08-06\n")
+        try repo.write("testdata/.env", "ANTHROPIC_MODEL=claude-3-5-sonnet-20241022\n")
+        try repo.write("deploy/.env", "MISTRAL_MODEL=mistral-large-2411\n")
+        let all = try run(Paths.binary, ["check", ".", "--format", "json", "--fail-on", "never"], cwd: repo.path)
+        #expect(!all.stdout.contains("gpt-4o-2024-08-06"), "examples/ is ignored by the configuration")
+        #expect(all.stdout.contains("claude-3-5-sonnet-20241022") && all.stdout.contains("mistral-large-2411"))
+        let flagged = try run(Paths.binary, ["check", ".", "--ignore", "testdata/", "--format", "json", "--fail-on", "never"], cwd: repo.path)
+        #expect(!flagged.stdout.contains("claude-3-5-sonnet-20241022"), "--ignore leaves testdata/ out")
+        #expect(flagged.stdout.contains("mistral-large-2411"))
+        let unconfigured = try run(Paths.binary, ["check", ".", "--no-config", "--format", "json", "--fail-on", "never"], cwd: repo.path)
+        #expect(unconfigured.stdout.contains("gpt-4o-2024-08-06"), "--no-config drops the configuration's ignores too")
+    }
+
     /// Every subcommand with no arguments (or its minimal ones) exits cleanly with a message, never a crash.
     @Test func everyCommandsDefaultsRun() throws {
         let folder = try TempFolder()

@@ -47,6 +47,8 @@ public struct RuleSummary: Sendable, Hashable {
 /// Everything one audit found.
 public struct AuditResult: Sendable {
     public var files: Int
+    /// Files found but not read: they do not parse and are of no known deployment kind (each has a warning).
+    public var unread: Int
     public var deployments: [Deployment]
     public var usages: [ResolvedUsage]
     public var findings: [Finding]
@@ -54,9 +56,10 @@ public struct AuditResult: Sendable {
     /// Every rule that was evaluated, in policy order.
     public var rules: [RuleSummary]
 
-    public init(files: Int, deployments: [Deployment], usages: [ResolvedUsage], findings: [Finding], diagnostics: [Diagnostic],
+    public init(files: Int, unread: Int = 0, deployments: [Deployment], usages: [ResolvedUsage], findings: [Finding], diagnostics: [Diagnostic],
                 rules: [RuleSummary] = []) {
         self.files = files
+        self.unread = unread
         self.deployments = deployments
         self.usages = usages
         self.findings = findings

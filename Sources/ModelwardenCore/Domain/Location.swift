@@ -19,7 +19,8 @@ public struct SourceLocation: Sendable, Hashable, Comparable, Codable, CustomStr
 
 /// A problem with an input file or a policy file, with its location.
 public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
-    public enum Level: String, Sendable, Codable { case error, warning }
+    /// `error` fails the run (exit 2); `warning` and `info` (a template not rendered) do not.
+    public enum Level: String, Sendable, Codable { case error, warning, info }
 
     public var location: SourceLocation
     public var level: Level

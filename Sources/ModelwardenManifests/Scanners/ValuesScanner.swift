@@ -53,7 +53,7 @@ public struct ValuesScanner: ManifestScanner {
 
     public func scan(_ document: YAMLNode, in file: ManifestFile, into result: inout FileScan) {
         let directory = file.path.split(separator: "/").dropLast().last.map(String.init)
-        let kind = file.name.lowercased().hasSuffix(".json") ? "Config" : "Values"
+        let kind = JSONWithComments.isJSONFileName(file.name.lowercased()) ? "Config" : "Values"
         emit(document, ref: DeploymentRef(kind: kind, namespace: directory, name: file.name), labelsFrom: document, file: file, into: &result)
     }
 

@@ -30,6 +30,7 @@ extension Modelwarden {
         @OptionGroup var input: StandardInputOptions
 
         @OptionGroup var options: PolicyOptions
+        @OptionGroup var walk: WalkOptions
 
         @Option(name: .long, help: "Output format, repeatable: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
         var format: [OutputFormat] = []
@@ -63,7 +64,7 @@ extension Modelwarden {
             let logger = options.makeLogger()
             let policy = try options.loadPolicy(scanning: paths, logger: logger)
             let started = Date()
-            let auditor = Auditor(policy: policy)
+            let auditor = Auditor(policy: policy, discovery: walk.discovery)
             var result = input.readsStandardInput(paths)
                 ? auditor.audit(stream: input.read(limits: auditor.limits)) : auditor.audit(paths: paths, logger: logger)
             logger.info("scan finished", metadata: ["files": "\(result.files)", "seconds": "\(Date().timeIntervalSince(started))"])

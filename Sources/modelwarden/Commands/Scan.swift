@@ -45,6 +45,7 @@ extension Modelwarden {
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var options: PolicyOptions
+        @OptionGroup var walk: WalkOptions
 
         func validate() throws {
             try input.validate(paths: paths)
@@ -54,7 +55,7 @@ extension Modelwarden {
             let logger = options.makeLogger()
             let policy = try options.loadPolicy(scanning: paths, logger: logger)
             let store = try database.open()
-            let recorder = Recorder(database: store, auditor: Auditor(policy: policy))
+            let recorder = Recorder(database: store, auditor: Auditor(policy: policy, discovery: walk.discovery))
             let stream = input.readsStandardInput(paths)
                 ? try input.readOrExit(limits: recorder.auditor.limits, nothingDone: "nothing was recorded in \(database.db)") : nil
             let summary: ScanSummary

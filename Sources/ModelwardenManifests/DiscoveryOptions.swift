@@ -1,0 +1,29 @@
+/// How a walk decides which paths to leave out.
+public struct DiscoveryOptions: Sendable, Hashable {
+    /// Read `.gitignore` files (the repository's, from its root down, and nested ones), `.git/info/exclude` and
+    /// `.gitattributes` (`linguist-vendored`, `linguist-generated`, `linguist-documentation`). `--no-ignore` turns
+    /// this off; the built-in skipped and vendored folders stay skipped either way.
+    public var useIgnoreFiles: Bool
+    /// Patterns from the caller (a repository configuration's `ignore:`); they apply whether or not the ignore
+    /// files are read, and override them (`!pattern` re-includes what a `.gitignore` leaves out).
+    public var extraIgnores: [IgnorePattern]
+
+    public init(useIgnoreFiles: Bool = true, extraIgnores: [IgnorePattern] = []) {
+        self.useIgnoreFiles = useIgnoreFiles
+        self.extraIgnores = extraIgnores
+    }
+}
+
+/// A path the walk left out, and why (for `--explain-roles`).
+public struct SkippedPath: Sendable, Hashable, CustomStringConvertible {
+    /// As reported: relative to the scanned folder. A skipped folder is one entry; nothing inside it is listed.
+    public var path: String
+    public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "\(path): \(reason)" }
+}
