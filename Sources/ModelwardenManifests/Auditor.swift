@@ -334,7 +334,7 @@ public struct Auditor: Sendable {
 
     private func scanDocuments(_ documents: [YAMLNode], in file: ManifestFile, into scan: inout FileScan) {
         for document in documents {
-            guard let scanner = scanners.first(where: { $0.accepts(document) }) else { continue }
+            guard let scanner = scanners.first(where: { $0.accepts(document, in: file) }) else { continue }
             scanner.scan(document, in: file, into: &scan)
         }
     }

@@ -47,6 +47,14 @@ public enum Discovery {
         return lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || JSONWithComments.isJSONFileName(lower) || EnvFileScanner.isEnvFileName(name)
             || TerraformScanner.isTerraformFileName(name) || TemplateFile.isTemplatedManifestName(lower)
             || ModelfileScanner().acceptsText(ManifestFile(path: name, absolutePath: name, text: ""))
+            || isConfigurationFormatName(name)
+    }
+
+    /// Files read by the configuration-format scanners of issue 15: Dockerfiles, shell scripts (read when they launch
+    /// a model server), AutoGen config lists and TOML configs. Agent, eval and CI configs are YAML, already candidates.
+    static func isConfigurationFormatName(_ name: String) -> Bool {
+        DockerfileScanner.isDockerfileName(name) || ShellScriptScanner.isScriptName(name) || AutoGenScanner.isConfigListName(name)
+            || TOMLConfigScanner.isTOMLName(name)
     }
 
     /// With the default options: ignore files read.
