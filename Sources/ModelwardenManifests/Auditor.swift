@@ -241,8 +241,7 @@ public struct Auditor: Sendable {
             return (nil, scan)
         }
         if Int(info.st_size) > limits.maxFileBytes {
-            scan.diagnostics.append(Diagnostic(start, "file is \(info.st_size) bytes, over the \(limits.maxFileBytes)-byte limit; not scanned"))
-            return (nil, scan)
+            return (nil, unreadable(candidate, start, "file is \(info.st_size) bytes, over the \(limits.maxFileBytes)-byte limit; not scanned"))
         }
         guard let data = preloaded ?? (fm.isReadableFile(atPath: candidate.absolutePath) ? fm.contents(atPath: candidate.absolutePath) : nil) else {
             let reason = access(candidate.absolutePath, R_OK) == 0 ? "input/output error" : "permission denied"
@@ -251,16 +250,23 @@ public struct Auditor: Sendable {
         }
         let bytes = [UInt8](data)
         if bytes.prefix(8192).contains(0) {
-            scan.diagnostics.append(Diagnostic(start, "binary file (contains NUL bytes); not scanned"))
-            return (nil, scan)
+            return (nil, unreadable(candidate, start, "binary file (contains NUL bytes); not scanned"))
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            scan.diagnostics.append(Diagnostic(Self.invalidUTF8Location(bytes, file: candidate.path), "invalid UTF-8; not scanned"))
-            return (nil, scan)
+            return (nil, unreadable(candidate, Self.invalidUTF8Location(bytes, file: candidate.path), "invalid UTF-8; not scanned"))
         }
         var file = ManifestFile(path: candidate.path, absolutePath: candidate.absolutePath, text: text)
         file.isNamed = candidate.isNamed
         return (file, self.scan(file))
+    }
+
+    /// A file whose content cannot be read as text: an error when the user named it, otherwise (a data file, a model
+    /// blob found by the walk) a warning counted as not read, so an ordinary repository can still be gated.
+    private func unreadable(_ candidate: Discovery.Candidate, _ location: SourceLocation, _ reason: String) -> FileScan {
+        var scan = FileScan()
+        scan.diagnostics.append(Diagnostic(location, reason, level: candidate.isNamed ? .error : .warning))
+        if !candidate.isNamed { scan.unreadReason = reason }
+        return scan
     }
 
     public func scan(_ file: ManifestFile) -> FileScan {
