@@ -25,6 +25,12 @@ public enum Discovery {
             || ModelfileScanner().acceptsText(ManifestFile(path: name, absolutePath: name, text: ""))
     }
 
+    /// Model files read for what they declare: GGUF weights (header only) and a Hugging Face model card
+    /// (README.md in a folder holding config.json).
+    static func isModelFile(_ name: String, besides names: [String]) -> Bool {
+        GGUFScanner.claims(name) || (name == "README.md" && names.contains("config.json"))
+    }
+
     public static func discover(_ paths: [String]) -> (candidates: [Candidate], diagnostics: [Diagnostic]) {
         var candidates: [Candidate] = []
         var diagnostics: [Diagnostic] = []
@@ -82,7 +88,7 @@ public enum Discovery {
             if isDirectory.boolValue {
                 if skippedFolders.contains(name) { continue }
                 walk(absolute, relative: path, visited: &visited, into: &candidates, diagnostics: &diagnostics)
-            } else if isCandidate(name) && !skippedFiles.contains(name) {
+            } else if (isCandidate(name) || isModelFile(name, besides: names)) && !skippedFiles.contains(name) {
                 candidates.append(Candidate(path: path, absolutePath: absolute))
             }
         }

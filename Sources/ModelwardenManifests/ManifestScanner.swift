@@ -28,6 +28,7 @@ public enum ScannerRegistry {
         LiteLLMScanner(),
         EnvFileScanner(),
         ModelfileScanner(),
+        ModelCardScanner(),
         LocalAIScanner(),
         TerraformScanner(),
         // Last: claims any YAML or JSON document the others leave.
