@@ -18,6 +18,10 @@ func ggufFile(_ metadata: [(String, String)], extra: [UInt8] = []) -> Data {
     return Data(bytes + extra)
 }
 
+extension FixedWidthInteger {
+    var littleEndianBytes: [UInt8] { withUnsafeBytes(of: littleEndian, Array.init) }
+}
+
 @Suite struct ModelFileTests {
     @Test func ggufHeaderIsReadWithoutTheWeights() throws {
         let data = ggufFile([("general.name", "Meta Llama 3.1 8B Instruct"), ("general.license", "llama3.1")])
@@ -42,6 +46,15 @@ func ggufFile(_ metadata: [(String, String)], extra: [UInt8] = []) -> Data {
         let window = [UInt8](ggufFile([("general.name", "Qwen2.5 7B")]))
         let header = try GGUFHeader.parse(Array(window.prefix(40)), fileSize: 1 << 30)
         #expect(header.truncated)
+
+        // A nested array after the general keys stops the reader without losing them.
+        var nested = [UInt8](ggufFile([("general.license", "apache-2.0")]))
+        nested[16] += 1 // one more key: an array of arrays
+        nested += Array(UInt64(4).littleEndianBytes) + Array("odd.".utf8) + Array(UInt32(9).littleEndianBytes) + Array(UInt32(9).littleEndianBytes)
+            + Array(UInt64(1).littleEndianBytes)
+        let partial = try GGUFHeader.parse(nested)
+        #expect(partial.truncated)
+        #expect(partial.metadata["general.license"] == "apache-2.0")
 
         let folder = try TempFolder()
         try folder.write("models/broken.gguf", Data("GGUF\u{3}\0\0\0".utf8))
@@ -168,7 +181,7 @@ func ggufFile(_ metadata: [(String, String)], extra: [UInt8] = []) -> Data {
         #expect(result.status == 0, "\(result.stderr)")
         let json = try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(json["license"] as? String == "llama3.1")
-        #expect(json["declared_license"] as? String == "apache-2.0 (GGUF metadata general.license)")
+        #expect(json["declaredLicense"] as? String == "apache-2.0 (GGUF metadata general.license)")
         let chain = try #require(json["chain"] as? [[String: Any]])
         #expect(chain.contains { $0["model"] as? String == "meta-llama/Llama-3.1-8B-Instruct" && $0["via"] as? String == "GGUF metadata" })
         #expect(chain.contains { $0["model"] as? String == "llama-3.1" && $0["via"] as? String == "catalog pattern" })

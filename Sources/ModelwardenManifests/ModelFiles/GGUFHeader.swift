@@ -6,7 +6,8 @@ import Foundation
 public struct GGUFHeader: Sendable, Equatable {
     public var version: UInt32
     public var metadata: [String: String]
-    /// True when the window ended before every key was read (normal for big tokenizer arrays).
+    /// True when reading stopped before every key: the window ended (normal for big tokenizer arrays) or a nested
+    /// array follows.
     public var truncated: Bool
 
     /// How much of a file is read: the `general.*` keys come first in files written by llama.cpp.
@@ -53,7 +54,8 @@ public struct GGUFHeader: Sendable, Equatable {
                     try reader.skip(type: type)
                 }
             }
-        } catch Reader.Stop.windowEnded {
+        } catch is Reader.Stop {
+            // The window ended, or a value this reader does not walk (a nested array) follows: keep what was read.
             header.truncated = true
         }
         return header
@@ -61,7 +63,7 @@ public struct GGUFHeader: Sendable, Equatable {
 
     /// A little-endian cursor that tells the end of the read window from the end of the file.
     struct Reader {
-        enum Stop: Error { case windowEnded }
+        enum Stop: Error { case windowEnded, nestedArray }
         let bytes: [UInt8]
         let fileSize: Int
         var offset = 0
@@ -117,9 +119,10 @@ public struct GGUFHeader: Sendable, Equatable {
             } else if type == 9 {
                 let itemType = try u32()
                 let count = try u64()
-                guard count <= GGUFHeader.maxArrayItems, itemType != 9 else {
+                guard count <= GGUFHeader.maxArrayItems else {
                     throw Corrupt(offset: start, reason: "implausible array of \(count) items of type \(itemType)")
                 }
+                if itemType == 9 { throw Stop.nestedArray }
                 if let width = Reader.width(itemType) {
                     _ = try take(width * Int(count))
                 } else if itemType == 8 {

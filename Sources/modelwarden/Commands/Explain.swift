@@ -57,7 +57,6 @@ extension Modelwarden {
         private func printJSON(_ explanation: ModelExplanation) throws {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
             print(String(decoding: try encoder.encode(explanation), as: UTF8.self))
         }
 
