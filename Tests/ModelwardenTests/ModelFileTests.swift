@@ -162,6 +162,7 @@ extension FixedWidthInteger {
         ("sonar-pro", "perplexity-api-terms"), ("rerank-v3.5", "cohere-terms-of-use"),
         ("google/paligemma2-3b-pt-224", "gemma"), ("01-ai/Yi-1.5-34B-Chat", "apache-2.0"), ("zai-org/GLM-4.5-Air", "mit"),
         ("Qwen/Qwen3-Embedding-8B", "apache-2.0"), ("Qwen/Qwen3-Reranker-4B", "apache-2.0"),
+        ("xai/grok-3-mini", "xai-enterprise-terms"), ("deepseek-chat", "deepseek-platform-terms"),
     ])
     func newFamiliesHaveSourcedLicences(id: String, license: String) throws {
         #expect(try explain(id)["license"] as? String == license)
