@@ -207,15 +207,29 @@ public struct Auditor: Sendable {
         // own name (`gpt-4`, `gpt-4o-2024-08-06`), not when a pattern merely occurs in it (`gpt4o-weu-prod`).
         let azureDeployment = usage.api == "azure-openai" && usage.catalogName == nil
             && (usage.evidence.includes("DEPLOYMENT") || usage.model?.lowercased().hasPrefix("azure/") == true)
+        // A model file's own name, then the base models it declares, identify it when its file name does not.
         var match = name.flatMap { catalog.match($0) } ?? usage.model.flatMap { catalog.match($0) }
+            ?? ([usage.declaredName].compactMap { $0 } + usage.declaredBaseModels).lazy.compactMap { catalog.match($0) }.first
         if azureDeployment, let found = match, found.matchedText != found.normalized { match = nil }
-        let provider = usage.api.flatMap { catalog.providers[$0] }
+        var usage = usage
+        var provider = usage.api.flatMap { catalog.providers[$0] }
+        // A model id only one provider serves (a Bedrock id, a Vertex `@DATE` name) names that provider, unless a
+        // prefix or a host already chose one other than the model maker's own API.
+        if usage.hosting == .externalAPI, let written = usage.model, let serving = catalog.provider(servingOnly: written),
+           provider?.id != serving.id, provider == nil || provider?.id == match?.model.api {
+            provider = serving
+            usage.api = serving.id
+        }
         var license: License?
         if let match, match.model.openWeights || usage.hosting == .selfHosted {
             license = match.licenseID.flatMap { catalog.licenses[$0] }
         } else if usage.hosting == .externalAPI {
             // Closed models (or none named) are governed by the API's terms.
             license = provider?.licenseID.flatMap { catalog.licenses[$0] } ?? match?.licenseID.flatMap { catalog.licenses[$0] }
+        }
+        // A model file that declares a licence the catalog knows is governed by it when the catalog knows no better.
+        if license == nil, let declared = usage.declaredLicense {
+            license = catalog.licenses.values.sorted { $0.id < $1.id }.first { $0.isNamed(declared) }
         }
         // A model the catalog does not know is still someone's: its repository owner says whose.
         let publisher = match == nil ? name.flatMap { catalog.publisher(ofRepository: $0) } : nil
@@ -226,6 +240,8 @@ public struct Auditor: Sendable {
 
     /// Reads and scans one file; `preloaded` is its content when the caller has read it already (the store hashes it).
     public func read(_ candidate: Discovery.Candidate, preloaded: Data? = nil) -> (ManifestFile?, FileScan) {
+        // Model weights are never loaded: a GGUF file's header is read in a bounded window.
+        if GGUFScanner.claims(candidate.path) { return (nil, GGUFScanner.scan(candidate)) }
         var scan = FileScan()
         let start = SourceLocation(file: candidate.path, line: 1, column: 1)
         let fm = FileManager.default

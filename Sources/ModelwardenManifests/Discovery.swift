@@ -57,6 +57,12 @@ public enum Discovery {
             || TOMLConfigScanner.isTOMLName(name)
     }
 
+    /// Model files read for what they declare: GGUF weights (header only) and a Hugging Face model card
+    /// (README.md in a folder holding config.json).
+    static func isModelFile(_ name: String, besides names: [String]) -> Bool {
+        GGUFScanner.claims(name) || (name == "README.md" && names.contains("config.json"))
+    }
+
     /// With the default options: ignore files read.
     public static func discover(_ paths: [String]) -> (candidates: [Candidate], diagnostics: [Diagnostic]) {
         let result = discover(paths, options: DiscoveryOptions())
@@ -175,7 +181,7 @@ struct RepositoryWalker {
                     continue
                 }
                 walk(childFolder, absolute: childPath, relative: path, rules: rules)
-            } else if Discovery.isCandidate(name) {
+            } else if Discovery.isCandidate(name) || Discovery.isModelFile(name, besides: names) {
                 if let reason = skipReason(file: name, path: childPath, rules: rules) {
                     result.skipped.append(SkippedPath(path: path, reason: reason))
                     continue

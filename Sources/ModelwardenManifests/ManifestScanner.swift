@@ -37,6 +37,7 @@ public enum ScannerRegistry {
         GooseScanner(),
         EnvFileScanner(),
         ModelfileScanner(),
+        ModelCardScanner(),
         LocalAIScanner(),
         TerraformScanner(),
         DockerfileScanner(),
