@@ -59,11 +59,11 @@ public struct Daemon {
         }
 
         let metrics = DaemonMetrics(registry: registry, version: version)
-        let coordinator = ScanCoordinator(paths: paths, database: database, policySource: policySource, policy: policy,
-                                          metrics: metrics, notifier: notifier, logger: logger)
+        let coordinator = ScanCoordinator(paths: paths, store: database, source: configuration.source, policySource: policySource,
+                                          policy: policy, metrics: metrics, notifier: notifier, logger: logger)
         logger.notice("modelwarden daemon starting", metadata: [
             "version": "\(version)", "watch": "\(paths.joined(separator: ","))", "policies": "\(policyDirectory)",
-            "database": "\(configuration.database)", "interval": "\(DurationText.format(configuration.interval))",
+            "database": "\(configuration.database)", "source": "\(configuration.source ?? SourceName.defaultName(roots: paths))", "interval": "\(DurationText.format(configuration.interval))",
             "watches": "\(watcher?.watchCount ?? 0)", "systemd": "\(notifier.isActive)",
         ])
         let api = APIServer.application(listen: configuration.listen, coordinator: coordinator, metrics: metrics, token: token,
