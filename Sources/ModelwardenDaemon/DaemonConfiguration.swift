@@ -40,7 +40,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
         }
         configuration.watch = configuration.watch.map(anchored)
         configuration.policies = configuration.policies.map(anchored)
-        configuration.database = anchored(configuration.database)
+        // A PostgreSQL URL is not a path.
+        if !configuration.database.contains("://") { configuration.database = anchored(configuration.database) }
         configuration.tokenFile = configuration.tokenFile.map(anchored)
         return (configuration, diagnostics)
     }

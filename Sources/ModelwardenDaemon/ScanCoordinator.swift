@@ -89,7 +89,7 @@ public actor ScanCoordinator {
             let paths = self.paths
             result = .success(try await Task { try await recorder.scan(paths: paths) }.value)
         } catch {
-            result = .failure(DaemonFailure("could not record the scan: \(error)"))
+            result = .failure(DaemonFailure("could not record the scan: \(StoreLocation.describe(error))"))
         }
         let duration = clock.now - start
         switch result {

@@ -38,7 +38,7 @@ extension Modelwarden {
 
         @OptionGroup var input: StandardInputOptions
 
-        @Option(name: .long, help: "The store with the history: a SQLite file (default: ./modelwarden.sqlite when no PATH is given).")
+        @Option(name: .long, help: "The store with the history: a SQLite file (default: ./modelwarden.sqlite when no PATH is given) or a postgres:// URL.")
         var db: String?
 
         @OptionGroup var sources: SourceFilterOptions
@@ -77,7 +77,8 @@ extension Modelwarden {
             let report: ComplianceReport
             if paths.isEmpty {
                 let path = db ?? "modelwarden.sqlite"
-                guard FileManager.default.fileExists(atPath: path) else {
+                let isFile = (try? StoreLocation(path)).map { if case .sqlite = $0 { true } else { false } } ?? true
+                guard !isFile || FileManager.default.fileExists(atPath: path) else {
                     printError("modelwarden: no history at \(path): record one with `modelwarden scan PATH... --db \(path)`, or report a one-off scan with `modelwarden report PATH...`")
                     throw ExitCode(2)
                 }

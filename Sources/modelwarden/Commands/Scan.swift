@@ -9,31 +9,48 @@ import ModelwardenStore
 
 extension ReportTable.Format: ExpressibleByArgument {}
 
-/// `--db`, shared by the commands that use the store.
+/// `--db`, shared by the commands that use the store: a SQLite file or a PostgreSQL URL.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "The store: a SQLite file (default: ./modelwarden.sqlite).")
+    @Option(name: .long, help: ArgumentHelp(
+        "The store: a SQLite file (default: ./modelwarden.sqlite) or postgres://USER@HOST:PORT/DB?sslmode=MODE (host=/socket/dir for a Unix socket; password from the URL, $PGPASSWORD or ~/.pgpass).",
+        valueName: "file-or-url"))
     var db: String = "modelwarden.sqlite"
 
     init() {}
 
     init(db: String) { self.db = db }
 
-    /// The store as messages name it.
-    var location: String { db }
+    func validate() throws {
+        // The message never repeats the argument: it may hold a password.
+        do { _ = try StoreLocation(db) } catch { throw ValidationError("\(error)") }
+    }
 
-    /// Opens the store or exits 2 with the reason.
-    func open() throws -> AuditDatabase {
+    /// Where the store is, as messages name it: a URL without its password.
+    var location: String { (try? StoreLocation(db).description) ?? "the --db store" }
+
+    /// Runs `body` with the store open; exits 2 with the reason when it cannot be opened or used (a PostgreSQL
+    /// error says what the server said, never the password).
+    func withStore<T: Sendable>(logger: Logger, _ body: @Sendable (any AuditStore) async throws -> T) async throws -> T {
+        let store: StoreLocation
         do {
-            return try AuditDatabase.open(path: db)
+            store = try StoreLocation(db)
         } catch {
             printError("modelwarden: \(error)")
             throw ExitCode(2)
         }
-    }
-
-    /// Runs `body` with the store open, or exits 2 with the reason it cannot be opened.
-    func withStore<T>(logger: Logger, _ body: (any AuditStore) async throws -> T) async throws -> T {
-        try await body(try open())
+        do {
+            return try await store.withStore(logger: logger, body)
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            // SQLite's errors name the file already; PostgreSQL's get the URL without its password.
+            if case .sqlite = store {
+                printError("modelwarden: \(StoreLocation.describe(error))")
+            } else {
+                printError("modelwarden: \(store): \(StoreLocation.describe(error))")
+            }
+            throw ExitCode(2)
+        }
     }
 }
 
@@ -97,7 +114,7 @@ extension Modelwarden {
                 printError("modelwarden: could not record the scan in \(location): \(error.message ?? "\(error.resultCode)") (nothing was changed)")
                 throw ExitCode(2)
             } catch {
-                printError("modelwarden: could not record the scan in \(location): \(error) (nothing was changed)")
+                printError("modelwarden: could not record the scan in \(location): \(StoreLocation.describe(error)) (nothing was changed)")
                 throw ExitCode(2)
             }
         }
