@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // The system libyaml, through pkg-config `yaml-0.1` (Debian: libyaml-dev).
@@ -48,13 +49,15 @@ let package = Package(
             name: "ModelwardenManifests",
             dependencies: ["ModelwardenCore", "ModelwardenYAML", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
-        // The SQLite store (GRDB over the system libsqlite3): scans, files, deployments, usages, findings, events.
+        // The store: one protocol, SQLite (GRDB over the system libsqlite3) and PostgreSQL (postgres-nio): scans, files, deployments, usages, findings, events.
         .target(
             name: "ModelwardenStore",
             dependencies: [
                 "ModelwardenCore", "ModelwardenManifests",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         // One reporter per output format.
@@ -73,6 +76,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .executableTarget(

@@ -49,15 +49,17 @@ public enum APIServer {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
         }
-        router.get("/v1/inventory") { _, _ in
-            try await table { ReportTable.inventory(try coordinator.database.inventory()) }
+        router.get("/v1/inventory") { request, _ in
+            let sources = sourceSelection(request)
+            return await table { ReportTable.inventory(try await coordinator.store.inventory(sources: sources)) }
         }
         router.get("/v1/findings") { request, _ in
             let status = request.uri.queryParameters["status"].map(String.init)
             if let status, !["open", "resolved", "waived"].contains(status) {
                 return problem("status must be open, resolved or waived", status: .badRequest)
             }
-            return try await table { ReportTable.findings(try coordinator.database.findings(status: status)) }
+            let sources = sourceSelection(request)
+            return await table { ReportTable.findings(try await coordinator.store.findings(status: status, sources: sources)) }
         }
         router.get("/v1/history") { request, _ in
             let query = request.uri.queryParameters
@@ -65,13 +67,15 @@ public enum APIServer {
             if let since, since.count != 10 || since.split(separator: "-").count != 3 {
                 return problem("since takes a date: YYYY-MM-DD", status: .badRequest)
             }
-            return try await table {
-                ReportTable.history(try coordinator.database.history(model: query["model"].map(String.init),
-                                                                     deployment: query["deployment"].map(String.init), since: since))
+            let model = query["model"].map(String.init), deployment = query["deployment"].map(String.init)
+            let sources = sourceSelection(request)
+            return await table {
+                ReportTable.history(try await coordinator.store.history(model: model, deployment: deployment, since: since, sources: sources))
             }
         }
-        router.get("/v1/scans") { _, _ in
-            try await table { ReportTable.scans(try coordinator.database.scans()) }
+        router.get("/v1/scans") { request, _ in
+            let sources = sourceSelection(request)
+            return await table { ReportTable.scans(try await coordinator.store.scans(sources: sources)) }
         }
         router.post("/v1/scans") { request, _ in
             _ = try await request.body.collect(upTo: maxBodyBytes)
@@ -91,12 +95,18 @@ public enum APIServer {
         return router
     }
 
-    /// Reads the store off the cooperative pool (a large inventory is a few milliseconds of SQLite).
-    static func table(_ read: @escaping @Sendable () throws -> ReportTable) async throws -> Response {
-        let rendered: Result<String, any Error> = await ScanCoordinator.offload { Result { try read().render(.json) } }
-        switch rendered {
-        case .success(let body): return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
-        case .failure(let error): return problem("the store could not be read: \(error)", status: .internalServerError)
+    /// `?source=NAME` (repeatable, globs allowed): the sources a reader shows; all without it.
+    static func sourceSelection(_ request: Request) -> SourceSelection {
+        SourceSelection(request.uri.queryParameters.getAll("source"))
+    }
+
+    /// Reads the store (SQLite reads run on GRDB's own threads, PostgreSQL's on the client's) and renders the table.
+    static func table(_ read: @escaping @Sendable () async throws -> ReportTable) async -> Response {
+        do {
+            let body = try await read().render(.json)
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+        } catch {
+            return problem("the store could not be read: \(error)", status: .internalServerError)
         }
     }
 

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import ModelwardenCore
 import ModelwardenStore
+import PostgresNIO
 import Prometheus
 import ServiceLifecycle
 
@@ -35,12 +36,7 @@ public struct Daemon {
         guard let policy = loaded.policy else {
             throw DaemonFailure("the policy set (\(policyDirectory)) is invalid (\(loaded.errors.count) errors)")
         }
-        let database: AuditDatabase
-        do {
-            database = try AuditDatabase.open(path: configuration.database)
-        } catch {
-            throw DaemonFailure("\(error)")
-        }
+        let (store, storeServices, location) = try await openStore()
         let token: AccessToken
         do {
             token = try AccessToken(file: configuration.tokenFile)
@@ -49,8 +45,12 @@ public struct Daemon {
         }
 
         let paths = configuration.watch.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-        let databasePath = URL(fileURLWithPath: configuration.database).standardizedFileURL.path
-        let watcher = try? FileWatcher(ignoring: ["", "-wal", "-shm", "-journal"].map { databasePath + $0 }, logger: logger)
+        var ignored: [String] = []
+        if case .sqlite(let path) = location {
+            let databasePath = URL(fileURLWithPath: path).standardizedFileURL.path
+            ignored = ["", "-wal", "-shm", "-journal"].map { databasePath + $0 }
+        }
+        let watcher = try? FileWatcher(ignoring: ignored, logger: logger)
         if let watcher {
             for path in paths { watcher.watchRoot(path) }
             watcher.start()
@@ -59,17 +59,18 @@ public struct Daemon {
         }
 
         let metrics = DaemonMetrics(registry: registry, version: version)
-        let coordinator = ScanCoordinator(paths: paths, database: database, policySource: policySource, policy: policy,
-                                          metrics: metrics, notifier: notifier, logger: logger)
+        let coordinator = ScanCoordinator(paths: paths, store: store, source: configuration.source, policySource: policySource,
+                                          policy: policy, metrics: metrics, notifier: notifier, logger: logger)
         logger.notice("modelwarden daemon starting", metadata: [
             "version": "\(version)", "watch": "\(paths.joined(separator: ","))", "policies": "\(policyDirectory)",
-            "database": "\(configuration.database)", "interval": "\(DurationText.format(configuration.interval))",
+            "database": "\(location)", "source": "\(configuration.source ?? SourceName.defaultName(roots: paths))", "interval": "\(DurationText.format(configuration.interval))",
             "watches": "\(watcher?.watchCount ?? 0)", "systemd": "\(notifier.isActive)",
         ])
         let api = APIServer.application(listen: configuration.listen, coordinator: coordinator, metrics: metrics, token: token,
                                         logger: logger, onListening: onListening)
         var group = ServiceGroupConfiguration(
-            services: [
+            // The store's PostgreSQL client first: it runs before the scanner needs it and stops after it.
+            services: storeServices + [
                 ScannerService(coordinator: coordinator, watcher: watcher, interval: configuration.interval,
                                debounce: configuration.debounce, logger: logger),
                 PolicyReloadService(coordinator: coordinator, token: token, logger: logger),
@@ -87,5 +88,33 @@ public struct Daemon {
             throw DaemonFailure("cannot listen on \(configuration.listen): \(String(cString: strerror(error.errnoCode)))")
         }
         logger.notice("modelwarden daemon stopped")
+    }
+
+    /// The store `database:` names. A PostgreSQL database is checked (reachable, password accepted, schema migrated)
+    /// before the services start, so a wrong URL stops the daemon with its reason; its pooled client is then one of
+    /// the daemon's services.
+    func openStore() async throws -> (store: any AuditStore, services: [any Service], location: StoreLocation) {
+        let location: StoreLocation
+        do {
+            location = try StoreLocation(configuration.database)
+        } catch {
+            throw DaemonFailure("\(error)")
+        }
+        switch location {
+        case .sqlite(let path):
+            do {
+                return (try AuditDatabase.open(path: path), [], location)
+            } catch {
+                throw DaemonFailure("\(error)")
+            }
+        case .postgres(let postgres):
+            do {
+                try await postgres.prepare(logger: logger)
+            } catch {
+                throw DaemonFailure("cannot use the database \(postgres): \(StoreLocation.describe(error))")
+            }
+            let client = postgres.makeClient(logger: logger)
+            return (PostgresAuditStore(client: client, location: postgres, logger: logger), [client], location)
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ModelwardenCore
+import ModelwardenStore
 import ModelwardenYAML
 
 /// What the daemon watches, where it records, and how it serves: read from `modelwarden.yaml`, then overridden by flags.
@@ -12,6 +13,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// nil: `$MODELWARDEN_POLICIES`, the installed policies, or `./Policies` (see `PolicyLocator`).
     public var policies: String?
     public var database: String = DaemonConfiguration.defaultDatabase
+    /// The source the daemon's scans belong to; nil: the host name and the watched roots.
+    public var source: String?
     public var interval: Duration = .seconds(15 * 60)
     /// Quiet time after a filesystem change before the rescan, so an editor's save or a `git pull` is one scan.
     public var debounce: Duration = .seconds(2)
@@ -21,7 +24,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
 
     public init() {}
 
-    static let keys = ["watch", "policies", "database", "interval", "debounce", "listen", "token_file", "log_level"]
+    static let keys = ["watch", "policies", "database", "source", "interval", "debounce", "listen", "token_file", "log_level"]
 
     /// Reads a configuration file; every problem is a located diagnostic and the result is nil when there is any.
     public static func load(path: String) -> (configuration: DaemonConfiguration?, diagnostics: [Diagnostic]) {
@@ -37,7 +40,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
         }
         configuration.watch = configuration.watch.map(anchored)
         configuration.policies = configuration.policies.map(anchored)
-        configuration.database = anchored(configuration.database)
+        // A PostgreSQL URL is not a path.
+        if !configuration.database.contains("://") { configuration.database = anchored(configuration.database) }
         configuration.tokenFile = configuration.tokenFile.map(anchored)
         return (configuration, diagnostics)
     }
@@ -60,6 +64,13 @@ public struct DaemonConfiguration: Sendable, Equatable {
         }
         configuration.policies = reader.string("policies")
         if let database = reader.string("database") { configuration.database = database }
+        if let source = reader.string("source") {
+            if let problem = SourceName.problem(source) {
+                problems.error(file, reader.node["source"]!.mark, "source", problem)
+            } else {
+                configuration.source = source
+            }
+        }
         for (key, keyPath) in [("interval", \DaemonConfiguration.interval), ("debounce", \DaemonConfiguration.debounce)] {
             guard let text = reader.string(key) else { continue }
             if let duration = DurationText.parse(text) {

@@ -66,8 +66,8 @@ public final class DaemonMetrics: Sendable {
     }
 
     /// One recorded scan, with the estate as the store now holds it.
-    public func recordScan(_ summary: ScanSummary, duration: Duration, at date: Date, inventory: [AuditDatabase.InventoryRow],
-                           openFindings: [AuditDatabase.FindingRow], licenseKind: (String) -> String) {
+    public func recordScan(_ summary: ScanSummary, duration: Duration, at date: Date, inventory: [InventoryRow],
+                           openFindings: [FindingRow], licenseKind: (String) -> String) {
         scans(summary.status).increment()
         scanDuration.record(duration)
         filesScanned.set(to: Double(summary.files))

@@ -15,11 +15,13 @@ public struct DaemonFailure: Error, CustomStringConvertible, Sendable {
 
 /// Runs scans one at a time against the current policy set and keeps what the API and systemd need to know.
 /// Requests that arrive during a scan share the next one: a burst of changes or API calls costs at most two scans.
-/// The scan itself (parsing, evaluation, one SQLite transaction) runs on a Dispatch thread, off the cooperative pool
-/// that serves HTTP requests.
+/// The scan's parsing and evaluation run on a Dispatch thread (`Recorder`), off the cooperative pool that serves HTTP
+/// requests; its one transaction goes to the store, SQLite or PostgreSQL.
 public actor ScanCoordinator {
     public let paths: [String]
-    public let database: AuditDatabase
+    public let store: any AuditStore
+    /// The source every scan of this daemon records under; nil: the host name and the watched roots.
+    public let source: String?
     public let policySource: PolicySource
     public private(set) var policy: PolicySet
     public private(set) var lastSummary: ScanSummary?
@@ -36,10 +38,11 @@ public actor ScanCoordinator {
     private var queued: [CheckedContinuation<Result<ScanSummary, DaemonFailure>, Never>] = []
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
-    public init(paths: [String], database: AuditDatabase, policySource: PolicySource, policy: PolicySet, metrics: DaemonMetrics,
-                notifier: SystemdNotifier, logger: Logger) {
+    public init(paths: [String], store: any AuditStore, source: String? = nil, policySource: PolicySource, policy: PolicySet,
+                metrics: DaemonMetrics, notifier: SystemdNotifier, logger: Logger) {
         self.paths = paths
-        self.database = database
+        self.store = store
+        self.source = source
         self.policySource = policySource
         self.policy = policy
         self.metrics = metrics
@@ -76,17 +79,17 @@ public actor ScanCoordinator {
     }
 
     private func performScan(reason: String) async -> Result<ScanSummary, DaemonFailure> {
-        let recorder = Recorder(database: database, auditor: Auditor(policy: policy), cache: scanCache)
-        let paths = self.paths
+        let recorder = Recorder(store: store, auditor: Auditor(policy: policy), source: source, cache: scanCache)
         let clock = ContinuousClock()
         let start = clock.now
         logger.debug("scan started", metadata: ["reason": "\(reason)"])
-        let result: Result<ScanSummary, DaemonFailure> = await Self.offload {
-            do {
-                return .success(try recorder.scan(paths: paths))
-            } catch {
-                return .failure(DaemonFailure("could not record the scan: \(error)"))
-            }
+        let result: Result<ScanSummary, DaemonFailure>
+        do {
+            // Its own task, so that a shutdown (which cancels the scanner's tasks) lets a scan in flight commit whole.
+            let paths = self.paths
+            result = .success(try await Task { try await recorder.scan(paths: paths) }.value)
+        } catch {
+            result = .failure(DaemonFailure("could not record the scan: \(StoreLocation.describe(error))"))
         }
         let duration = clock.now - start
         switch result {
@@ -104,20 +107,17 @@ public actor ScanCoordinator {
         let now = Date()
         lastSummary = summary
         lastScanAt = now
-        let database = self.database
         let catalog = policy.catalog
-        let estate = await Self.offload { () -> ([AuditDatabase.InventoryRow], [AuditDatabase.FindingRow])? in
-            guard let inventory = try? database.inventory(), let findings = try? database.findings(status: "open") else { return nil }
-            return (inventory, findings)
-        }
-        if let (inventory, findings) = estate {
+        // The metrics describe this daemon's source, like its scans.
+        let own = SourceSelection([summary.source].map(Self.literalPattern))
+        if let inventory = try? await store.inventory(sources: own), let findings = try? await store.findings(status: "open", sources: own) {
             metrics.recordScan(summary, duration: duration, at: now, inventory: inventory, openFindings: findings) { license in
                 catalog.licenses[license]?.kind.rawValue ?? "unknown"
             }
         }
         let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
         logger.info("scan recorded", metadata: [
-            "scan": "\(summary.scanID)", "status": "\(summary.status)", "reason": "\(reason)", "files": "\(summary.files)",
+            "scan": "\(summary.scanID)", "source": "\(summary.source)", "status": "\(summary.status)", "reason": "\(reason)", "files": "\(summary.files)",
             "parsed": "\(summary.filesParsed)", "usages": "\(summary.usages)", "open_findings": "\(summary.openFindings)",
             "waived": "\(summary.waivedFindings)", "events": "\(summary.events)", "duration_ms": "\(milliseconds)",
         ])
@@ -166,8 +166,16 @@ public actor ScanCoordinator {
 
     /// Runs blocking work on a Dispatch thread and resumes with its value.
     static func offload<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .utility).async { continuation.resume(returning: work()) }
+        await Offload.run(work)
+    }
+
+    /// A glob that matches exactly this name: the wildcard characters escaped.
+    static func literalPattern(_ name: String) -> String {
+        var pattern = ""
+        for character in name {
+            if "*?[]\\".contains(character) { pattern.append("\\") }
+            pattern.append(character)
         }
+        return pattern
     }
 }

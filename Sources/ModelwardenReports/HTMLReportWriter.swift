@@ -13,7 +13,7 @@ public struct HTMLReportWriter: ComplianceReportWriter {
         let s = ReportStrings.for(language)
         try sink.write(head(report, s))
         try sink.write(header(report, s))
-        try sink.write(contents(s))
+        try sink.write(contents(s, fleet: report.fleet != nil))
         try sink.write("<main>\n")
         try sink.write(summary(report, s))
         try sink.write(overview(report, s))
@@ -23,6 +23,7 @@ public struct HTMLReportWriter: ComplianceReportWriter {
         try waivers(report, s, to: &sink)
         try sink.write(externalAPIs(report, s))
         try scanHistory(report, s, to: &sink)
+        if let fleet = report.fleet { try sink.write(fleetSection(fleet, s)) }
         try sink.write("</main>\n")
         try sink.write(footer(report, s))
         try sink.write("</div>\n</body>\n</html>\n")
@@ -31,7 +32,7 @@ public struct HTMLReportWriter: ComplianceReportWriter {
     // MARK: - Sections
 
     enum Section: Int, CaseIterable {
-        case summary = 1, overview, inventory, findings, obligations, waivers, externalAPIs, scans
+        case summary = 1, overview, inventory, findings, obligations, waivers, externalAPIs, scans, fleet
 
         var id: String {
             switch self {
@@ -43,6 +44,7 @@ public struct HTMLReportWriter: ComplianceReportWriter {
             case .waivers: return "waivers"
             case .externalAPIs: return "external-apis"
             case .scans: return "scan-history"
+            case .fleet: return "sources"
             }
         }
 
@@ -56,6 +58,7 @@ public struct HTMLReportWriter: ComplianceReportWriter {
             case .waivers: return s.waivers
             case .externalAPIs: return s.externalAPIs
             case .scans: return s.scanHistory
+            case .fleet: return s.fleet
             }
         }
 
@@ -69,6 +72,7 @@ public struct HTMLReportWriter: ComplianceReportWriter {
             case .waivers: return s.waiversIntro
             case .externalAPIs: return s.externalAPIsIntro
             case .scans: return s.scanHistoryIntro
+            case .fleet: return s.fleetIntro
             }
         }
 
@@ -129,9 +133,10 @@ public struct HTMLReportWriter: ComplianceReportWriter {
         return out
     }
 
-    func contents(_ s: ReportStrings) -> String {
+    /// The table of contents; the sources section exists only in reports from a store.
+    func contents(_ s: ReportStrings, fleet: Bool) -> String {
         var out = "<nav class=\"toc\" aria-label=\"\(esc(s.contents))\">\n<h2>\(esc(s.contents))</h2>\n<ol>\n"
-        for section in Section.allCases {
+        for section in Section.allCases where fleet || section != .fleet {
             out += "<li><a href=\"#\(section.id)\"><span class=\"section-number\">\(section.rawValue)</span>\(esc(section.title(s)))</a></li>\n"
         }
         out += "</ol>\n</nav>\n"
@@ -674,6 +679,47 @@ public struct HTMLReportWriter: ComplianceReportWriter {
             try sink.write(row + "</tr>\n")
         }
         try sink.write("</tbody>\n</table>\n</div>\n</section>\n")
+    }
+
+    // MARK: - Fleet
+
+    /// One row per source, open findings by source as a chart, and models and licences by the number of sources.
+    func fleetSection(_ fleet: ComplianceReport.Fleet, _ s: ReportStrings) -> String {
+        var out = sectionStart(.fleet, s)
+        out += tableStart("sources", [
+            (s.sourceName, 30, false), (s.lastScan, 20, false), (s.scanCount, 8, true), (s.deployments, 10, true), (s.usages, 10, true),
+            (s.models, 8, true), (s.openFindings, 14, true),
+        ])
+        for source in fleet.sources {
+            var row = "<tr class=\"source\">"
+            row += "<td class=\"mono\">\(esc(source.name))</td>"
+            row += "<td class=\"date\">\(esc(source.lastScan.map(s.dateTime) ?? "—"))</td>"
+            row += "<td class=\"num\">\(s.number(source.scans))</td>"
+            row += "<td class=\"num\">\(s.number(source.deployments))</td>"
+            row += "<td class=\"num\">\(s.number(source.usages))</td>"
+            row += "<td class=\"num\">\(s.number(source.models))</td>"
+            row += "<td class=\"num\(source.openFindings > 0 ? " strong" : "")\">\(s.number(source.openFindings))</td>"
+            out += row + "</tr>\n"
+        }
+        if fleet.sources.isEmpty { out += emptyRow(s.noScans, columns: 7) }
+        out += "</tbody>\n</table>\n</div>\n"
+        out += "<div class=\"charts\">\n"
+        let bars = fleet.sources.sorted { ($1.openFindings, $0.name) < ($0.openFindings, $1.name) }.prefix(15)
+            .map { Bar(label: $0.name, count: $0.openFindings, color: Self.errorColor) }
+        out += figure("open-by-source", s.openFindingsBySource, barChart(Array(bars), s))
+        out += "</div>\n"
+        for (title, cssClass, label, items) in [(s.modelsBySources, "fleet-models", s.model, fleet.models),
+                                                (s.licensesBySources, "fleet-licenses", s.license, fleet.licenses)] {
+            out += "<h3>\(esc(title))</h3>\n"
+            out += tableStart(cssClass, [(label, 60, false), (s.sourceCount, 20, true), (s.usages, 20, true)])
+            for item in items.prefix(50) {
+                out += "<tr><td class=\"mono\">\(esc(item.label))</td><td class=\"num\">\(s.number(item.sources))</td><td class=\"num\">\(s.number(item.usages))</td></tr>\n"
+            }
+            if items.isEmpty { out += emptyRow(s.noScans, columns: 3) }
+            out += "</tbody>\n</table>\n</div>\n"
+        }
+        out += "</section>\n"
+        return out
     }
 
     // MARK: - Escaping and formatting

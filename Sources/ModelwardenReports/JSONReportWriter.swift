@@ -9,7 +9,7 @@ public struct JSONReportWriter: ComplianceReportWriter {
             .array(items.map { .object([("label", .string($0.label)), ("count", .int($0.count))]) })
         }
         let summary = report.summary
-        let head: [(String, JSONValue)] = [
+        var head: [(String, JSONValue)] = [
             ("schemaVersion", .int(1)),
             ("tool", .object([("name", .string("modelwarden")), ("version", .string(report.toolVersion))])),
             ("organization", .string(report.organization)),
@@ -49,6 +49,7 @@ public struct JSONReportWriter: ComplianceReportWriter {
                 ])
             })),
         ]
+        if let fleet = report.fleet { head.append(("fleet", Self.fleet(fleet))) }
         // The head as an object without its closing brace, then the streamed arrays.
         let opened = JSONValue.object(head).serialized()
         try sink.write(String(opened.dropLast(2)) + ",\n  \"usages\": [")
@@ -59,6 +60,7 @@ public struct JSONReportWriter: ComplianceReportWriter {
                 ("family", .string(usage.family)), ("license", .string(usage.license)), ("licenseKind", .optional(usage.licenseKind)),
                 ("hosting", .string(usage.hosting)), ("runtime", .optional(usage.runtime)), ("api", .optional(usage.api)), ("file", .string(usage.file)),
                 ("line", .int(usage.line)), ("firstSeen", .string(usage.firstSeen)), ("lastSeen", .string(usage.lastSeen)), ("active", .bool(usage.active)),
+                ("source", .optional(usage.source)),
             ])
             try sink.write((first ? "\n    " : ",\n    ") + value.serialized(indent: nil))
             first = false
@@ -71,11 +73,30 @@ public struct JSONReportWriter: ComplianceReportWriter {
                 ("deployment", .optional(finding.deployment)), ("model", .optional(finding.model)), ("file", .string(finding.file)), ("line", .int(finding.line)),
                 ("column", .int(finding.column)), ("message", .string(finding.message)), ("remediation", .string(finding.remediation)),
                 ("waiver", .optional(finding.waiver)), ("firstSeen", .string(finding.firstSeen)), ("lastSeen", .string(finding.lastSeen)),
+                ("source", .optional(finding.source)),
             ])
             try sink.write((first ? "\n    " : ",\n    ") + value.serialized(indent: nil))
             first = false
         }
         try sink.write(first ? "]\n}\n" : "\n  ]\n}\n")
+    }
+
+    /// Sources, and models and licences by the number of sources using them.
+    static func fleet(_ fleet: ComplianceReport.Fleet) -> JSONValue {
+        func spread(_ items: [ComplianceReport.Spread]) -> JSONValue {
+            .array(items.map { .object([("label", .string($0.label)), ("sources", .int($0.sources)), ("usages", .int($0.usages))]) })
+        }
+        return .object([
+            ("sources", .array(fleet.sources.map { source in
+                .object([
+                    ("name", .string(source.name)), ("lastScan", .optional(source.lastScan)), ("scans", .int(source.scans)),
+                    ("deployments", .int(source.deployments)), ("usages", .int(source.usages)), ("models", .int(source.models)),
+                    ("openFindings", .int(source.openFindings)),
+                ])
+            })),
+            ("modelsBySources", spread(fleet.models)),
+            ("licensesBySources", spread(fleet.licenses)),
+        ])
     }
 
     private func license(_ item: ComplianceReport.LicenseInUse) -> JSONValue {

@@ -121,6 +121,21 @@ public struct ReportStrings: Sendable {
         pick("Scans recorded during the period.", "점검 기간 중 기록된 스캔입니다.")
     }
 
+    // MARK: - Fleet
+
+    public var fleet: String { pick("Sources", "소스별 현황") }
+    public var fleetIntro: String {
+        pick("Every server, CI job or repository that recorded scans in this store: what each reports now, which models and licences are used across many sources, and where findings are open.",
+             "이 저장소에 스캔을 기록한 각 서버, CI 작업, 저장소의 현재 현황과 여러 소스에 걸쳐 사용되는 모델과 라이선스, 미해결 위반이 있는 곳입니다.")
+    }
+    public var sourceName: String { pick("Source", "소스") }
+    public var lastScan: String { pick("Last scan", "마지막 스캔") }
+    public var scanCount: String { pick("Scans", "스캔 수") }
+    public var sourceCount: String { pick("Sources", "소스 수") }
+    public var modelsBySources: String { pick("Models by number of sources", "소스 수별 모델") }
+    public var licensesBySources: String { pick("Licences by number of sources", "소스 수별 라이선스") }
+    public var openFindingsBySource: String { pick("Open findings by source", "소스별 미해결 위반") }
+
     // MARK: - Summary
 
     public var deployments: String { pick("Deployments", "배포") }

@@ -3,43 +3,43 @@ import ModelwardenStore
 /// The store's views as tables: the CLI (`inventory`, `findings`, `history`) and the daemon's API (`/v1/...`) render
 /// the same columns, so a script can move between them.
 extension ReportTable {
-    public static func inventory(_ rows: [AuditDatabase.InventoryRow]) -> ReportTable {
+    public static func inventory(_ rows: [InventoryRow]) -> ReportTable {
         ReportTable(
-            columns: ["deployment", "model", "vendor", "family", "license", "hosting", "runtime", "api", "file", "line", "first_seen", "last_seen"],
+            columns: ["deployment", "model", "vendor", "family", "license", "hosting", "runtime", "api", "file", "line", "first_seen", "last_seen", "source"],
             rows: rows.map { row in
                 [.string(row.deployment), .optional(row.model), .string(row.vendor), .string(row.family), .string(row.license),
                  .string(row.hosting), .optional(row.runtime), .optional(row.api), .string(row.file), .int(row.line),
-                 .string(row.firstSeen), .string(row.lastSeen)]
+                 .string(row.firstSeen), .string(row.lastSeen), .string(row.source)]
             })
     }
 
-    public static func findings(_ rows: [AuditDatabase.FindingRow]) -> ReportTable {
+    public static func findings(_ rows: [FindingRow]) -> ReportTable {
         ReportTable(
-            columns: ["severity", "rule", "status", "deployment", "model", "location", "message", "waiver", "first_seen", "last_seen", "fingerprint"],
+            columns: ["severity", "rule", "status", "deployment", "model", "location", "message", "waiver", "first_seen", "last_seen", "fingerprint", "source"],
             rows: rows.map { row in
                 [.string(row.severity), .string(row.rule), .string(row.status), .optional(row.deployment), .optional(row.model),
                  .string("\(row.file):\(row.line):\(row.column)"), .string(row.message), .optional(row.waiver),
-                 .string(row.firstSeen), .string(row.lastSeen), .string(row.fingerprint)]
+                 .string(row.firstSeen), .string(row.lastSeen), .string(row.fingerprint), .string(row.source)]
             })
     }
 
-    public static func history(_ rows: [AuditDatabase.EventRow]) -> ReportTable {
+    public static func history(_ rows: [EventRow]) -> ReportTable {
         ReportTable(
-            columns: ["scan", "at", "event", "deployment", "model", "subject", "detail"],
+            columns: ["scan", "at", "event", "deployment", "model", "subject", "detail", "source"],
             rows: rows.map { row in
                 [.int(Int(row.scanID)), .string(row.at), .string(row.kind), .optional(row.deployment), .optional(row.model),
-                 .string(row.subject), .string(row.detail)]
+                 .string(row.subject), .string(row.detail), .string(row.source)]
             })
     }
 
-    public static func scans(_ rows: [AuditDatabase.ScanRow]) -> ReportTable {
+    public static func scans(_ rows: [ScanRow]) -> ReportTable {
         ReportTable(
             columns: ["scan", "started_at", "finished_at", "status", "files", "files_parsed", "deployments", "usages",
-                      "findings_open", "findings_waived", "diagnostics", "policy_digest"],
+                      "findings_open", "findings_waived", "diagnostics", "policy_digest", "source"],
             rows: rows.map { row in
                 [.int(Int(row.id)), .string(row.startedAt), .string(row.finishedAt), .string(row.status), .int(row.files),
                  .int(row.filesParsed), .int(row.deployments), .int(row.usages), .int(row.findingsOpen), .int(row.findingsWaived),
-                 .int(row.diagnostics), .string(row.policyDigest)]
+                 .int(row.diagnostics), .string(row.policyDigest), .string(row.source)]
             })
     }
 }

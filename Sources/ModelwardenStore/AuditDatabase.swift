@@ -5,6 +5,8 @@ import GRDB
 /// tests. It owns its invariants: migrations, foreign keys, append-only events, file permissions.
 public struct AuditDatabase: Sendable {
     public let writer: any DatabaseWriter
+    /// The database file, or `:memory:`.
+    public let path: String
 
     public enum OpenError: Error, CustomStringConvertible {
         case newerSchema(String)
@@ -61,6 +63,7 @@ public struct AuditDatabase: Sendable {
 
     init(writer: any DatabaseWriter, path: String) throws {
         self.writer = writer
+        self.path = path
         let migrator = Schema.migrator
         let superseded = try writer.read { db in try migrator.hasBeenSuperseded(db) }
         if superseded { throw OpenError.newerSchema(path) }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import ModelwardenCore
 
 /// Gathers a compliance report: from the store's history, or from one scan for users with no history yet.
@@ -21,112 +20,68 @@ public struct ReportBuilder: Sendable {
 
     // MARK: - From the store
 
-    /// Usages and findings seen in the period (`since`/`until` as YYYY-MM-DD, inclusive); aggregates over the usages
-    /// active at the end of it.
-    public func report(from database: AuditDatabase, since: String?, until: String?) throws -> ComplianceReport {
-        let lower = since ?? "0000"
-        let upper = until.map { $0 + "T99" } ?? "9999"
+    /// Usages and findings seen in the period (`since`/`until` as YYYY-MM-DD, inclusive) in the selected sources;
+    /// aggregates over the usages active at the end of it.
+    public func report(from store: any AuditStore, since: String?, until: String?, sources: SourceSelection = .all) async throws -> ComplianceReport {
+        let data = try await store.reportData(since: since, until: until, sources: sources)
         let catalog = policy.catalog
-        let active = try database.writer.read { db -> [(usage: ComplianceReport.UsageRecord, deployment: String, info: DeploymentInfo)] in
-            try Row.fetchAll(db, sql: """
-                SELECT usage.*, deployment.kind, deployment.namespace, deployment.name, deployment.labels AS labels FROM usage
-                JOIN deployment ON deployment.id = usage.deployment_id
-                WHERE usage.active = 1 AND usage.first_seen_at <= ? ORDER BY usage.file, usage.line
-                """, arguments: [upper]).map { row in
-                let name = AuditDatabase.deploymentName(row)
-                let labels = (try? JSONDecoder().decode([String: String].self, from: Data((row["labels"] as String).utf8))) ?? [:]
-                let namespace: String = row["namespace"]
-                return (Self.usageRecord(row, deployment: name, catalog: catalog), name, DeploymentInfo(labels: labels, namespace: namespace.isEmpty ? nil : namespace))
-            }
-        }
-        let findingCounts = try database.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT status, severity, count(*) AS n FROM finding WHERE last_seen_at >= ? AND first_seen_at <= ? GROUP BY status, severity",
-                             arguments: [lower, upper]).map { ($0["status"] as String, $0["severity"] as String, $0["n"] as Int) }
+        let active = data.active.map { usage -> (usage: ComplianceReport.UsageRecord, deployment: String, info: DeploymentInfo) in
+            var record = usage.record
+            record.licenseKind = catalog.licenses[record.license]?.kind.rawValue
+            return (record, record.deployment, DeploymentInfo(labels: usage.labels, namespace: usage.namespace))
         }
         func count(_ status: String, _ severity: String? = nil) -> Int {
-            findingCounts.filter { $0.0 == status && (severity == nil || $0.1 == severity) }.reduce(0) { $0 + $1.2 }
+            data.findingCounts.filter { $0.status == status && (severity == nil || $0.severity == severity) }.reduce(0) { $0 + $1.count }
         }
-        let scans = try database.scans().filter { $0.finishedAt >= lower && $0.finishedAt <= upper }
-        let overTime = try findingsOverTime(database, days: Array(Set(scans.map { String($0.finishedAt.prefix(10)) })).sorted().suffix(60))
         let summary = ComplianceReport.Summary(
-            deployments: try database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM deployment WHERE active = 1") ?? 0 },
-            models: Set(active.compactMap(\.usage.model)).count, usages: active.count,
+            deployments: data.activeDeployments, models: Set(active.compactMap(\.usage.model)).count, usages: active.count,
             selfHosted: active.filter { $0.usage.hosting == "self-hosted" }.count, external: active.filter { $0.usage.hosting == "external-api" }.count,
             openErrors: count("open", "error"), openWarnings: count("open", "warning"), openInfo: count("open", "info"),
             waived: count("waived"), resolved: count("resolved"))
-        let sinceValue = since, untilValue = until
-        let usages = RowStream<ComplianceReport.UsageRecord> { body in
-            try database.writer.read { db in
-                // Columns by position: this loop runs once per usage row of the whole history. Active usages first,
-                // by place; then the history in the order it was recorded, which needs no sort.
-                var kinds: [String: String] = [:]
-                for active in [1, 0] {
-                    let cursor = try Row.fetchCursor(db, sql: """
-                        SELECT deployment.kind, deployment.namespace, deployment.name, usage.model, usage.vendor, usage.family, usage.license,
-                               usage.hosting, usage.runtime, usage.api, usage.file, usage.line, usage.first_seen_at, usage.last_seen_at, usage.active
-                        FROM usage JOIN deployment ON deployment.id = usage.deployment_id
-                        WHERE usage.active = ? AND usage.last_seen_at >= ? AND usage.first_seen_at <= ?
-                        ORDER BY \(active == 1 ? "usage.file, usage.line, usage.id" : "usage.id")
-                        """, arguments: [active, sinceValue ?? "0000", untilValue.map { $0 + "T99" } ?? "9999"])
-                    while let row = try cursor.next() {
-                        let kind: String = row[0], namespace: String = row[1], name: String = row[2]
-                        let license: String = row[6]
-                        if kinds[license] == nil { kinds[license] = catalog.licenses[license]?.kind.rawValue ?? "" }
-                        try body(ComplianceReport.UsageRecord(
-                            deployment: namespace.isEmpty ? "\(kind) \(name)" : "\(kind) \(namespace)/\(name)", model: row[3], vendor: row[4],
-                            family: row[5], license: license, licenseKind: kinds[license].flatMap { $0.isEmpty ? nil : $0 }, hosting: row[7],
-                            runtime: row[8], api: row[9], file: row[10], line: row[11], firstSeen: row[12], lastSeen: row[13], active: (row[14] as Int) == 1))
-                    }
-                }
-            }
+        let usages = data.usages.map { usage in
+            var usage = usage
+            usage.licenseKind = catalog.licenses[usage.license]?.kind.rawValue
+            return usage
         }
         let policy = self.policy
-        let findings = RowStream<ComplianceReport.FindingRecord> { body in
-            try database.writer.read { db in
-                let cursor = try Row.fetchCursor(db, sql: """
-                    SELECT * FROM finding WHERE last_seen_at >= ? AND first_seen_at <= ?
-                    ORDER BY CASE status WHEN 'open' THEN 0 WHEN 'waived' THEN 1 ELSE 2 END,
-                             CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, file, line, rule
-                    """, arguments: [sinceValue ?? "0000", untilValue.map { $0 + "T99" } ?? "9999"])
-                while let row = try cursor.next() {
-                    let rule: String = row["rule"]
-                    try body(ComplianceReport.FindingRecord(
-                        rule: rule, title: policy.rule(rule)?.title ?? Self.extraTitle(rule), severity: row["severity"], status: row["status"],
-                        deployment: row["deployment"], model: row["model"], file: row["file"], line: row["line"], column: row["column"],
-                        message: row["message"], remediation: row["remediation"], waiver: row["waiver"],
-                        firstSeen: row["first_seen_at"], lastSeen: row["last_seen_at"]))
-                }
-            }
+        let findings = data.findings.map { finding in
+            var finding = finding
+            finding.title = policy.rule(finding.rule)?.title ?? Self.extraTitle(finding.rule)
+            return finding
         }
-        return assemble(
-            active: active.map { ($0.usage, $0.deployment, $0.info) }, summary: summary, overTime: overTime,
-            scans: scans.map { ComplianceReport.ScanRecord(id: $0.id, finishedAt: $0.finishedAt, status: $0.status, files: $0.files, usages: $0.usages,
-                                                           findingsOpen: $0.findingsOpen, findingsWaived: $0.findingsWaived) },
+        var report = assemble(
+            active: active, summary: summary, overTime: data.findingsOverTime,
+            scans: data.scans.map { ComplianceReport.ScanRecord(id: $0.id, finishedAt: $0.finishedAt, status: $0.status, files: $0.files, usages: $0.usages,
+                                                                findingsOpen: $0.findingsOpen, findingsWaived: $0.findingsWaived) },
             since: since, until: until, source: "store", usages: usages, findings: findings)
+        report.fleet = Self.fleet(active: active.map(\.usage), data: data)
+        return report
     }
 
-    /// Open findings by severity at the end of each day that had a scan.
-    private func findingsOverTime(_ database: AuditDatabase, days: ArraySlice<String>) throws -> [ComplianceReport.DayCount] {
-        try database.writer.read { db in
-            try days.map { day in
-                let end = day + "T99"
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT severity, count(*) AS n FROM finding
-                    WHERE first_seen_at <= ? AND status != 'waived' AND (status = 'open' OR last_seen_at >= ?)
-                    GROUP BY severity
-                    """, arguments: [end, day])
-                func n(_ severity: String) -> Int { rows.first { ($0["severity"] as String) == severity }?["n"] ?? 0 }
-                return ComplianceReport.DayCount(day: day, error: n("error"), warning: n("warning"), info: n("info"))
-            }
+    /// One row per source that reported in the period, and models and licences by how many sources use them.
+    static func fleet(active: [ComplianceReport.UsageRecord], data: StoreReportData) -> ComplianceReport.Fleet {
+        let bySource = Dictionary(grouping: active) { $0.source ?? "" }
+        var names = Set(data.scans.map(\.source)).union(bySource.keys)
+        names.remove("")
+        let sources = names.sorted().map { name in
+            let scans = data.scans.filter { $0.source == name }
+            let usages = bySource[name] ?? []
+            return ComplianceReport.SourceRecord(
+                name: name, lastScan: scans.last?.finishedAt, scans: scans.count, deployments: Set(usages.map(\.deployment)).count,
+                usages: usages.count, models: Set(usages.compactMap(\.model)).count,
+                openFindings: data.findingCounts.filter { $0.source == name && $0.status == "open" }.reduce(0) { $0 + $1.count })
         }
-    }
-
-    static func usageRecord(_ row: Row, deployment: String, catalog: Catalog) -> ComplianceReport.UsageRecord {
-        let license: String = row["license"]
-        return ComplianceReport.UsageRecord(
-            deployment: deployment, model: row["model"], vendor: row["vendor"], family: row["family"], license: license,
-            licenseKind: catalog.licenses[license]?.kind.rawValue, hosting: row["hosting"], runtime: row["runtime"], api: row["api"],
-            file: row["file"], line: row["line"], firstSeen: row["first_seen_at"], lastSeen: row["last_seen_at"], active: (row["active"] as Int) == 1)
+        func spread(_ key: (ComplianceReport.UsageRecord) -> String?) -> [ComplianceReport.Spread] {
+            var groups: [String: (sources: Set<String>, usages: Int)] = [:]
+            for usage in active {
+                guard let label = key(usage) else { continue }
+                groups[label, default: ([], 0)].sources.insert(usage.source ?? "")
+                groups[label, default: ([], 0)].usages += 1
+            }
+            return groups.map { ComplianceReport.Spread(label: $0.key, sources: $0.value.sources.count, usages: $0.value.usages) }
+                .sorted { ($1.sources, $1.usages, $0.label) < ($0.sources, $0.usages, $1.label) }
+        }
+        return ComplianceReport.Fleet(sources: sources, models: spread(\.model), licenses: spread { $0.license })
     }
 
     static func extraTitle(_ rule: String) -> String {

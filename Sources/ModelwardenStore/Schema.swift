@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The store's migrations. Registered once and never edited: a change is a new migration.
@@ -107,6 +108,125 @@ enum Schema {
                 -- Events are an audit trail: append only.
                 CREATE TRIGGER event_no_update BEFORE UPDATE ON event BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
                 CREATE TRIGGER event_no_delete BEFORE DELETE ON event BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+                """)
+        }
+        // Sources: every scan belongs to one, and a scan replaces the state of its own source only. Files, deployments,
+        // usages and findings carry the source and are unique within it; an event belongs to its scan's source.
+        // The rows of a database written before sources existed become the source a default scan of the same roots
+        // would name, so the next `modelwarden scan` of those roots carries on with them.
+        migrator.registerMigration("v2-sources") { db in
+            try db.execute(sql: """
+                CREATE TABLE source (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL UNIQUE CHECK (length(name) > 0)
+                );
+                """)
+            var legacySource: Int64 = 0
+            if let roots = try String.fetchOne(db, sql: "SELECT roots FROM scan ORDER BY id DESC LIMIT 1") {
+                let decoded = (try? JSONDecoder().decode([String].self, from: Data(roots.utf8))) ?? []
+                try db.execute(sql: "INSERT INTO source (name) VALUES (?)", arguments: [SourceName.defaultName(roots: decoded)])
+                legacySource = db.lastInsertedRowID
+            }
+            try db.execute(sql: """
+                ALTER TABLE scan ADD COLUMN source_id INTEGER NOT NULL DEFAULT 0 REFERENCES source(id) ON DELETE CASCADE;
+                UPDATE scan SET source_id = \(legacySource);
+                CREATE INDEX scan_source ON scan(source_id, id);
+
+                CREATE TABLE new_file (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    source_id INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+                    path TEXT NOT NULL,
+                    absolute_path TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    mtime REAL NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    present INTEGER NOT NULL CHECK (present IN (0, 1)),
+                    last_scan_id INTEGER NOT NULL REFERENCES scan(id) ON DELETE RESTRICT,
+                    UNIQUE (source_id, absolute_path)
+                );
+                INSERT INTO new_file (id, source_id, path, absolute_path, size, mtime, sha256, present, last_scan_id)
+                    SELECT id, \(legacySource), path, absolute_path, size, mtime, sha256, present, last_scan_id FROM file;
+                DROP TABLE file;
+                ALTER TABLE new_file RENAME TO file;
+
+                CREATE TABLE new_deployment (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    source_id INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL,
+                    namespace TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    file TEXT NOT NULL,
+                    labels TEXT NOT NULL,
+                    first_seen_scan_id INTEGER NOT NULL REFERENCES scan(id),
+                    last_seen_scan_id INTEGER NOT NULL REFERENCES scan(id),
+                    active INTEGER NOT NULL CHECK (active IN (0, 1)),
+                    UNIQUE (source_id, kind, namespace, name, file)
+                );
+                INSERT INTO new_deployment (id, source_id, kind, namespace, name, file, labels, first_seen_scan_id, last_seen_scan_id, active)
+                    SELECT id, \(legacySource), kind, namespace, name, file, labels, first_seen_scan_id, last_seen_scan_id, active FROM deployment;
+                DROP TABLE deployment;
+                ALTER TABLE new_deployment RENAME TO deployment;
+
+                CREATE TABLE new_usage (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    source_id INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    deployment_id INTEGER NOT NULL REFERENCES deployment(id) ON DELETE CASCADE,
+                    model TEXT,
+                    vendor TEXT NOT NULL,
+                    family TEXT NOT NULL,
+                    license TEXT NOT NULL,
+                    hosting TEXT NOT NULL CHECK (hosting IN ('self-hosted', 'external-api')),
+                    runtime TEXT,
+                    api TEXT,
+                    file TEXT NOT NULL,
+                    line INTEGER NOT NULL,
+                    column INTEGER NOT NULL,
+                    evidence TEXT NOT NULL,
+                    first_seen_scan_id INTEGER NOT NULL REFERENCES scan(id),
+                    last_seen_scan_id INTEGER NOT NULL REFERENCES scan(id),
+                    first_seen_at TEXT NOT NULL,
+                    last_seen_at TEXT NOT NULL,
+                    active INTEGER NOT NULL CHECK (active IN (0, 1)),
+                    UNIQUE (source_id, key)
+                );
+                INSERT INTO new_usage (id, source_id, key, deployment_id, model, vendor, family, license, hosting, runtime, api, file, line,
+                                       column, evidence, first_seen_scan_id, last_seen_scan_id, first_seen_at, last_seen_at, active)
+                    SELECT id, \(legacySource), key, deployment_id, model, vendor, family, license, hosting, runtime, api, file, line,
+                           column, evidence, first_seen_scan_id, last_seen_scan_id, first_seen_at, last_seen_at, active FROM usage;
+                DROP TABLE usage;
+                ALTER TABLE new_usage RENAME TO usage;
+                CREATE INDEX usage_active ON usage(source_id, active);
+                CREATE INDEX usage_deployment ON usage(deployment_id);
+
+                CREATE TABLE new_finding (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    source_id INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+                    fingerprint TEXT NOT NULL,
+                    rule TEXT NOT NULL,
+                    severity TEXT NOT NULL CHECK (severity IN ('error', 'warning', 'info')),
+                    status TEXT NOT NULL CHECK (status IN ('open', 'resolved', 'waived')),
+                    deployment TEXT,
+                    model TEXT,
+                    file TEXT NOT NULL,
+                    line INTEGER NOT NULL,
+                    column INTEGER NOT NULL,
+                    message TEXT NOT NULL,
+                    remediation TEXT NOT NULL,
+                    waiver TEXT,
+                    first_seen_scan_id INTEGER NOT NULL REFERENCES scan(id),
+                    last_seen_scan_id INTEGER NOT NULL REFERENCES scan(id),
+                    first_seen_at TEXT NOT NULL,
+                    last_seen_at TEXT NOT NULL,
+                    UNIQUE (source_id, fingerprint)
+                );
+                INSERT INTO new_finding (id, source_id, fingerprint, rule, severity, status, deployment, model, file, line, column, message,
+                                         remediation, waiver, first_seen_scan_id, last_seen_scan_id, first_seen_at, last_seen_at)
+                    SELECT id, \(legacySource), fingerprint, rule, severity, status, deployment, model, file, line, column, message,
+                           remediation, waiver, first_seen_scan_id, last_seen_scan_id, first_seen_at, last_seen_at FROM finding;
+                DROP TABLE finding;
+                ALTER TABLE new_finding RENAME TO finding;
+                CREATE INDEX finding_status ON finding(source_id, status);
                 """)
         }
         return migrator

@@ -471,17 +471,17 @@ import Testing
     }
 
     /// Stream files have no mtime: a change that keeps the size must still be seen.
-    @Test func recorderComparesStreamFilesByContent() throws {
+    @Test func recorderComparesStreamFilesByContent() async throws {
         let database = try AuditDatabase.inMemory()
         let recorder = Recorder(database: database, auditor: Auditor(policy: Shipped.policy, today: Shipped.today))
         let before = StandardInputTests.helmStream
         let after = before.replacingOccurrences(of: "meta-llama/Llama-3.1-8B-Instruct", with: "meta-llama/Llama-3.2-1B-Instruct")
         #expect(before.utf8.count == after.utf8.count)
-        let first = try recorder.scan(stream: StandardInputStream(bytes: Array(before.utf8)))
+        let first = try await recorder.scan(stream: StandardInputStream(bytes: Array(before.utf8)))
         #expect(first.status == "complete" && first.filesParsed == 3 && first.usages == 2)
-        let same = try recorder.scan(stream: StandardInputStream(bytes: Array(before.utf8)))
+        let same = try await recorder.scan(stream: StandardInputStream(bytes: Array(before.utf8)))
         #expect(same.status == "unchanged")
-        let changed = try recorder.scan(stream: StandardInputStream(bytes: Array(after.utf8)))
+        let changed = try await recorder.scan(stream: StandardInputStream(bytes: Array(after.utf8)))
         #expect(changed.status == "complete" && changed.filesParsed == 1)
         let events = try database.history(deployment: "assistant-vllm").filter { $0.kind == "usage-changed-model" }
         #expect(events.map(\.detail) == ["meta-llama/Llama-3.1-8B-Instruct -> meta-llama/Llama-3.2-1B-Instruct"])

@@ -24,23 +24,23 @@ import Testing
         Recorder(database: database, auditor: Auditor(policy: Shipped.policy, today: Shipped.today))
     }
 
-    @Test func historyAcrossScans() throws {
+    @Test func historyAcrossScans() async throws {
         let folder = try TempFolder()
         let database = try AuditDatabase.inMemory()
         try folder.write("ml/chat.yaml", vllm.replacingOccurrences(of: "MODEL", with: "meta-llama/Llama-3.1-8B-Instruct"))
         try folder.write("ml/code.yaml", vllm.replacingOccurrences(of: "name: chat", with: "name: code").replacingOccurrences(of: "MODEL", with: "mistralai/Codestral-22B-v0.1"))
-        let first = try recorder(database).scan(paths: [folder.path])
+        let first = try await recorder(database).scan(paths: [folder.path])
         #expect(first.status == "complete" && first.filesParsed == 2 && first.usages == 2)
         #expect(try database.inventory().count == 2)
         #expect(try database.findings(status: "open").contains { $0.rule == "license/non-commercial-in-production" })
 
         // Unchanged: nothing parsed, no events.
-        let second = try recorder(database).scan(paths: [folder.path])
+        let second = try await recorder(database).scan(paths: [folder.path])
         #expect(second.status == "unchanged" && second.filesParsed == 0 && second.events == 0)
 
         // The chat deployment swaps its model: one changed-model event, and only that file is parsed.
         try folder.write("ml/chat.yaml", vllm.replacingOccurrences(of: "MODEL", with: "Qwen/Qwen2.5-7B-Instruct"))
-        let third = try recorder(database).scan(paths: [folder.path])
+        let third = try await recorder(database).scan(paths: [folder.path])
         #expect(third.filesParsed == 1)
         let changed = try database.history(deployment: "ml/chat").filter { $0.kind == "usage-changed-model" }
         #expect(changed.count == 1 && changed.first?.detail == "meta-llama/Llama-3.1-8B-Instruct -> Qwen/Qwen2.5-7B-Instruct")
@@ -48,7 +48,7 @@ import Testing
 
         // A file that disappears retires its usages and resolves its findings.
         try FileManager.default.removeItem(atPath: folder.path + "/ml/code.yaml")
-        _ = try recorder(database).scan(paths: [folder.path])
+        _ = try await recorder(database).scan(paths: [folder.path])
         #expect(try database.inventory().map(\.model) == ["Qwen/Qwen2.5-7B-Instruct"])
         #expect(try database.findings(status: "resolved").contains { $0.rule == "license/non-commercial-in-production" })
         #expect(try database.history(model: "Codestral").contains { $0.kind == "usage-disappeared" })
@@ -60,40 +60,40 @@ import Testing
     }
 
     /// The daemon keeps decoded scans in memory between scans; what it records must not differ from a fresh process.
-    @Test func anInMemoryScanCacheRecordsWhatTheDatabaseCacheRecords() throws {
+    @Test func anInMemoryScanCacheRecordsWhatTheDatabaseCacheRecords() async throws {
         let folder = try TempFolder()
         let withCache = try AuditDatabase.inMemory(), without = try AuditDatabase.inMemory()
         let cache = ScanCache()
-        func scanBoth() throws {
-            let cached = try Recorder(database: withCache, auditor: Auditor(policy: Shipped.policy, today: Shipped.today), cache: cache).scan(paths: [folder.path])
-            let plain = try recorder(without).scan(paths: [folder.path])
+        func scanBoth() async throws {
+            let cached = try await Recorder(database: withCache, auditor: Auditor(policy: Shipped.policy, today: Shipped.today), cache: cache).scan(paths: [folder.path])
+            let plain = try await recorder(without).scan(paths: [folder.path])
             #expect(cached.usages == plain.usages && cached.openFindings == plain.openFindings && cached.filesParsed == plain.filesParsed)
             #expect(try withCache.inventory().map { "\($0.deployment) \($0.model ?? "")" } == without.inventory().map { "\($0.deployment) \($0.model ?? "")" })
             #expect(try withCache.findings().map(\.fingerprint) == without.findings().map(\.fingerprint))
         }
         try folder.write("ml/chat.yaml", vllm.replacingOccurrences(of: "MODEL", with: "meta-llama/Llama-3.1-8B-Instruct"))
         try folder.write("ml/code.yaml", vllm.replacingOccurrences(of: "name: chat", with: "name: code").replacingOccurrences(of: "MODEL", with: "mistralai/Codestral-22B-v0.1"))
-        try scanBoth()
+        try await scanBoth()
         #expect(cache.count == 2)
         try folder.write("ml/chat.yaml", vllm.replacingOccurrences(of: "MODEL", with: "Qwen/Qwen2.5-7B-Instruct-AWQ"))
-        try scanBoth()
+        try await scanBoth()
         #expect(try withCache.inventory().contains { $0.model == "Qwen/Qwen2.5-7B-Instruct-AWQ" })
         try FileManager.default.removeItem(atPath: folder.path + "/ml/code.yaml")
-        try scanBoth()
+        try await scanBoth()
         #expect(cache.count == 1)
     }
 
     /// Waivers expire by the calendar, so a long-running daemon must evaluate again on a new day even if no file changed.
-    @Test func aNewDayIsEvaluatedAgain() throws {
+    @Test func aNewDayIsEvaluatedAgain() async throws {
         let folder = try TempFolder()
         let database = try AuditDatabase.inMemory()
         try folder.write("ml/chat.yaml", vllm.replacingOccurrences(of: "MODEL", with: "meta-llama/Llama-3.1-8B-Instruct"))
         let monday = Date(timeIntervalSince1970: 1_795_910_400)  // 2026-11-29T00:00:00Z
         let tuesday = monday.addingTimeInterval(86_400 + 3_600)
-        #expect(try recorder(database).scan(paths: [folder.path], now: monday).status == "complete")
-        #expect(try recorder(database).scan(paths: [folder.path], now: monday.addingTimeInterval(600)).status == "unchanged")
-        #expect(try recorder(database).scan(paths: [folder.path], now: tuesday).status == "complete")
-        #expect(try recorder(database).scan(paths: [folder.path], now: tuesday.addingTimeInterval(600)).status == "unchanged")
+        #expect(try await recorder(database).scan(paths: [folder.path], now: monday).status == "complete")
+        #expect(try await recorder(database).scan(paths: [folder.path], now: monday.addingTimeInterval(600)).status == "unchanged")
+        #expect(try await recorder(database).scan(paths: [folder.path], now: tuesday).status == "complete")
+        #expect(try await recorder(database).scan(paths: [folder.path], now: tuesday.addingTimeInterval(600)).status == "unchanged")
     }
 
     @Test func databaseFileIsPrivateAndNewerSchemasAreRefused() throws {

@@ -13,6 +13,12 @@ public struct RowStream<Row: Sendable>: Sendable {
     public func forEach(_ body: (Row) throws -> Void) throws {
         try producer(body)
     }
+
+    /// The same rows, each transformed as it streams by.
+    public func map<Other: Sendable>(_ transform: @escaping @Sendable (Row) -> Other) -> RowStream<Other> {
+        let producer = self.producer
+        return RowStream<Other> { body in try producer { row in try body(transform(row)) } }
+    }
 }
 
 /// Everything a compliance report shows, gathered from the store (or from a one-off scan). Aggregates are
@@ -35,9 +41,12 @@ public struct ComplianceReport: Sendable {
         public var firstSeen: String
         public var lastSeen: String
         public var active: Bool
+        /// The source that recorded the usage; nil in a one-off scan's report.
+        public var source: String?
 
         public init(deployment: String, model: String?, vendor: String, family: String, license: String, licenseKind: String?, hosting: String,
-                    runtime: String?, api: String?, file: String, line: Int, firstSeen: String, lastSeen: String, active: Bool) {
+                    runtime: String?, api: String?, file: String, line: Int, firstSeen: String, lastSeen: String, active: Bool, source: String? = nil) {
+            self.source = source
             self.deployment = deployment
             self.model = model
             self.vendor = vendor
@@ -71,9 +80,12 @@ public struct ComplianceReport: Sendable {
         public var waiver: String?
         public var firstSeen: String
         public var lastSeen: String
+        /// The source that recorded the finding; nil in a one-off scan's report.
+        public var source: String?
 
         public init(rule: String, title: String, severity: String, status: String, deployment: String?, model: String?, file: String, line: Int,
-                    column: Int, message: String, remediation: String, waiver: String?, firstSeen: String, lastSeen: String) {
+                    column: Int, message: String, remediation: String, waiver: String?, firstSeen: String, lastSeen: String, source: String? = nil) {
+            self.source = source
             self.rule = rule
             self.title = title
             self.severity = severity
@@ -171,6 +183,53 @@ public struct ComplianceReport: Sendable {
     }
 
     /// A label and a count, for charts and summaries.
+    /// One source of a fleet: what it reported last and what is open there.
+    public struct SourceRecord: Sendable {
+        public var name: String
+        public var lastScan: String?
+        public var scans: Int
+        public var deployments: Int
+        public var usages: Int
+        public var models: Int
+        public var openFindings: Int
+
+        public init(name: String, lastScan: String?, scans: Int, deployments: Int, usages: Int, models: Int, openFindings: Int) {
+            self.name = name
+            self.lastScan = lastScan
+            self.scans = scans
+            self.deployments = deployments
+            self.usages = usages
+            self.models = models
+            self.openFindings = openFindings
+        }
+    }
+
+    /// How widely a model or a licence is used across the fleet.
+    public struct Spread: Sendable {
+        public var label: String
+        public var sources: Int
+        public var usages: Int
+
+        public init(label: String, sources: Int, usages: Int) {
+            self.label = label
+            self.sources = sources
+            self.usages = usages
+        }
+    }
+
+    /// The fleet view of a store report: one row per source, models and licences by the number of sources using them.
+    public struct Fleet: Sendable {
+        public var sources: [SourceRecord]
+        public var models: [Spread]
+        public var licenses: [Spread]
+
+        public init(sources: [SourceRecord], models: [Spread], licenses: [Spread]) {
+            self.sources = sources
+            self.models = models
+            self.licenses = licenses
+        }
+    }
+
     public struct Slice: Sendable, Hashable {
         public var label: String
         public var count: Int
@@ -245,6 +304,8 @@ public struct ComplianceReport: Sendable {
     public var usages: RowStream<UsageRecord>
     /// Findings seen in the period (open, then waived, then resolved).
     public var findings: RowStream<FindingRecord>
+    /// The sources of a report from the store; nil for a one-off scan.
+    public var fleet: Fleet?
 
     public init(organization: String, toolVersion: String, generatedAt: String, since: String?, until: String?, source: String,
                 summary: Summary, byHosting: [Slice], byVendor: [Slice], byLicenseKind: [Slice], findingsOverTime: [DayCount],

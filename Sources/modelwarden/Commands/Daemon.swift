@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import ModelwardenCore
 import ModelwardenDaemon
+import ModelwardenStore
 import Prometheus
 
 extension Modelwarden {
@@ -29,6 +30,9 @@ extension Modelwarden {
         @Option(name: .long, help: "SQLite database (default: \(DaemonConfiguration.defaultDatabase)).")
         var db: String?
 
+        @Option(name: .long, help: ArgumentHelp("The source the daemon's scans belong to (default: the host name and the watched roots).", valueName: "name"))
+        var source: String?
+
         @Option(name: .long, help: "HTTP API address, HOST:PORT (default: 127.0.0.1:9464).")
         var listen: String?
 
@@ -47,6 +51,7 @@ extension Modelwarden {
         func validate() throws {
             if let interval, DurationText.parse(interval) == nil { throw ValidationError("--interval takes a duration such as 30s, 15m or 1h.") }
             if let debounce, DurationText.parse(debounce) == nil { throw ValidationError("--debounce takes a duration such as 500ms or 2s.") }
+            if let source, let problem = SourceName.problem(source) { throw ValidationError("--source: \(problem).") }
             if let listen, ListenAddress(listen) == nil { throw ValidationError("--listen takes HOST:PORT, e.g. 127.0.0.1:9464 or [::1]:9464.") }
         }
 
@@ -55,6 +60,7 @@ extension Modelwarden {
             if !watch.isEmpty { configuration.watch = watch }
             if let policies { configuration.policies = policies }
             if let db { configuration.database = db }
+            if let source { configuration.source = source }
             if let listen { configuration.listen = ListenAddress(listen)! }
             if let interval { configuration.interval = DurationText.parse(interval)! }
             if let debounce { configuration.debounce = DurationText.parse(debounce)! }

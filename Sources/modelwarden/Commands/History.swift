@@ -1,14 +1,16 @@
 import ArgumentParser
+import Logging
 import ModelwardenCore
 import ModelwardenReports
 import ModelwardenStore
 
 extension Modelwarden {
-    struct History: ParsableCommand {
+    struct History: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "What changed, scan by scan: usages that appeared, disappeared or changed model; findings opened, resolved, waived.")
 
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var sources: SourceFilterOptions
 
         @Option(name: .long, help: "Only events about this model (a substring).")
         var model: String?
@@ -26,8 +28,8 @@ extension Modelwarden {
             if let since, PolicyDate(since) == nil { throw ValidationError("--since takes a date: YYYY-MM-DD.") }
         }
 
-        func run() throws {
-            let rows = try database.open().history(model: model, deployment: deployment, since: since)
+        func run() async throws {
+            let rows = try await database.withStore(logger: Logger(label: "modelwarden")) { store in try await store.history(model: model, deployment: deployment, since: since, sources: sources.selection) }
             let table = ReportTable.history(rows)
             print(table.render(format), terminator: "")
         }

@@ -28,7 +28,7 @@ struct FileSink: ReportSink {
 }
 
 extension Modelwarden {
-    struct Report: ParsableCommand {
+    struct Report: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Export a compliance report from the recorded history, or from a one-off scan of PATH...",
             discussion: "With PATH... and no --db, the report covers a scan made now, without history.")
@@ -38,8 +38,10 @@ extension Modelwarden {
 
         @OptionGroup var input: StandardInputOptions
 
-        @Option(name: .long, help: "SQLite database with the history (default: ./modelwarden.sqlite when no PATH is given).")
+        @Option(name: .long, help: "The store with the history: a SQLite file (default: ./modelwarden.sqlite when no PATH is given) or a postgres:// URL.")
         var db: String?
+
+        @OptionGroup var sources: SourceFilterOptions
 
         @Option(name: .long, help: "Start of the period (YYYY-MM-DD).")
         var since: String?
@@ -63,10 +65,11 @@ extension Modelwarden {
                 if let value, PolicyDate(value) == nil { throw ValidationError("\(name) takes a date: YYYY-MM-DD.") }
             }
             if !paths.isEmpty && db != nil { throw ValidationError("Give either PATH... (a one-off scan) or --db (the history), not both.") }
+            if !paths.isEmpty && !sources.sources.isEmpty { throw ValidationError("--source selects sources of a history (--db); a one-off scan has none.") }
             try input.validate(paths: paths)
         }
 
-        func run() throws {
+        func run() async throws {
             let logger = options.makeLogger()
             let policy = try options.loadPolicy(scanning: paths, logger: logger)
             let formatter = ISO8601DateFormatter()
@@ -74,12 +77,14 @@ extension Modelwarden {
             let report: ComplianceReport
             if paths.isEmpty {
                 let path = db ?? "modelwarden.sqlite"
-                guard FileManager.default.fileExists(atPath: path) else {
+                let isFile = (try? StoreLocation(path)).map { if case .sqlite = $0 { true } else { false } } ?? true
+                guard !isFile || FileManager.default.fileExists(atPath: path) else {
                     printError("modelwarden: no history at \(path): record one with `modelwarden scan PATH... --db \(path)`, or report a one-off scan with `modelwarden report PATH...`")
                     throw ExitCode(2)
                 }
-                let database = try DatabaseOptions(db: path).open()
-                report = try builder.report(from: database, since: since, until: until)
+                report = try await DatabaseOptions(db: path).withStore(logger: logger) { store in
+                    try await builder.report(from: store, since: since, until: until, sources: sources.selection)
+                }
             } else {
                 let auditor = Auditor(policy: policy)
                 let result = input.readsStandardInput(paths)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRDB
+import Logging
 import ModelwardenCore
 import ModelwardenManifests
 import ModelwardenReports
@@ -8,30 +9,64 @@ import ModelwardenStore
 
 extension ReportTable.Format: ExpressibleByArgument {}
 
-/// `--db FILE`, shared by the commands that use the store.
+/// `--db`, shared by the commands that use the store: a SQLite file or a PostgreSQL URL.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "SQLite database (default: ./modelwarden.sqlite).")
+    @Option(name: .long, help: ArgumentHelp(
+        "The store: a SQLite file (default: ./modelwarden.sqlite) or postgres://USER@HOST:PORT/DB?sslmode=MODE (host=/socket/dir for a Unix socket; password from the URL, $PGPASSWORD or ~/.pgpass).",
+        valueName: "file-or-url"))
     var db: String = "modelwarden.sqlite"
 
     init() {}
 
     init(db: String) { self.db = db }
 
-    /// Opens the store or exits 2 with the reason.
-    func open() throws -> AuditDatabase {
+    func validate() throws {
+        // The message never repeats the argument: it may hold a password.
+        do { _ = try StoreLocation(db) } catch { throw ValidationError("\(error)") }
+    }
+
+    /// Where the store is, as messages name it: a URL without its password.
+    var location: String { (try? StoreLocation(db).description) ?? "the --db store" }
+
+    /// Runs `body` with the store open; exits 2 with the reason when it cannot be opened or used (a PostgreSQL
+    /// error says what the server said, never the password).
+    func withStore<T: Sendable>(logger: Logger, _ body: @Sendable (any AuditStore) async throws -> T) async throws -> T {
+        let store: StoreLocation
         do {
-            return try AuditDatabase.open(path: db)
+            store = try StoreLocation(db)
         } catch {
             printError("modelwarden: \(error)")
+            throw ExitCode(2)
+        }
+        do {
+            return try await store.withStore(logger: logger, body)
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            // SQLite's errors name the file already; PostgreSQL's get the URL without its password.
+            if case .sqlite = store {
+                printError("modelwarden: \(StoreLocation.describe(error))")
+            } else {
+                printError("modelwarden: \(store): \(StoreLocation.describe(error))")
+            }
             throw ExitCode(2)
         }
     }
 }
 
+/// `--source NAME` on the readers: which sources to show (all by default).
+struct SourceFilterOptions: ParsableArguments {
+    @Option(name: .customLong("source"), help: ArgumentHelp(
+        "Only this source (repeatable; a glob such as 'ci-*' or 'web-01:*'). Default: every source.", valueName: "name"))
+    var sources: [String] = []
+
+    var selection: SourceSelection { SourceSelection(sources) }
+}
+
 extension Modelwarden {
-    struct Scan: ParsableCommand {
+    struct Scan: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Scan, evaluate and record in SQLite: usages and findings with their history.",
+            abstract: "Scan, evaluate and record in the store: usages and findings with their history, under a source.",
             discussion: """
                 Each scan is one transaction: a scan that is killed leaves the previous one intact. Files whose size and \
                 modification time are unchanged are not parsed again. Exit 0 when the scan is recorded (input problems \
@@ -47,30 +82,42 @@ extension Modelwarden {
         @OptionGroup var options: PolicyOptions
         @OptionGroup var walk: WalkOptions
 
+        @Option(name: .long, help: ArgumentHelp(
+            "The source this scan belongs to: a server, a CI job, a repository. A scan replaces its source's state only. Default: the host name and the scanned roots.",
+            valueName: "name"))
+        var source: String?
+
         func validate() throws {
             try input.validate(paths: paths)
+            if let source, let problem = SourceName.problem(source) { throw ValidationError("--source: \(problem).") }
         }
 
-        func run() throws {
+        func run() async throws {
             let logger = options.makeLogger()
             let policy = try options.loadPolicy(scanning: paths, logger: logger)
-            let store = try database.open()
-            let recorder = Recorder(database: store, auditor: Auditor(policy: policy, discovery: walk.discovery))
+            let auditor = Auditor(policy: policy, discovery: walk.discovery)
             let stream = input.readsStandardInput(paths)
-                ? try input.readOrExit(limits: recorder.auditor.limits, nothingDone: "nothing was recorded in \(database.db)") : nil
-            let summary: ScanSummary
-            do {
-                summary = try stream.map { try recorder.scan(stream: $0) } ?? recorder.scan(paths: paths)
-            } catch let error as DatabaseError {
-                printError("modelwarden: could not record the scan in \(database.db): \(error.message ?? "\(error.resultCode)") (nothing was changed)")
-                throw ExitCode(2)
-            } catch {
-                printError("modelwarden: could not record the scan in \(database.db): \(error) (nothing was changed)")
-                throw ExitCode(2)
+                ? try input.readOrExit(limits: auditor.limits, nothingDone: "nothing was recorded in \(database.location)") : nil
+            let summary = try await database.withStore(logger: logger) { store in
+                try await record(Recorder(store: store, auditor: auditor, source: source), stream: stream, location: store.location)
             }
             for diagnostic in summary.diagnostics { printError(diagnostic.description) }
             let parsed = summary.status == "unchanged" ? "nothing changed" : "\(summary.filesParsed) parsed"
-            print("scan \(summary.scanID) recorded in \(database.db): \(summary.files) files (\(parsed)), \(summary.deployments) deployments, \(summary.usages) model usages, \(summary.openFindings) open findings, \(summary.waivedFindings) waived, \(summary.events) events")
+            print("scan \(summary.scanID) recorded in \(database.location) (source \(summary.source)): \(summary.files) files (\(parsed)), \(summary.deployments) deployments, \(summary.usages) model usages, \(summary.openFindings) open findings, \(summary.waivedFindings) waived, \(summary.events) events")
+        }
+
+        /// Records the scan, or exits 2 saying why it could not be recorded (nothing is changed then).
+        private func record(_ recorder: Recorder, stream: StandardInputStream?, location: String) async throws -> ScanSummary {
+            do {
+                if let stream { return try await recorder.scan(stream: stream) }
+                return try await recorder.scan(paths: paths)
+            } catch let error as DatabaseError {
+                printError("modelwarden: could not record the scan in \(location): \(error.message ?? "\(error.resultCode)") (nothing was changed)")
+                throw ExitCode(2)
+            } catch {
+                printError("modelwarden: could not record the scan in \(location): \(StoreLocation.describe(error)) (nothing was changed)")
+                throw ExitCode(2)
+            }
         }
     }
 }
