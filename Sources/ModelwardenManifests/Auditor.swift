@@ -94,8 +94,12 @@ public struct Auditor: Sendable {
         // what the server or gateway behind the host does.
         var usages: [Usage] = []
         var routeUsages: [DeploymentRef: [Usage]] = [:]
-        for (file, scan) in loaded {
+        for (_, scan) in loaded {
             usages += scan.usages
+        }
+        // Code run by a compose service (its `build:` context holds the file) is that service's, with its labels.
+        usages = CodeOwnership(workloads: loaded.flatMap { $0.1.workloads }).assign(usages)
+        for (file, scan) in loaded {
             for route in scan.routes {
                 let usage = analyzer.analyze(route, file: file?.path ?? "")
                 routeUsages[route.deployment, default: []].append(usage)
@@ -264,6 +268,9 @@ public struct Auditor: Sendable {
     }
 
     public func scan(_ file: ManifestFile) -> FileScan {
+        if let language = CodeLanguage.of(fileName: file.name) {
+            return CodeScanner(catalog: policy.catalog).scan(file, language: language)
+        }
         var scan = FileScan()
         if let scanner = scanners.first(where: { $0.acceptsText(file) }) {
             scanner.scanText(file, into: &scan)

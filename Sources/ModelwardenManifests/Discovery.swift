@@ -47,6 +47,7 @@ public enum Discovery {
         return lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || JSONWithComments.isJSONFileName(lower) || EnvFileScanner.isEnvFileName(name)
             || TerraformScanner.isTerraformFileName(name) || TemplateFile.isTemplatedManifestName(lower)
             || ModelfileScanner().acceptsText(ManifestFile(path: name, absolutePath: name, text: ""))
+            || CodeLanguage.of(fileName: name) != nil
     }
 
     /// With the default options: ignore files read.

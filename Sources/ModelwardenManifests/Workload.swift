@@ -52,6 +52,8 @@ public struct Workload: Sendable, Codable {
     public var containers: [ContainerSpec]
     /// Env files (paths relative to the scan root) that feed every container.
     public var envFiles: [String]
+    /// The folder its image is built from (a compose `build:` context, relative to the scan root): code there runs in it.
+    public var buildContext: String? = nil
 
     public init(deployment: DeploymentRef, file: String, containers: [ContainerSpec], envFiles: [String] = []) {
         self.deployment = deployment

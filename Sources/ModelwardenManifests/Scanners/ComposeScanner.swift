@@ -52,7 +52,12 @@ public struct ComposeScanner: ManifestScanner {
             let container = ContainerSpec(
                 name: serviceName, image: Located(service["image"]),
                 command: locatedStrings(service["entrypoint"]) + locatedStrings(service["command"]), env: env)
-            result.workloads.append(Workload(deployment: ref, file: file.path, containers: [container], envFiles: envFiles))
+            var workload = Workload(deployment: ref, file: file.path, containers: [container], envFiles: envFiles)
+            // `build: ./api` or `build: {context: ./api}`: the service runs the code in that folder.
+            if let context = service["build"]?.string ?? service["build"]?["context"]?.string, !context.contains("://") {
+                workload.buildContext = ComposeScanner.join(directory, context)
+            }
+            result.workloads.append(workload)
         }
     }
 
