@@ -37,6 +37,8 @@ import Testing
         let override = after.roles.first { $0.file == "experiments/run/config.yaml" }?.verdict
         #expect(override?.predicate == "roles-override")
         #expect(override?.reason.contains(".modelwarden.yaml:4") == true)
+        let shown = try run(Paths.binary, ["policy", "show"], cwd: folder.path)
+        #expect(shown.stdout.contains("File roles (2)") && shown.stdout.contains("experiments/"), "\(shown.stdout)")
     }
 
     @Test func anUnknownRoleIsAConfigurationError() throws {
