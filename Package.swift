@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // The system libyaml, through pkg-config `yaml-0.1` (Debian: libyaml-dev).
@@ -43,7 +44,10 @@ let package = Package(
             ]
         ),
         // Discovery and one scanner per manifest format.
-        .target(name: "ModelwardenManifests", dependencies: ["ModelwardenCore", "ModelwardenYAML"]),
+        .target(
+            name: "ModelwardenManifests",
+            dependencies: ["ModelwardenCore", "ModelwardenYAML", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
         // The SQLite store (GRDB over the system libsqlite3): scans, files, deployments, usages, findings, events.
         .target(
             name: "ModelwardenStore",

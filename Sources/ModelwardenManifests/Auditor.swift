@@ -219,15 +219,29 @@ public struct Auditor: Sendable {
         // own name (`gpt-4`, `gpt-4o-2024-08-06`), not when a pattern merely occurs in it (`gpt4o-weu-prod`).
         let azureDeployment = usage.api == "azure-openai" && usage.catalogName == nil
             && (usage.evidence.includes("DEPLOYMENT") || usage.model?.lowercased().hasPrefix("azure/") == true)
+        // A model file's own name, then the base models it declares, identify it when its file name does not.
         var match = name.flatMap { catalog.match($0) } ?? usage.model.flatMap { catalog.match($0) }
+            ?? ([usage.declaredName].compactMap { $0 } + usage.declaredBaseModels).lazy.compactMap { catalog.match($0) }.first
         if azureDeployment, let found = match, found.matchedText != found.normalized { match = nil }
-        let provider = usage.api.flatMap { catalog.providers[$0] }
+        var usage = usage
+        var provider = usage.api.flatMap { catalog.providers[$0] }
+        // A model id only one provider serves (a Bedrock id, a Vertex `@DATE` name) names that provider, unless a
+        // prefix or a host already chose one other than the model maker's own API.
+        if usage.hosting == .externalAPI, let written = usage.model, let serving = catalog.provider(servingOnly: written),
+           provider?.id != serving.id, provider == nil || provider?.id == match?.model.api {
+            provider = serving
+            usage.api = serving.id
+        }
         var license: License?
         if let match, match.model.openWeights || usage.hosting == .selfHosted {
             license = match.licenseID.flatMap { catalog.licenses[$0] }
         } else if usage.hosting == .externalAPI {
             // Closed models (or none named) are governed by the API's terms.
             license = provider?.licenseID.flatMap { catalog.licenses[$0] } ?? match?.licenseID.flatMap { catalog.licenses[$0] }
+        }
+        // A model file that declares a licence the catalog knows is governed by it when the catalog knows no better.
+        if license == nil, let declared = usage.declaredLicense {
+            license = catalog.licenses.values.sorted { $0.id < $1.id }.first { $0.isNamed(declared) }
         }
         // A model the catalog does not know is still someone's: its repository owner says whose.
         let publisher = match == nil ? name.flatMap { catalog.publisher(ofRepository: $0) } : nil
@@ -238,6 +252,15 @@ public struct Auditor: Sendable {
 
     /// Reads and scans one file; `preloaded` is its content when the caller has read it already (the store hashes it).
     public func read(_ candidate: Discovery.Candidate, preloaded: Data? = nil) -> (ManifestFile?, FileScan) {
+        // Model weights are never loaded: a GGUF file's header is read in a bounded window.
+        if GGUFScanner.claims(candidate.path) {
+            // A model file among test fixtures is data like its neighbours: its role is decided by its path alone.
+            if !candidate.isNamed, let verdict = roles.verdict(path: candidate.path, absolutePath: candidate.absolutePath, text: ""),
+               verdict.role == .data {
+                return (ManifestFile(path: candidate.path, absolutePath: candidate.absolutePath, text: ""), FileScan(data: verdict))
+            }
+            return (nil, GGUFScanner.scan(candidate))
+        }
         var scan = FileScan()
         let start = SourceLocation(file: candidate.path, line: 1, column: 1)
         let fm = FileManager.default
@@ -253,8 +276,7 @@ public struct Auditor: Sendable {
             return (nil, scan)
         }
         if Int(info.st_size) > limits.maxFileBytes {
-            scan.diagnostics.append(Diagnostic(start, "file is \(info.st_size) bytes, over the \(limits.maxFileBytes)-byte limit; not scanned"))
-            return (nil, scan)
+            return (nil, unreadable(candidate, start, "file is \(info.st_size) bytes, over the \(limits.maxFileBytes)-byte limit; not scanned"))
         }
         guard let data = preloaded ?? (fm.isReadableFile(atPath: candidate.absolutePath) ? fm.contents(atPath: candidate.absolutePath) : nil) else {
             let reason = access(candidate.absolutePath, R_OK) == 0 ? "input/output error" : "permission denied"
@@ -263,16 +285,23 @@ public struct Auditor: Sendable {
         }
         let bytes = [UInt8](data)
         if bytes.prefix(8192).contains(0) {
-            scan.diagnostics.append(Diagnostic(start, "binary file (contains NUL bytes); not scanned"))
-            return (nil, scan)
+            return (nil, unreadable(candidate, start, "binary file (contains NUL bytes); not scanned"))
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            scan.diagnostics.append(Diagnostic(Self.invalidUTF8Location(bytes, file: candidate.path), "invalid UTF-8; not scanned"))
-            return (nil, scan)
+            return (nil, unreadable(candidate, Self.invalidUTF8Location(bytes, file: candidate.path), "invalid UTF-8; not scanned"))
         }
         var file = ManifestFile(path: candidate.path, absolutePath: candidate.absolutePath, text: text)
         file.isNamed = candidate.isNamed
         return (file, self.scan(file))
+    }
+
+    /// A file whose content cannot be read as text: an error when the user named it, otherwise (a data file, a model
+    /// blob found by the walk) a warning counted as not read, so an ordinary repository can still be gated.
+    private func unreadable(_ candidate: Discovery.Candidate, _ location: SourceLocation, _ reason: String) -> FileScan {
+        var scan = FileScan()
+        scan.diagnostics.append(Diagnostic(location, reason, level: candidate.isNamed ? .error : .warning))
+        if !candidate.isNamed { scan.unreadReason = reason }
+        return scan
     }
 
     /// Decides the file's role first: a data file yields nothing but its role; configuration is read by the scanner that
@@ -367,7 +396,7 @@ public struct Auditor: Sendable {
 
     private func scanDocuments(_ documents: [YAMLNode], in file: ManifestFile, into scan: inout FileScan) {
         for document in documents {
-            guard let scanner = scanners.first(where: { $0.accepts(document) }) else { continue }
+            guard let scanner = scanners.first(where: { $0.accepts(document, in: file) }) else { continue }
             scanner.scan(document, in: file, into: &scan)
         }
     }

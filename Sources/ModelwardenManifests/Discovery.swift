@@ -47,7 +47,20 @@ public enum Discovery {
         return lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || JSONWithComments.isJSONFileName(lower) || EnvFileScanner.isEnvFileName(name)
             || TerraformScanner.isTerraformFileName(name) || TemplateFile.isTemplatedManifestName(lower)
             || ModelfileScanner().acceptsText(ManifestFile(path: name, absolutePath: name, text: ""))
-            || CodeLanguage.of(fileName: name) != nil
+            || isConfigurationFormatName(name) || CodeLanguage.of(fileName: name) != nil
+    }
+
+    /// Files read by the configuration-format scanners of issue 15: Dockerfiles, shell scripts (read when they launch
+    /// a model server), AutoGen config lists and TOML configs. Agent, eval and CI configs are YAML, already candidates.
+    static func isConfigurationFormatName(_ name: String) -> Bool {
+        DockerfileScanner.isDockerfileName(name) || ShellScriptScanner.isScriptName(name) || AutoGenScanner.isConfigListName(name)
+            || TOMLConfigScanner.isTOMLName(name)
+    }
+
+    /// Model files read for what they declare: GGUF weights (header only) and a Hugging Face model card
+    /// (README.md in a folder holding config.json).
+    static func isModelFile(_ name: String, besides names: [String]) -> Bool {
+        GGUFScanner.claims(name) || (name == "README.md" && names.contains("config.json"))
     }
 
     /// With the default options: ignore files read.
@@ -168,7 +181,7 @@ struct RepositoryWalker {
                     continue
                 }
                 walk(childFolder, absolute: childPath, relative: path, rules: rules)
-            } else if Discovery.isCandidate(name) {
+            } else if Discovery.isCandidate(name) || Discovery.isModelFile(name, besides: names) {
                 if let reason = skipReason(file: name, path: childPath, rules: rules) {
                     result.skipped.append(SkippedPath(path: path, reason: reason))
                     continue

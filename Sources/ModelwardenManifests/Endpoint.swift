@@ -75,6 +75,8 @@ enum EndpointClassifier {
 
     static func runtimeHint(host: String, port: Int?) -> String? {
         if port == 11434 || host.includes("ollama") { return "ollama" }
+        // Docker Model Runner (llama.cpp engine by default).
+        if port == 12434 || host == "model-runner.docker.internal" { return "llamacpp" }
         if host.includes("vllm") { return "vllm" }
         if host.includes("tgi") || host.includes("text-generation") { return "tgi" }
         if host.includes("tei") || host.includes("text-embeddings") { return "tei" }

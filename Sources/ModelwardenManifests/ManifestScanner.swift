@@ -9,6 +9,8 @@ public protocol ManifestScanner: Sendable {
     func acceptsText(_ file: ManifestFile) -> Bool
     /// Whether the scanner reads this YAML document.
     func accepts(_ document: YAMLNode) -> Bool
+    /// Whether the scanner reads this YAML document of this file: formats known by their file name and content.
+    func accepts(_ document: YAMLNode, in file: ManifestFile) -> Bool
     func scan(_ document: YAMLNode, in file: ManifestFile, into result: inout FileScan)
     func scanText(_ file: ManifestFile, into result: inout FileScan)
 }
@@ -16,6 +18,7 @@ public protocol ManifestScanner: Sendable {
 extension ManifestScanner {
     public func acceptsText(_ file: ManifestFile) -> Bool { false }
     public func accepts(_ document: YAMLNode) -> Bool { false }
+    public func accepts(_ document: YAMLNode, in file: ManifestFile) -> Bool { accepts(document) }
     public func scan(_ document: YAMLNode, in file: ManifestFile, into result: inout FileScan) {}
     public func scanText(_ file: ManifestFile, into result: inout FileScan) {}
 }
@@ -26,10 +29,21 @@ public enum ScannerRegistry {
         KubernetesScanner(),
         ComposeScanner(),
         LiteLLMScanner(),
+        // Tools' own configs, known by file name and content.
+        CrewAIScanner(),
+        AiderScanner(),
+        PromptfooScanner(),
+        GitHubActionsScanner(),
+        GooseScanner(),
         EnvFileScanner(),
         ModelfileScanner(),
+        ModelCardScanner(),
         LocalAIScanner(),
         TerraformScanner(),
+        DockerfileScanner(),
+        ShellScriptScanner(),
+        AutoGenScanner(),
+        TOMLConfigScanner(),
         // Last: claims any YAML or JSON document the others leave.
         ValuesScanner(),
     ]

@@ -163,7 +163,13 @@ enum RuntimeDetector {
                       tokens[index - 2].text.lowercased().hasSuffix("lmdeploy"), let next, !next.text.hasPrefix("-"), isModelValue(next.text) {
                 found.append((next.text, next))
                 index += 1
-            } else if (lower == "pull" || lower == "run"), index > 0, tokens[index - 1].text.lowercased().hasSuffix("ollama"), let next, !next.text.hasPrefix("-"), isModelValue(next.text) {
+            } else if (lower == "pull" || lower == "run"), index > 0, tokens[index - 1].text.lowercased().hasSuffix("ollama"), let next, !next.text.hasPrefix("-"),
+                      isModelValue(next.text), isNamedModel(next.text) {
+                found.append((next.text, next))
+                index += 1
+            } else if lower == "download", index > 0, ["huggingface-cli", "hf"].contains(tokens[index - 1].text.lowercased().split(separator: "/").last.map(String.init) ?? ""),
+                      let next, !next.text.hasPrefix("-"), isModelValue(next.text), isNamedModel(next.text) {
+                // Weights fetched for the server: `huggingface-cli download org/model`, `hf download org/model`.
                 found.append((next.text, next))
                 index += 1
             }
@@ -250,6 +256,11 @@ enum RuntimeDetector {
         text.hasPrefix("$") && modelPlaceholder.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
 
+    /// A literal, or a placeholder whose name says model: a loop variable (`ollama pull $m`) names nothing.
+    static func isNamedModel(_ text: String) -> Bool {
+        !text.hasPrefix("$") || isModelPlaceholder(text)
+    }
+
     static func looksLikePythonModule(_ text: String) -> Bool {
         !text.includes("/") && !text.lowercased().hasSuffix(".gguf") && text.includes(".") && text.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }
     }
@@ -257,7 +268,7 @@ enum RuntimeDetector {
     /// Rejects flags, numbers, booleans and empty strings.
     static func isModelValue(_ text: String) -> Bool {
         guard let first = text.first, first != "-", text.count >= 2 else { return false }
-        if Double(text) != nil || ["true", "false", "none", "null", "auto"].contains(text.lowercased()) { return false }
+        if Double(text) != nil || ["true", "false", "none", "null", "auto", "default"].contains(text.lowercased()) { return false }
         return true
     }
 

@@ -67,7 +67,22 @@ struct WorkloadAnalyzer {
             let location = SourceLocation(file: image.file ?? workload.file, line: image.line, column: image.column)
             usages.append(Usage(deployment: workload.deployment, model: nil, location: location, hosting: .selfHosted, runtime: runtime, evidence: "image"))
         }
+        // A launch script's server that names no model (it reads one from the environment) still serves one.
+        if !usages.contains(where: { $0.hosting == .selfHosted }), let launch = WorkloadAnalyzer.launchLine(workload) {
+            let location = SourceLocation(file: launch.line.file ?? workload.file, line: launch.line.line, column: launch.line.column)
+            usages.append(Usage(deployment: workload.deployment, model: nil, location: location, hosting: .selfHosted, runtime: launch.runtime, evidence: "command"))
+        }
         return deduplicated(usages)
+    }
+
+    /// The first command line of an image-less container (a script) that starts a known server.
+    static func launchLine(_ workload: Workload) -> (line: Located, runtime: String)? {
+        for container in workload.containers where container.image == nil {
+            for line in container.command + container.args {
+                if let runtime = RuntimeDetector.runtime(image: nil, command: [line.text]) { return (line, runtime) }
+            }
+        }
+        return nil
     }
 
     private func analyze(_ container: ContainerSpec, workload: Workload, fileEnv: [EnvVar], callsInHouse: inout Bool) -> [Usage] {
@@ -142,6 +157,8 @@ struct WorkloadAnalyzer {
         for value in values {
             let byName = isURLVariable(value.name)
             guard byName || (value.text.hasPrefix("http") && value.text.includes("://")) else { continue }
+            // Where weights are downloaded from is not where prompts go.
+            if WorkloadAnalyzer.isWeightsDownload(value.text) { continue }
             let modelAPI = WorkloadAnalyzer.isModelAPIVariable(value.name)
             guard byName || modelAPI else { continue }
             guard let endpoint = EndpointClassifier.classify(value.text, catalog: catalog) ?? (modelAPI ? knownServiceName(value, from: ref) : nil) else {
@@ -175,6 +192,8 @@ struct WorkloadAnalyzer {
             && (switchedOff.isEmpty || !value.name.uppercased().split(separator: "_").contains(where: { switchedOff.contains(String($0)) })) {
             let text = value.text
             guard RuntimeDetector.isModelValue(text), !Secrets.looksLikeKey(text), text != Secrets.redacted else { continue }
+            // A CI expression with no literal to fall back to (`${{ vars.MODEL }}`) names no model in the file.
+            if text.includes("${{") { continue }
             // URLs are endpoints, except model URIs and buckets whose path names a catalogued model (`s3://b/models/org--name`).
             if text.includes("://") && !text.hasPrefix("hf://") && !text.hasPrefix("ollama://")
                 && !(KubernetesScanner.namesModel(storageURI: text) && (catalog.match(text) != nil || value.name.hasPrefix("MODEL_WEIGHTS_"))) { continue }
@@ -182,8 +201,12 @@ struct WorkloadAnalyzer {
             consumed.insert(value.name)
             var usage = classifyModel(text, variable: value.name, located: value.located, endpoints: endpoints, runtime: runtime,
                                       present: present.map(\.name), ref: ref, location: location(value.located))
-            // Report the model as written; a resolved placeholder only informs the catalog lookup.
-            if value.written != text {
+            // A CI expression is the model it falls back to, located at that literal; the expression is the evidence.
+            if value.written.includes("${{"), let literal = CIExpression.literalLocation(value.located) {
+                usage.location = location(literal)
+                usage.evidence += ": \(value.written)"
+            } else if value.written != text {
+                // Report the model as written; a resolved placeholder only informs the catalog lookup.
                 usage.model = value.written
                 usage.catalogName = text
             }
@@ -255,6 +278,12 @@ struct WorkloadAnalyzer {
         return usages
     }
 
+    /// A URL of a weights file (`.../resolve/main/x.gguf`, `*.safetensors`), as scripts download them.
+    static func isWeightsDownload(_ url: String) -> Bool {
+        let lower = url.lowercased()
+        return lower.includes("/resolve/") || [".gguf", ".safetensors", ".bin", ".ggml"].contains { lower.hasSuffix($0) }
+    }
+
     /// `*_ENGINE`, `*_BACKEND`, `*_SERVER_TYPE` naming a model server.
     static func engineHint(name: String, value: String) -> String? {
         let upper = name.uppercased()
@@ -267,7 +296,8 @@ struct WorkloadAnalyzer {
         let evidence = "env \(variable)"
         let lower = text.lowercased()
         // Prefixes that name a local server.
-        for (prefix, localRuntime) in [("ollama/", "ollama"), ("ollama_chat/", "ollama"), ("hosted_vllm/", "vllm"), ("ollama://", "ollama")] where lower.hasPrefix(prefix) {
+        for (prefix, localRuntime) in [("ollama/", "ollama"), ("ollama_chat/", "ollama"), ("hosted_vllm/", "vllm"), ("ollama://", "ollama"),
+                                       ("ollama:", "ollama")] where lower.hasPrefix(prefix) {
             return Usage(deployment: ref, model: text, location: location, hosting: .selfHosted, runtime: localRuntime, evidence: evidence)
         }
         // The base URL that goes with this variable: same stem, else the only one.
@@ -534,18 +564,26 @@ struct WorkloadAnalyzer {
         return !x.isEmpty && x == y
     }
 
-    static let placeholder = try! NSRegularExpression(pattern: #"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$\(([A-Za-z_][A-Za-z0-9_]*)\)"#)
+    static let placeholder = try! NSRegularExpression(pattern: #"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$\(([A-Za-z_][A-Za-z0-9_]*)\)|^\$([A-Za-z_][A-Za-z0-9_]*)$"#)
 
     /// `${VAR}`, `${VAR:-default}`, `$VAR` and `$(VAR)` from the same environment; unknown ones stay as written.
     func substitute(_ text: String, _ values: [String: String]) -> String {
         guard text.includes("$") else { return text }
+        if let literal = CIExpression.fallbackLiteral(text) { return literal }
         let regex = WorkloadAnalyzer.placeholder
         var result = text
         for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).reversed() {
-            let nameRange = match.range(at: 1).location != NSNotFound ? match.range(at: 1) : match.range(at: 3)
+            // `${VAR}`, `$(VAR)`, or a whole value `$VAR` (a script's `--model "$MODEL_PATH"`).
+            let nameRange = [1, 3, 4].map { match.range(at: $0) }.first { $0.location != NSNotFound } ?? match.range(at: 1)
             let name = (text as NSString).substring(with: nameRange)
             var replacement: String?
             if let value = values[name], !value.includes("${" + name) { replacement = value }
+            else if let value = values[name], value.includes("${" + name + ":-") {
+                // `MODEL=${MODEL:-org/name}` in a script: its own default.
+                var others = values
+                others[name] = nil
+                replacement = substitute(value, others)
+            }
             else if match.range(at: 2).location != NSNotFound { replacement = (text as NSString).substring(with: match.range(at: 2)) }
             if let replacement, let range = Range(match.range, in: result) { result.replaceSubrange(range, with: replacement) }
         }
@@ -602,7 +640,8 @@ struct WorkloadAnalyzer {
         let image = members.first { usages[$0].evidence == "image" }
         func rank(_ index: Int) -> Int {
             let usage = usages[index]
-            if let model = usage.model, model.hasPrefix("$") { return 0 }
+            // A placeholder says least, unless it carries its default (`${MODEL:-org/name}`).
+            if let model = usage.model, model.hasPrefix("$") { return model.includes(":-") ? 1 : 0 }
             if usage.evidence == "command" { return 4 }
             if let image, index != image {
                 let anchor = usages[image].location

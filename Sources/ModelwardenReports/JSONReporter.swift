@@ -38,7 +38,7 @@ public struct JSONReporter: Reporter {
 
     func usage(_ resolved: ResolvedUsage) -> JSONValue {
         let usage = resolved.usage
-        return .object([
+        var pairs: [(String, JSONValue)] = [
             ("file", .string(usage.location.file)),
             ("line", .int(usage.location.line)),
             ("column", .int(usage.location.column)),
@@ -55,7 +55,13 @@ public struct JSONReporter: Reporter {
             ("route", .array(usage.route.map(JSONValue.string))),
             ("evidence", .string(usage.evidence)),
             ("catalogEntry", .optional(resolved.match?.model.id)),
-        ])
+        ]
+        // Only model files declare a licence of their own; other usages keep their keys unchanged.
+        if let declared = usage.declaredLicense {
+            pairs.append(("declaredLicense", .string(declared)))
+            pairs.append(("declaredLicenseSource", .optional(usage.declaredLicenseSource)))
+        }
+        return .object(pairs)
     }
 
     func finding(_ finding: Finding) -> JSONValue {

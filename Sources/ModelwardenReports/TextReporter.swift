@@ -25,7 +25,8 @@ public struct TextReporter: Reporter {
                 let usage = resolved.usage
                 let model = usage.model.map(Secrets.redact) ?? "(no model named)"
                 let place = usage.hosting == .selfHosted ? "self-hosted/\(usage.runtime ?? "unknown")" : "external-api/\(usage.api ?? "unknown")"
-                out += "    model   \(model)  \(paint.dim("[\(resolved.vendor) \(resolved.family), \(resolved.licenseID), \(place)]"))  \(paint.dim("\(usage.location.line):\(usage.location.column)"))\n"
+                let declared = usage.declaredLicense.map { ", declares \($0)" } ?? ""
+                out += "    model   \(model)  \(paint.dim("[\(resolved.vendor) \(resolved.family), \(resolved.licenseID)\(declared), \(place)]"))  \(paint.dim("\(usage.location.line):\(usage.location.column)"))\n"
             }
             for finding in findings {
                 out += "    " + line(for: finding, paint: paint) + "\n"

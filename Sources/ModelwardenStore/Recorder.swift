@@ -116,7 +116,9 @@ public struct Recorder: Sendable {
         let cached = inMemory.merging(try loadCachedScans(for: reusable.subtracting(inMemory.keys))) { memory, _ in memory }
         let auditor = self.auditor
         let loaded: [(file: ManifestFile?, scan: FileScan, sha: String, parsed: Bool, seen: Seen)] = ParallelMap.map(seen) { item in
-            let read = item.contents?.data ?? FileManager.default.contents(atPath: item.candidate.absolutePath)
+            let read = item.contents?.data ?? (GGUFScanner.claims(item.candidate.path)
+                ? GGUFScanner.headerWindow(item.candidate.absolutePath)
+                : FileManager.default.contents(atPath: item.candidate.absolutePath))
             let data = read ?? Data()
             let text = String(decoding: data, as: UTF8.self)
             let file = ManifestFile(path: item.candidate.path, absolutePath: item.candidate.absolutePath, text: text)

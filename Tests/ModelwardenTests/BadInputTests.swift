@@ -70,7 +70,8 @@ import Testing
         try folder.write("huge.yaml", String(repeating: "key: value\n", count: 2000))
         let result = scan(folder, limits: ScanLimits(maxFileBytes: 4096))
         expectGoodFileStillScanned(result)
-        #expect(result.diagnostics.contains { $0.location.file == "huge.yaml" && $0.message.contains("limit") })
+        #expect(result.diagnostics.contains { $0.location.file == "huge.yaml" && $0.message.contains("limit") && $0.level == .warning })
+        #expect(result.unread == 1, "a file found by the walk and too big to read is counted as not read, not a failed run")
     }
 
     @Test func binaryAndInvalidUTF8() throws {
@@ -83,6 +84,11 @@ import Testing
         #expect(result.diagnostics.contains { $0.location.file == "binary.yaml" && $0.message.contains("binary") })
         let utf8 = try #require(result.diagnostics.first { $0.location.file == "latin1.yaml" })
         #expect(utf8.location.line == 2 && utf8.location.column == 10)
+        #expect(!result.diagnostics.contains { $0.level == .error }, "files found by the walk that are not text do not fail the run")
+        #expect(result.unread == 2)
+        // Named on the command line, the same file fails closed.
+        let named = Auditor(policy: Shipped.policy, today: Shipped.today).audit(paths: [folder.path + "/binary.yaml"])
+        #expect(named.diagnostics.contains { $0.level == .error && $0.message.contains("binary") })
     }
 
     @Test func symlinkLoopAndFIFO() throws {

@@ -100,8 +100,10 @@ import Testing
         let result = audit([
             ("ui/out/_next/static/chunks/main.js", bundle),
             ("server/db/migrations/0058_alter_chat_model.py", "field = models.CharField(default=\"gpt-4o\")\nchat_model = \"gpt-4\"\n"),
+            ("evals/simple_evals/run_eval.py", "GRADER_MODEL_NAME = \"gpt-4-turbo\"\n"),
         ])
         expectOnlyConfiguration(result)
+        #expect(role(result, "evals/simple_evals/run_eval.py")?.predicate == "evaluation-code")
         #expect(role(result, "ui/out/_next/static/chunks/main.js")?.predicate == "minified-bundle")
     }
 

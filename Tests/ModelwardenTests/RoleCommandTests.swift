@@ -41,6 +41,16 @@ import Testing
         #expect(shown.stdout.contains("File roles (2)") && shown.stdout.contains("experiments/"), "\(shown.stdout)")
     }
 
+    @Test func aModelFileAmongTestFixturesIsData() throws {
+        let folder = try TempFolder()
+        try folder.write("libs/core/tests/resources/vocab-llama.gguf", Data("GGUF".utf8) + Data([3, 0, 0, 0, 0xFF, 0xFF]))
+        try folder.write(".env", "OPENAI_MODEL=gpt-4o\n")
+        let result = try audit(folder)
+        #expect(result.usages.map(\.usage.location.file) == [".env"])
+        #expect(!result.diagnostics.contains { $0.location.file.hasSuffix(".gguf") }, "\(result.diagnostics)")
+        #expect(result.roles.first { $0.file.hasSuffix(".gguf") }?.verdict.predicate == "tests-folder")
+    }
+
     @Test func anUnknownRoleIsAConfigurationError() throws {
         let folder = try TempFolder()
         try folder.write(".modelwarden.yaml", "schemaVersion: 1\nroles:\n  \"evals/**\": date\n")

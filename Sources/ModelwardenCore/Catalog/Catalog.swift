@@ -121,6 +121,14 @@ public final class Catalog: Sendable {
         return nil
     }
 
+    /// The provider that alone can serve a model id written without a prefix: a Bedrock model id or inference
+    /// profile (`us.anthropic.claude-3-5-sonnet-20241022-v2:0`), a Vertex name (`claude-3-5-sonnet-v2@20241022`,
+    /// `publishers/google/models/gemini-1.5-pro`), an Azure-only spelling (`gpt-35-turbo`). First by provider id.
+    public func provider(servingOnly model: String) -> Provider? {
+        let normalized = Catalog.normalize(model)
+        return providersInOrder.first { $0.serves(normalized: normalized) }
+    }
+
     /// Every environment variable name that some provider is known by.
     public var providerEnvVarNames: Set<String> { Set(providersByEnvVar.keys) }
 }

@@ -1,5 +1,15 @@
+import Foundation
+
 /// A licence or a set of API terms, with what it demands.
 public struct License: Sendable, Hashable {
+    /// Whether a licence name as a model file writes it (`llama3.1`, `Apache-2.0`, `other/qwen`, `other`) is this
+    /// licence: its id, Hugging Face id or SPDX id, case-insensitively.
+    public func isNamed(_ declared: String) -> Bool {
+        let name = declared.lowercased().trimmingCharacters(in: .whitespaces)
+        let names = [id, hfID, spdx].compactMap { $0?.lowercased() }
+        return names.contains(name) || names.contains("other/" + name) || names.contains { $0.hasPrefix("other/") && $0.dropFirst(6) == name }
+    }
+
     public enum Kind: String, Sendable, CaseIterable {
         case permissive, conditional
         case nonCommercial = "non-commercial"
@@ -54,6 +64,8 @@ public struct Provider: Sendable, Hashable {
     public var hosts: [String]
     public var envVars: [String]
     public var prefixes: [String]
+    /// Model ids that only this provider serves, as case-insensitive regexes over the normalised id.
+    public var modelIDs: [(source: String, regex: NSRegularExpression)] = []
     public var trainsOnAPIData: Training
     public var retentionDays: Int?
     public var zeroDataRetentionAvailable: Bool
@@ -62,6 +74,22 @@ public struct Provider: Sendable, Hashable {
     public var sources: [String]
     public var asOf: PolicyDate?
     public var file: String
+
+    public static func == (a: Provider, b: Provider) -> Bool {
+        a.id == b.id && a.file == b.file && a.licenseID == b.licenseID && a.hosts == b.hosts && a.envVars == b.envVars
+            && a.prefixes == b.prefixes && a.modelIDs.map(\.source) == b.modelIDs.map(\.source)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(file)
+    }
+
+    /// Whether a model id (normalised) is one only this provider serves.
+    public func serves(normalized id: String) -> Bool {
+        let range = NSRange(id.startIndex..., in: id)
+        return modelIDs.contains { $0.regex.firstMatch(in: id, range: range) != nil }
+    }
 
     /// The maker of the models this API serves when it serves only its own (openai, anthropic), else nil.
     public var modelVendor: String? {

@@ -25,6 +25,12 @@ public struct Usage: Sendable, Hashable, Codable {
     public var alias: String?
     /// Hops the data takes when it passes a gateway: client, gateway, external host.
     public var route: [String] = []
+    /// What a model file on disk says about itself (a GGUF header, a model card): its name, its licence and where
+    /// that licence is written, and the models it derives from.
+    public var declaredName: String? = nil
+    public var declaredLicense: String? = nil
+    public var declaredLicenseSource: String? = nil
+    public var declaredBaseModels: [String] = []
 
     public init(
         deployment: DeploymentRef, model: String?, location: SourceLocation, hosting: Hosting,

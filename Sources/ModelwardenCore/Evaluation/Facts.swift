@@ -29,6 +29,9 @@ public final class UsageFacts {
         ("usage.api", "openai, anthropic, aws-bedrock, ... (external)"),
         ("usage.pinned", "false for a reference without version or tag (llama3, :latest, gpt-4o)"),
         ("usage.file", "the file the usage was found in"),
+        ("usage.declared_license", "the licence a model file declares about itself (GGUF general.license, model card license:)"),
+        ("usage.declared_license_source", "where that declaration is written"),
+        ("license.matches_declared", "false when the model file's own licence differs from the catalog's (unset without either)"),
         ("model.known", "the catalog recognises the model"),
         ("model.id", "catalog entry id"),
         ("model.vendor", "maker of the base model"),
@@ -89,6 +92,11 @@ public final class UsageFacts {
             // A placeholder or an Azure deployment name is judged by what it resolves to.
             return usage.model.map { .bool(UsageFacts.isPinned(usage.catalogName ?? $0, usage: usage, match: match)) }
         case "usage.file": return .string(usage.location.file)
+        case "usage.declared_license": return usage.declaredLicense.map(FactValue.string)
+        case "usage.declared_license_source": return usage.declaredLicenseSource.map(FactValue.string)
+        case "license.matches_declared":
+            guard let declared = usage.declaredLicense, let license else { return nil }
+            return .bool(license.isNamed(declared))
         case "model.known": return .bool(match != nil)
         case "model.id": return match.map { .string($0.model.id) }
         case "model.vendor": return .string(resolved.vendor)

@@ -14,6 +14,10 @@ final class PolicyAssembly {
     private var configurations: [Int: RepositoryConfiguration] = [:]
 
     private var licenses: [License] = []
+    private var licenseIndex: [String: Int] = [:]
+    private var providerIndex: [String: Int] = [:]
+    private var modelIndex: [String: Int] = [:]
+    private var ruleIndex: [String: Int] = [:]
     private var providers: [Provider] = []
     private var models: [ModelEntry] = []
     private var organizations: [String: String] = [:]
@@ -100,7 +104,7 @@ final class PolicyAssembly {
                     continue
                 }
                 marks[license.id] = SourceLocation(file: file.displayPath, line: root.mark.line, column: root.mark.column)
-                replaceOrAppend(&licenses, license, id: \.id)
+                replaceOrAppend(&licenses, license, id: license.id, index: &licenseIndex)
             }
         }
         return declared
@@ -116,7 +120,7 @@ final class PolicyAssembly {
                     problems.error(file.displayPath, root["id"]?.mark ?? root.mark, "id", "duplicate provider id '\(provider.id)'")
                     continue
                 }
-                replaceOrAppend(&providers, provider, id: \.id)
+                replaceOrAppend(&providers, provider, id: provider.id, index: &providerIndex)
             }
         }
         return Set(providers.map(\.id))
@@ -142,7 +146,7 @@ final class PolicyAssembly {
                     if let base = entry.baseModel {
                         baseReferences.append((base, path, item["base_model"]?.mark ?? item.mark, "\(itemPath).base_model"))
                     }
-                    replaceOrAppend(&models, entry, id: \.id)
+                    replaceOrAppend(&models, entry, id: entry.id, index: &modelIndex)
                 }
             }
         }
@@ -187,7 +191,7 @@ final class PolicyAssembly {
                         problems.error(path, item["id"]?.mark ?? item.mark, "\(itemPath).id", "duplicate rule id '\(rule.id)'")
                         continue
                     }
-                    replaceOrAppend(&rules, rule, id: \.id)
+                    replaceOrAppend(&rules, rule, id: rule.id, index: &ruleIndex)
                 }
             }
         }
@@ -305,10 +309,13 @@ final class PolicyAssembly {
         return PolicyLoader.Result(policy: policy, diagnostics: problems.diagnostics.sorted { $0.location < $1.location })
     }
 
-    private func replaceOrAppend<T>(_ list: inout [T], _ item: T, id: KeyPath<T, String>) {
-        if let index = list.firstIndex(where: { $0[keyPath: id] == item[keyPath: id] }) {
-            list[index] = item
+    /// Replaces the entry with the same id in place, or appends it; `index` maps ids to positions, so merging the
+    /// built-in catalog's hundreds of entries stays linear.
+    private func replaceOrAppend<T>(_ list: inout [T], _ item: T, id: String, index: inout [String: Int]) {
+        if let position = index[id] {
+            list[position] = item
         } else {
+            index[id] = list.count
             list.append(item)
         }
     }

@@ -14,7 +14,7 @@ public enum PolicyLoader {
                               "thresholds", "attribution", "notice", "name_prefix", "eu_multimodal_restriction",
                               "confidence", "notes", "sources", "as_of", "licenseref"]
     static let providerKeys = ["schemaVersion", "id", "name", "vendor", "license", "hosts", "env_vars", "prefixes",
-                               "data_terms", "notes", "confidence", "sources", "as_of"]
+                               "model_ids", "data_terms", "notes", "confidence", "sources", "as_of"]
     static let modelKeys = ["id", "family", "vendor", "license", "open_weights", "modalities", "base_model", "api",
                             "patterns", "checkpoints", "sources", "notes"]
     static let ruleKeys = ["id", "title", "severity", "category", "description", "when", "message", "remediation",
@@ -88,10 +88,20 @@ public enum PolicyLoader {
         }
         let sources = r.strings("sources", required: true)
         let asOf = r.date("as_of", required: true)
+        // Model ids only this provider serves (Bedrock `anthropic.claude-...-v1:0`, Vertex `claude-...@DATE`).
+        var modelIDs: [(source: String, regex: NSRegularExpression)] = []
+        if let items = root["model_ids"]?.sequence {
+            for (index, item) in items.enumerated() {
+                guard let source = item.string else { continue }
+                if let regex = compile(source, file: file, mark: item.mark, path: "model_ids[\(index)]", problems: problems) {
+                    modelIDs.append((source, regex))
+                }
+            }
+        }
         guard let id, let name else { return nil }
         return Provider(
             id: id, name: name, vendor: r.string("vendor"), licenseID: license, hosts: r.strings("hosts"),
-            envVars: r.strings("env_vars"), prefixes: r.strings("prefixes"), trainsOnAPIData: training,
+            envVars: r.strings("env_vars"), prefixes: r.strings("prefixes"), modelIDs: modelIDs, trainsOnAPIData: training,
             retentionDays: retention, zeroDataRetentionAvailable: zdr, summary: summary, notes: r.string("notes"),
             sources: sources, asOf: asOf, file: file)
     }

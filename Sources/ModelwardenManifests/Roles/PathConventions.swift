@@ -3,7 +3,8 @@
 enum PathConventions {
     static let testFolders: Set<String> = ["test", "tests", "__tests__", "spec", "specs", "e2e", "testdata", "test_data", "test-data",
                                            "testing", "integration_tests", "unit_tests"]
-    static let fixtureFolders: Set<String> = ["fixtures", "__fixtures__", "fixture", "__mocks__", "mocks", "__snapshots__", "snapshots"]
+    /// Not plain `snapshots/`: the Hugging Face cache keeps model files in `models--ORG--NAME/snapshots/REV/`.
+    static let fixtureFolders: Set<String> = ["fixtures", "__fixtures__", "fixture", "__mocks__", "mocks", "__snapshots__"]
     static let translationFolders: Set<String> = ["locales", "locale", "i18n", "l10n", "translations", "lang", "langs"]
     static let documentationFolders: Set<String> = ["docs", "doc", "documentation"]
     static let resultFolderWords = ["results", "benchmark_results", "eval_results", "expt_results", "outputs"]
@@ -55,10 +56,13 @@ enum PathConventions {
         return "evaluation or benchmark output (folder '\(folder)/')"
     }
 
-    /// Evaluation harnesses measure models against data sets; what they call is not what the product runs.
-    static let evaluationHarness = PathRolePredicate(name: "evaluation-folder") { subject in
-        guard let folder = subject.folders.first(where: { evaluationFolders.contains($0) }) else { return nil }
-        return "evaluation or benchmark harness (folder '\(folder)/')"
+    /// Evaluation harness code measures models against data sets; what it calls is not what the product runs.
+    /// Only code: an eval tool's own config there (`promptfooconfig.yaml`) is read by its scanner, wherever it lies.
+    static let evaluationHarness = PathRolePredicate(name: "evaluation-code") { subject in
+        guard CodeLanguage.of(fileName: subject.name) != nil, let folder = subject.folders.first(where: { evaluationFolders.contains($0) }) else {
+            return nil
+        }
+        return "evaluation or benchmark harness code (folder '\(folder)/')"
     }
 
     static let all = [tests, testFileName, fixtures, translations, documentation, lockFile, evaluationOutput, evaluationHarness]

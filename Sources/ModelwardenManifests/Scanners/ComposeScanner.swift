@@ -2,7 +2,8 @@ import ModelwardenCore
 import ModelwardenYAML
 
 /// docker-compose files: each service is a deployment; `environment` (list or map), `env_file`, `labels`,
-/// `${VAR:-default}` (resolved later from the sibling `.env`), anchors and merge keys (done by the parser).
+/// `${VAR:-default}` (resolved later from the sibling `.env`), anchors and merge keys (done by the parser), and
+/// Docker Model Runner models (`ComposeModels`).
 public struct ComposeScanner: ManifestScanner {
     public let format = "docker-compose"
 
@@ -12,6 +13,7 @@ public struct ComposeScanner: ManifestScanner {
         guard let services = document["services"]?.pairs, !services.isEmpty else { return false }
         return services.contains { pair in
             pair.value["image"] != nil || pair.value["build"] != nil || pair.value["environment"] != nil || pair.value["command"] != nil
+                || pair.value["provider"] != nil || pair.value["models"] != nil
         }
     }
 
@@ -52,12 +54,20 @@ public struct ComposeScanner: ManifestScanner {
             let container = ContainerSpec(
                 name: serviceName, image: Located(service["image"]),
                 command: locatedStrings(service["entrypoint"]) + locatedStrings(service["command"]), env: env)
-            var workload = Workload(deployment: ref, file: file.path, containers: [container], envFiles: envFiles)
+            // Docker Model Runner models the service uses run beside it, not in it: containers of their own.
+            let models = ComposeModels.containers(for: service, in: document)
+            var workload = Workload(deployment: ref, file: file.path, containers: [container] + models, envFiles: envFiles)
             // `build: ./api` or `build: {context: ./api}`: the service runs the code in that folder.
             if let context = service["build"]?.string ?? service["build"]?["context"]?.string, !context.contains("://") {
                 workload.buildContext = ComposeScanner.join(directory, context)
             }
             result.workloads.append(workload)
+        }
+        for (name, model) in ComposeModels.unusedModels(in: document) {
+            let ref = DeploymentRef(kind: "ComposeModel", namespace: project, name: name)
+            result.deployments.append(Deployment(ref: ref, location: file.location(model)))
+            let container = ContainerSpec(name: name, env: [EnvVar(name: "MODEL_0", nameLocation: model, value: model)], runtimeHint: ComposeModels.runtime)
+            result.workloads.append(Workload(deployment: ref, file: file.path, containers: [container]))
         }
     }
 
