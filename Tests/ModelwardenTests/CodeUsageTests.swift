@@ -46,6 +46,7 @@ import Testing
             class Configuration(BaseModel):
                 summarization_model: str = Field(
                     default="openai:gpt-4.1-mini",
+                    metadata={"x_oap_ui_config": {"type": "text", "default": "openai:gpt-4.1-mini"}},
                     description="Model for summarizing research results from Tavily search results",
                 )
                 max_retries: int = Field(default=3)
@@ -101,6 +102,7 @@ import Testing
             embedder = SentenceTransformer("BAAI/bge-small-en-v1.5")
             summarize = pipeline("summarization", model="facebook/bart-large-cnn")
             agent = init_chat_model("google_genai:gemini-2.5-flash")
+            MODELS = {"haiku": ModelConfig(id="anthropic:claude-haiku-4-5-20251001", name="Claude Haiku 4.5")}
             """)
         let byModel = Dictionary(found.map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
         #expect(byModel["gpt-4o-mini"]?.place == "openai")
@@ -109,6 +111,7 @@ import Testing
         #expect(byModel["meta-llama/Llama-3.1-8B-Instruct"]?.place == "in-process")
         #expect(byModel["BAAI/bge-small-en-v1.5"]?.place == "in-process")
         #expect(byModel["google_genai:gemini-2.5-flash"]?.place == "google-gemini-api")
+        #expect(byModel["anthropic:claude-haiku-4-5-20251001"]?.place == "anthropic")
     }
 
     @Test func goAndJavaLiterals() {
@@ -151,6 +154,7 @@ import Testing
             REASONING_MODELS = "grok-3-mini", "grok-4"
             LEGACY_MODELS = {"gpt-3.5-turbo", "gpt-4-0613"}
             encoding = tiktoken.encoding_for_model("gpt-4o")
+            CUSTOM_MODELS = "claude-3-5-haiku-20241022,gpt-4o-mini"
             """)
         #expect(found.isEmpty, "\(found)")
     }

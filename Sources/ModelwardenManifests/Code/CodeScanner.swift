@@ -32,7 +32,7 @@ public struct CodeScanner: Sendable {
     /// is most of it (`gpt-4o-mini`, `openai:gpt-5.4`, `thenlper/gte-small`), not a pattern inside a sentence or path,
     /// and it is shaped like an id (a version digit, a `-` or a `/`), not a bare family name (`Gemini`, `command`).
     func confidentMatch(_ text: String) -> ModelMatch? {
-        guard text.count >= 2, text.count <= 120, !text.contains(where: { $0.isWhitespace }),
+        guard text.count >= 2, text.count <= 120, !text.contains(where: { $0.isWhitespace || $0 == "," }),
               text.contains(where: { $0.isNumber || $0 == "-" || $0 == "/" }),
               !text.contains("{"), !text.contains("$"), !text.contains("<"), !text.contains("%"), !text.contains("://") || text.hasPrefix("hf://")
         else { return nil }

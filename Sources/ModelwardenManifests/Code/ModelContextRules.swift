@@ -19,8 +19,11 @@ enum ModelContextRules {
         if ModelNames.isGeneric(frame.key), let outside = enclosingContext(frames: frames, className: className) {
             return "\(outside) \(frame.key ?? "argument")"
         }
-        // `provider:model` ids say "model" by themselves (`"anthropic:claude-sonnet-4"` as any value).
-        if ProviderPrefix.split(value) != nil { return frame.key ?? frame.call ?? "provider prefix" }
+        // `provider:model` ids say "model" by themselves (`"anthropic:claude-sonnet-4"` as any value), except in a generic
+        // slot whose surroundings are about something else (a UI form's `"default":` repeating a field's default).
+        if ProviderPrefix.split(value) != nil, frame.key == nil || !ModelNames.isGeneric(frame.key) {
+            return frame.key ?? frame.call ?? "provider prefix"
+        }
         return nil
     }
 
@@ -31,8 +34,8 @@ enum ModelContextRules {
         while level >= 0 && level >= frames.count - 4 {
             let current = frames[level]
             if level != frames.count - 1 && (current.isList || current.isSubscript) { return nil }
-            if let call = current.call, ModelNames.isModelCall(call) { return call }
-            if ModelNames.isModelName(current.binding) { return current.binding }
+            if let call = current.call, ModelNames.isModelCall(call) || ModelNames.isModelHolder(ModelNames.lastComponent(call)) { return call }
+            if ModelNames.isModelHolder(current.binding) { return current.binding }
             if !ModelNames.isGeneric(current.binding) { return nil }
             level -= 1
         }

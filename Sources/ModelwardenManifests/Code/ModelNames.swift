@@ -52,6 +52,20 @@ enum ModelNames {
         return !words(last).contains { notModelCalls.contains($0) }
     }
 
+    /// Words that name a holder of a model's settings (`ModelConfig`, `llm_settings`): its generic slots (`id=`,
+    /// `name:`) name the model.
+    static let holderWords: Set<String> = ["config", "configs", "settings", "options", "spec", "info", "entry", "card"]
+
+    /// A name that says model (`summarization_model`) or holds a model's settings (`ModelConfig(id=...)`).
+    static func isModelHolder(_ name: String?) -> Bool {
+        guard let name else { return false }
+        let words = words(name)
+        if words.contains(where: { notModelCalls.contains($0) }) { return false }
+        if isModelName(name) { return true }
+        guard let last = words.last, holderWords.contains(last), words.count > 1 else { return false }
+        return words.dropLast().contains { modelWords.contains($0) }
+    }
+
     static func isGeneric(_ name: String?) -> Bool {
         guard let name else { return true }
         return generic.contains(name.lowercased())
