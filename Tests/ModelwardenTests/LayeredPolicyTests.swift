@@ -40,6 +40,18 @@ import Testing
         for (path, data) in onDisk { #expect(embedded[path] == data, "\(path) differs from its embedded copy") }
     }
 
+    /// The built-in layer's patterns compile on first use, unchecked at start-up: this is the check instead.
+    @Test func everyBuiltInCatalogPatternCompiles() throws {
+        let builtin = try #require(PolicyLoader.load(layers: [PolicyLayer.builtin], today: Shipped.today).policy)
+        var sources = builtin.catalog.models.flatMap { $0.patterns.map(\.source) + $0.checkpoints.map(\.pattern) }
+        sources += builtin.catalog.providers.values.flatMap { $0.modelIDs.map(\.source) }
+        #expect(sources.count > 300)
+        for source in sources {
+            #expect((try? NSRegularExpression(pattern: source, options: [.caseInsensitive])) != nil, "'\(source)' does not compile")
+        }
+        #expect(builtin.catalog.match("meta-llama/Llama-3.1-8B-Instruct")?.licenseID == "llama3.1", "lazily compiled patterns match")
+    }
+
     @Test func theBuiltInOrganisationApprovesNothingAndAssumesNothing() throws {
         let loaded = PolicyLoader.load(layers: [PolicyLayer.builtin], today: Shipped.today)
         let policy = try #require(loaded.policy, "\(loaded.diagnostics)")

@@ -81,8 +81,9 @@ public final class Catalog: Sendable {
         let range = NSRange(normalized.startIndex..., in: normalized)
         var best: (entry: ModelEntry, pattern: String, length: Int, text: String, point: String?)?
         for entry in models {
-            for (source, regex) in entry.patterns {
-                guard let found = regex.firstMatch(in: normalized, range: range), found.range.length > 0 else { continue }
+            for pattern in entry.patterns {
+                let source = pattern.source
+                guard let found = pattern.regex.firstMatch(in: normalized, range: range), found.range.length > 0 else { continue }
                 if best == nil || found.range.length > best!.length {
                     let text = (normalized as NSString).substring(with: found.range)
                     // A `(?<point>...)` group captures a point release that the family reports (`gpt-5` + `.4`).

@@ -65,7 +65,7 @@ public struct Provider: Sendable, Hashable {
     public var envVars: [String]
     public var prefixes: [String]
     /// Model ids that only this provider serves, as case-insensitive regexes over the normalised id.
-    public var modelIDs: [(source: String, regex: NSRegularExpression)] = []
+    public var modelIDs: [CatalogPattern] = []
     public var trainsOnAPIData: Training
     public var retentionDays: Int?
     public var zeroDataRetentionAvailable: Bool

@@ -3,8 +3,9 @@ import Foundation
 /// A model family (or one checkpoint line) of the catalog, with the patterns that recognise it.
 public struct ModelEntry: Sendable {
     public struct Checkpoint: Sendable {
-        public var match: NSRegularExpression
-        public var pattern: String
+        public var matcher: CatalogPattern
+        public var match: NSRegularExpression { matcher.regex }
+        public var pattern: String { matcher.source }
         public var licenseID: String?
         public var modalities: [String]?
         public var note: String?
@@ -18,7 +19,7 @@ public struct ModelEntry: Sendable {
     public var modalities: [String]
     public var baseModel: String?
     public var api: String?
-    public var patterns: [(source: String, regex: NSRegularExpression)]
+    public var patterns: [CatalogPattern]
     public var checkpoints: [Checkpoint]
     public var notes: String?
     public var sources: [String]

@@ -111,7 +111,9 @@ final class PolicyAssembly {
     }
 
     private func readProviders(licenseIDs: Set<String>) -> Set<String> {
+        defer { problems.compilesPatterns = true }
         for layer in layers {
+            problems.compilesPatterns = !layer.isBuiltIn
             var seen = Set<String>()
             for file in layer.files(in: "providers") {
                 guard let root = document(file),
@@ -128,7 +130,9 @@ final class PolicyAssembly {
 
     private func readModels(licenseIDs: Set<String>, providerIDs: Set<String>) {
         var baseReferences: [(base: String, file: String, mark: Mark, path: String)] = []
+        defer { problems.compilesPatterns = true }
         for layer in layers {
+            problems.compilesPatterns = !layer.isBuiltIn
             var seen = Set<String>()
             for file in layer.files(in: "models") {
                 let path = file.displayPath

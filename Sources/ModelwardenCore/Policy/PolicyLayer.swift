@@ -73,6 +73,8 @@ public struct PolicyLayer: Sendable {
     public var ignores: [IgnoreGlob] = []
     /// A folder or file that could not be read; the loader reports it.
     public var unreadable: String?
+    /// The set compiled into the executable: validated by the test suite, so its patterns compile on first use.
+    public var isBuiltIn = false
 
     public init(kind: Kind, origin: String, files: [PolicyFile], baseFolder: String) {
         self.kind = kind
@@ -94,10 +96,14 @@ public struct PolicyLayer: Sendable {
     }
 
     /// The shipped `Policies/` compiled into the executable.
-    public static let builtin = PolicyLayer(
-        kind: .folder, origin: "built-in",
-        files: BuiltinPolicies.files.map { PolicyFile(relativePath: $0.path, displayPath: "<built-in>/\($0.path)", bytes: Array($0.text.utf8)) },
-        baseFolder: "/")
+    public static let builtin: PolicyLayer = {
+        var layer = PolicyLayer(
+            kind: .folder, origin: "built-in",
+            files: BuiltinPolicies.files.map { PolicyFile(relativePath: $0.path, displayPath: "<built-in>/\($0.path)", bytes: Array($0.text.utf8)) },
+            baseFolder: "/")
+        layer.isBuiltIn = true
+        return layer
+    }()
 
     /// A folder shaped like `Policies/`, read from disk now.
     public static func folder(_ path: String, origin: String? = nil) -> PolicyLayer {

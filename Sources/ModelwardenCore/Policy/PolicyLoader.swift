@@ -89,12 +89,12 @@ public enum PolicyLoader {
         let sources = r.strings("sources", required: true)
         let asOf = r.date("as_of", required: true)
         // Model ids only this provider serves (Bedrock `anthropic.claude-...-v1:0`, Vertex `claude-...@DATE`).
-        var modelIDs: [(source: String, regex: NSRegularExpression)] = []
+        var modelIDs: [CatalogPattern] = []
         if let items = root["model_ids"]?.sequence {
             for (index, item) in items.enumerated() {
                 guard let source = item.string else { continue }
-                if let regex = compile(source, file: file, mark: item.mark, path: "model_ids[\(index)]", problems: problems) {
-                    modelIDs.append((source, regex))
+                if let pattern = compile(source, file: file, mark: item.mark, path: "model_ids[\(index)]", problems: problems) {
+                    modelIDs.append(pattern)
                 }
             }
         }
@@ -124,11 +124,11 @@ public enum PolicyLoader {
         if let api, !providerIDs.contains(api) {
             problems.error(file, node["api"]!.mark, r.sub("api"), "unknown provider '\(api)'")
         }
-        var patterns: [(String, NSRegularExpression)] = []
+        var patterns: [CatalogPattern] = []
         let patternList = r.strings("patterns", required: true)
         for (index, source) in patternList.enumerated() {
-            if let regex = compile(source, file: file, mark: node["patterns"]?.sequence?[index].mark ?? node.mark, path: "\(r.sub("patterns"))[\(index)]", problems: problems) {
-                patterns.append((source, regex))
+            if let pattern = compile(source, file: file, mark: node["patterns"]?.sequence?[index].mark ?? node.mark, path: "\(r.sub("patterns"))[\(index)]", problems: problems) {
+                patterns.append(pattern)
             }
         }
         if r.has("patterns") && patternList.isEmpty {
@@ -138,10 +138,10 @@ public enum PolicyLoader {
         for (item, itemPath) in r.list("checkpoints") {
             guard let c = FieldReader(item, file: file, path: itemPath, problems: problems, allowed: ["match", "license", "modalities", "note"]) else { continue }
             guard let source = c.string("match", required: true),
-                  let regex = compile(source, file: file, mark: item["match"]!.mark, path: c.sub("match"), problems: problems) else { continue }
+                  let matcher = compile(source, file: file, mark: item["match"]!.mark, path: c.sub("match"), problems: problems) else { continue }
             let checkpointLicense = c.string("license")
             checkLicense(checkpointLicense, item["license"]?.mark ?? item.mark, c.sub("license"))
-            checkpoints.append(ModelEntry.Checkpoint(match: regex, pattern: source, licenseID: checkpointLicense,
+            checkpoints.append(ModelEntry.Checkpoint(matcher: matcher, licenseID: checkpointLicense,
                                                      modalities: c.has("modalities") ? c.strings("modalities") : nil, note: c.string("note")))
         }
         guard let id, let family, let vendor else { return nil }
@@ -152,9 +152,11 @@ public enum PolicyLoader {
             file: file, order: order)
     }
 
-    static func compile(_ source: String, file: String, mark: Mark, path: String, problems: PolicyProblems) -> NSRegularExpression? {
+    /// A catalog pattern, compiled now (and so validated) unless its layer is the built-in one, tested in the suite.
+    static func compile(_ source: String, file: String, mark: Mark, path: String, problems: PolicyProblems) -> CatalogPattern? {
+        guard problems.compilesPatterns else { return CatalogPattern(source: source) }
         do {
-            return try NSRegularExpression(pattern: source, options: [.caseInsensitive])
+            return CatalogPattern(source: source, compiled: try NSRegularExpression(pattern: source, options: [.caseInsensitive]))
         } catch {
             problems.error(file, mark, path, "pattern '\(source)' does not compile")
             return nil

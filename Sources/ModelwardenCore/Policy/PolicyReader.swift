@@ -4,6 +4,9 @@ import ModelwardenYAML
 /// Collects every problem found while reading a policy file, each located and named by its field path.
 public final class PolicyProblems {
     public private(set) var diagnostics: [Diagnostic] = []
+    /// Whether catalog patterns are compiled while reading, to report those that do not compile. Off for the
+    /// built-in layer: the suite validates it, and compiling hundreds of patterns on every start-up is most of its cost.
+    public var compilesPatterns = true
 
     public init() {}
 
