@@ -15,6 +15,8 @@ public struct Auditor: Sendable {
     public let today: PolicyDate
     /// What the walk leaves out (ignore files, extra ignore patterns).
     public let discovery: DiscoveryOptions
+    /// Decides each file's role (configuration or data) before a scanner reads it.
+    let roles: FileRoles
 
     public init(policy: PolicySet, limits: ScanLimits = ScanLimits(), scanners: [any ManifestScanner] = ScannerRegistry.all, today: PolicyDate = .today,
                 discovery: DiscoveryOptions = DiscoveryOptions()) {
@@ -23,6 +25,7 @@ public struct Auditor: Sendable {
         self.scanners = scanners
         self.today = today
         self.discovery = discovery
+        self.roles = FileRoles(overrides: policy.roles)
     }
 
     /// The files under the paths that this auditor reads, with the paths it leaves out.
@@ -94,8 +97,12 @@ public struct Auditor: Sendable {
         // what the server or gateway behind the host does.
         var usages: [Usage] = []
         var routeUsages: [DeploymentRef: [Usage]] = [:]
-        for (file, scan) in loaded {
+        for (_, scan) in loaded {
             usages += scan.usages
+        }
+        // Code run by a compose service (its `build:` context holds the file) is that service's, with its labels.
+        usages = CodeOwnership(workloads: loaded.flatMap { $0.1.workloads }).assign(usages)
+        for (file, scan) in loaded {
             for route in scan.routes {
                 let usage = analyzer.analyze(route, file: file?.path ?? "")
                 routeUsages[route.deployment, default: []].append(usage)
@@ -148,9 +155,14 @@ public struct Auditor: Sendable {
             RuleSummary(id: $0.id, title: $0.title, description: $0.description, remediation: $0.remediation, helpURI: $0.helpURI,
                         severity: $0.severity, category: $0.category.rawValue)
         } + [RuleSummary.expiredWaiver, RuleSummary.inlineWaiverRefused]
-        return AuditResult(
+        var result = AuditResult(
             files: loaded.count, unread: loaded.filter { $0.1.unreadReason != nil }.count, deployments: deployments.sorted { $0.location < $1.location }, usages: resolved,
             findings: findings, diagnostics: diagnostics.sorted { $0.location < $1.location }, rules: rules)
+        result.roles = loaded.compactMap { file, scan in
+            file.map { FileRoleEntry(file: $0.path, verdict: scan.role ?? FileRoles.configurationByDefault) }
+        }.sorted { $0.file < $1.file }
+        result.supported = loaded.flatMap { $0.1.supported ?? [] }.sorted { $0.location < $1.location }
+        return result
     }
 
     /// Literal variable values per folder, from workload environments and env files (first value wins).
@@ -241,7 +253,14 @@ public struct Auditor: Sendable {
     /// Reads and scans one file; `preloaded` is its content when the caller has read it already (the store hashes it).
     public func read(_ candidate: Discovery.Candidate, preloaded: Data? = nil) -> (ManifestFile?, FileScan) {
         // Model weights are never loaded: a GGUF file's header is read in a bounded window.
-        if GGUFScanner.claims(candidate.path) { return (nil, GGUFScanner.scan(candidate)) }
+        if GGUFScanner.claims(candidate.path) {
+            // A model file among test fixtures is data like its neighbours: its role is decided by its path alone.
+            if !candidate.isNamed, let verdict = roles.verdict(path: candidate.path, absolutePath: candidate.absolutePath, text: ""),
+               verdict.role == .data {
+                return (ManifestFile(path: candidate.path, absolutePath: candidate.absolutePath, text: ""), FileScan(data: verdict))
+            }
+            return (nil, GGUFScanner.scan(candidate))
+        }
         var scan = FileScan()
         let start = SourceLocation(file: candidate.path, line: 1, column: 1)
         let fm = FileManager.default
@@ -285,7 +304,20 @@ public struct Auditor: Sendable {
         return scan
     }
 
+    /// Decides the file's role first: a data file yields nothing but its role; configuration is read by the scanner that
+    /// claims it (source code, a text format, YAML or JSON documents).
     public func scan(_ file: ManifestFile) -> FileScan {
+        let verdict = file.isNamed ? FileRoles.namedOnCommandLine : roles.verdict(path: file.path, absolutePath: file.absolutePath, text: file.text)
+        if let verdict, verdict.role == .data { return FileScan(data: verdict) }
+        var scan = scanConfiguration(file, verdict: verdict)
+        if scan.role == nil { scan.role = verdict ?? FileRoles.configurationByDefault }
+        return scan
+    }
+
+    private func scanConfiguration(_ file: ManifestFile, verdict: RoleVerdict?) -> FileScan {
+        if let language = CodeLanguage.of(fileName: file.name) {
+            return CodeScanner(catalog: policy.catalog).scan(file, language: language)
+        }
         var scan = FileScan()
         if let scanner = scanners.first(where: { $0.acceptsText(file) }) {
             scanner.scanText(file, into: &scan)
@@ -294,11 +326,12 @@ public struct Auditor: Sendable {
         let lower = file.name.lowercased()
         let isJSON = JSONWithComments.isJSONFileName(TemplateFile.manifestStem(lower) ?? lower)
         guard lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || isJSON || TemplateFile.isTemplatedManifestName(lower) else { return scan }
-        return scanYAML(file)
+        return scanYAML(file, verdict: verdict)
     }
 
     /// Reads a file as YAML or JSON documents; a broken document is reported and the rest read line by line.
-    public func scanYAML(_ file: ManifestFile) -> FileScan {
+    /// Without a `verdict` (from a `roles:` glob), the documents' shape decides whether they are data.
+    public func scanYAML(_ file: ManifestFile, verdict: RoleVerdict? = nil) -> FileScan {
         var scan = FileScan()
         // JSON with comments and trailing commas reads as YAML once they are blanked; positions do not move.
         let lower = file.name.lowercased()
@@ -309,6 +342,13 @@ public struct Auditor: Sendable {
         let stream = YAMLParser.parse(file.text, limits: limits.yaml)
         let template = TemplateFile.kind(byLocationOf: file)
         guard let error = stream.error else {
+            if verdict == nil {
+                let shape = roles.verdict(documents: stream.documents)
+                if shape.role == .data {
+                    let listed = shape.predicate == ContentShapes.supportedModels.name ? SupportedModelCatalog.supported(stream.documents, file: file) : nil
+                    return FileScan(data: shape, supported: listed)
+                }
+            }
             scanDocuments(stream.documents, in: file, into: &scan)
             if let template, TemplateFile.containsTemplateMarkers(file.text) {
                 scan.diagnostics.append(Diagnostic(file.location(Mark(line: 1, column: 1)),

@@ -47,7 +47,7 @@ public enum Discovery {
         return lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || JSONWithComments.isJSONFileName(lower) || EnvFileScanner.isEnvFileName(name)
             || TerraformScanner.isTerraformFileName(name) || TemplateFile.isTemplatedManifestName(lower)
             || ModelfileScanner().acceptsText(ManifestFile(path: name, absolutePath: name, text: ""))
-            || isConfigurationFormatName(name)
+            || isConfigurationFormatName(name) || CodeLanguage.of(fileName: name) != nil
     }
 
     /// Files read by the configuration-format scanners of issue 15: Dockerfiles, shell scripts (read when they launch

@@ -52,6 +52,8 @@ public struct Workload: Sendable, Codable {
     public var containers: [ContainerSpec]
     /// Env files (paths relative to the scan root) that feed every container.
     public var envFiles: [String]
+    /// The folder its image is built from (a compose `build:` context, relative to the scan root): code there runs in it.
+    public var buildContext: String? = nil
 
     public init(deployment: DeploymentRef, file: String, containers: [ContainerSpec], envFiles: [String] = []) {
         self.deployment = deployment
@@ -95,8 +97,18 @@ public struct FileScan: Sendable, Codable {
     public var diagnostics: [Diagnostic] = []
     /// Why the file was not read (it does not parse and is of no known kind); counted in the summary.
     public var unreadReason: String? = nil
+    /// The file's role and why; nil in scans made before roles existed (read as configuration).
+    public var role: RoleVerdict? = nil
+    /// Entries of a catalog of supported models (a data file): listed apart, never usages.
+    public var supported: [SupportedModel]? = nil
 
     public init() {}
+
+    /// The scan of a data file: nothing but its role (and the catalog entries it lists).
+    init(data verdict: RoleVerdict, supported: [SupportedModel]? = nil) {
+        self.role = verdict
+        self.supported = supported
+    }
 }
 
 extension Array where Element == EnvVar {

@@ -15,7 +15,19 @@ public struct JSONReporter: Reporter {
             ("usages", .array(result.usages.map(usage))),
             ("findings", .array(result.findings.map(finding))),
             ("diagnostics", .array(result.diagnostics.map(diagnostic))),
+            ("supported", .array(result.supported.map(supported))),
             ("summary", summary(result)),
+        ])
+    }
+
+    /// An entry of a catalog of supported models: what the product could call, never a usage.
+    func supported(_ entry: SupportedModel) -> JSONValue {
+        .object([
+            ("file", .string(entry.location.file)),
+            ("line", .int(entry.location.line)),
+            ("column", .int(entry.location.column)),
+            ("model", .string(entry.model)),
+            ("provider", .optional(entry.provider)),
         ])
     }
 
@@ -85,6 +97,7 @@ public struct JSONReporter: Reporter {
         .object([
             ("files", .int(result.files)),
             ("unread", .int(result.unread)),
+            ("dataFiles", .int(result.roles.filter { $0.verdict.role == .data }.count)),
             ("deployments", .int(result.deployments.count)),
             ("usages", .int(result.usages.count)),
             ("findings", .object(Severity.allCases.reversed().map { ($0.rawValue, .int(result.count($0))) })),

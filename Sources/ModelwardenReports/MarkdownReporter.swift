@@ -39,6 +39,13 @@ public struct MarkdownReporter: Reporter {
             }
             out += "\n</details>\n\n"
         }
+        if !result.supported.isEmpty {
+            out += "<details><summary>Supported models, not in use (\(result.supported.count), from catalogs of what the product can be configured with)</summary>\n\n| model | provider | location |\n|---|---|---|\n"
+            for entry in result.supported {
+                out += "| \(cell(entry.model)) | \(cell(entry.provider ?? "")) | `\(cell(entry.location.description))` |\n"
+            }
+            out += "\n</details>\n\n"
+        }
         if !result.diagnostics.isEmpty {
             out += "### Input problems\n\n"
             for diagnostic in result.diagnostics { out += "- `\(cell(diagnostic.location.description))` \(diagnostic.level.rawValue): \(cell(diagnostic.message))\n" }

@@ -40,6 +40,11 @@ public struct PolicySetDescription {
         lines.append("Ignored paths (\(policy.ignores.count))")
         for ignore in policy.ignores { lines.append("  \(pad(ignore.pattern, 40)) under \(ignore.base)  \(ignore.location)") }
         lines.append("")
+        if !policy.roles.isEmpty {
+            lines.append("File roles (\(policy.roles.count))")
+            for role in policy.roles { lines.append("  \(pad(role.pattern, 40)) \(pad(role.role.rawValue, 14)) under \(role.base)  \(role.location)") }
+            lines.append("")
+        }
         let catalog = policy.catalog
         lines.append("Licences (\(catalog.licenses.count))")
         for license in catalog.licenses.values.sorted(by: { $0.id < $1.id }) {
@@ -119,6 +124,10 @@ public struct PolicySetDescription {
             })),
             ("ignore", .array(policy.ignores.map {
                 .object([("pattern", .string($0.pattern)), ("base", .string($0.base)), ("origin", .string($0.location.description))])
+            })),
+            ("roles", .array(policy.roles.map {
+                .object([("pattern", .string($0.pattern)), ("role", .string($0.role.rawValue)), ("base", .string($0.base)),
+                         ("origin", .string($0.location.description))])
             })),
             ("licenses", .array(catalog.licenses.values.sorted { $0.id < $1.id }.map {
                 .object([("id", .string($0.id)), ("kind", .string($0.kind.rawValue)), ("origin", .string($0.file))])

@@ -46,6 +46,13 @@ public struct TextReporter: Reporter {
             out += "\(paint.bold("How to fix"))\n"
             for (rule, remedy) in remedies.sorted(by: { $0.0 < $1.0 }) { out += "    \(rule): \(remedy)\n" }
         }
+        if !result.supported.isEmpty {
+            out += "\(paint.bold("Supported models (catalogs of what the product can be configured with; not usages)"))\n"
+            for (file, entries) in Dictionary(grouping: result.supported, by: \.location.file).sorted(by: { $0.key < $1.key }) {
+                let names = entries.prefix(8).map(\.model).joined(separator: ", ") + (entries.count > 8 ? ", ..." : "")
+                out += "    \(file): \(entries.count) (\(names))\n"
+            }
+        }
         if !result.diagnostics.isEmpty {
             out += "\(paint.bold("Problems reading input"))\n"
             for diagnostic in result.diagnostics {
@@ -87,6 +94,8 @@ public struct TextReporter: Reporter {
         let problems = result.diagnostics.filter { $0.level != .info }.count
         if problems > 0 { parts.append("\(problems) input problems") }
         if result.unread > 0 { parts.append("\(result.unread) files not read") }
+        let data = result.roles.filter { $0.verdict.role == .data }.count
+        if data > 0 { parts.append("\(data) data files (--explain-roles)") }
         return paint.bold(parts.joined(separator: "; "))
     }
 }

@@ -158,7 +158,7 @@ import Testing
         try folder.write(".devcontainer/devcontainer.json", "{\n  // comment\n  \"name\": \"dev\",\n}\n")
         try folder.write("chart/Chart.yaml", "apiVersion: v2\nname: chart\nversion: 1.0.0\n")
         try folder.write("chart/templates/deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n")
-        try folder.write("benchmarks/results.json", "{\"runs\": [1, 2\n")
+        try folder.write("reports/summary.json", "{\"runs\": [1, 2\n")
         try folder.write("app/.env", "OPENAI_MODEL=gpt-4o-2024-08-06\n")
         let arguments = ["check", folder.path, "--policies", Paths.policies, "--format", "json", "--fail-on", "never"]
         let clean = try run(Paths.binary, arguments)

@@ -55,6 +55,10 @@ public struct AuditResult: Sendable {
     public var diagnostics: [Diagnostic]
     /// Every rule that was evaluated, in policy order.
     public var rules: [RuleSummary]
+    /// Every file read, with its role (configuration or data) and why, in path order.
+    public var roles: [FileRoleEntry] = []
+    /// Models that catalogs of supported models list: what the product could be configured with, not usages.
+    public var supported: [SupportedModel] = []
 
     public init(files: Int, unread: Int = 0, deployments: [Deployment], usages: [ResolvedUsage], findings: [Finding], diagnostics: [Diagnostic],
                 rules: [RuleSummary] = []) {

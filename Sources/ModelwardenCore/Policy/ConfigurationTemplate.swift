@@ -61,5 +61,11 @@ public enum ConfigurationTemplate {
         #  - "examples/**"
         #  - "/testdata/"
 
+        # A file's role, whatever its path or shape says: configuration (read for usages) or data (never
+        # a usage). `modelwarden check . --explain-roles` shows every file's role and why.
+        roles: {}
+        #  "config/models/*.json": configuration
+        #  "experiments/**": data
+
         """
 }

@@ -27,6 +27,7 @@ final class PolicyAssembly {
     private var waivers: [Waiver] = []
     private var settings = RuleSettingsOutcome()
     private var ignores: [IgnoreGlob] = []
+    private var roles: [RoleGlob] = []
 
     init(layers: [PolicyLayer], today: PolicyDate) {
         self.layers = layers
@@ -261,6 +262,7 @@ final class PolicyAssembly {
                 if let severity = setting.severity { severities[setting.rule] = (severity, setting.location) }
             }
             ignores += configurations[index]?.ignores ?? []
+            roles += configurations[index]?.roles ?? []
         }
         for (id, (severity, location)) in severities {
             guard let index = rules.firstIndex(where: { $0.id == id }) else { continue }
@@ -305,6 +307,7 @@ final class PolicyAssembly {
             set.disabledRules = settings.disabled
             set.severityOverrides = settings.severityOverrides
             set.ignores = ignores
+            set.roles = roles
             policy = set
         }
         return PolicyLoader.Result(policy: policy, diagnostics: problems.diagnostics.sorted { $0.location < $1.location })

@@ -23,6 +23,8 @@ public struct PolicySet: Sendable {
     public var severityOverrides: [String: SourceLocation] = [:]
     /// Paths configurations and flags keep out of scans.
     public var ignores: [IgnoreGlob] = []
+    /// Role overrides (`roles:` globs) from configurations, outermost first: the last match wins.
+    public var roles: [RoleGlob] = []
 
     public init(root: String, catalog: Catalog, rules: [Rule], organization: Organization, waivers: [Waiver], digest: String) {
         self.root = root

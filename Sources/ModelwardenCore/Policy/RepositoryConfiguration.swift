@@ -8,8 +8,9 @@ struct RepositoryConfiguration {
     var waivers: (list: YAMLNode, file: String)?
     var ruleSettings: [RuleSetting] = []
     var ignores: [IgnoreGlob] = []
+    var roles: [RoleGlob] = []
 
-    static let keys = ["schemaVersion", "organization", "waivers", "rules", "ignore"]
+    static let keys = ["schemaVersion", "organization", "waivers", "rules", "ignore", "roles"]
     static let onWords: Set<String> = ["on", "true", "enabled", "yes"]
     static let offWords: Set<String> = ["off", "false", "disabled", "no"]
 
@@ -36,7 +37,33 @@ struct RepositoryConfiguration {
             }
             configuration.ignores.append(IgnoreGlob(base: baseFolder, pattern: pattern, location: SourceLocation(file: file, line: mark.line, column: mark.column)))
         }
+        configuration.roles = roles(root["roles"], file: file, baseFolder: baseFolder, problems: problems)
         return configuration
+    }
+
+    /// `roles: {GLOB: configuration | data}`: a file's role by path, whatever its shape says.
+    private static func roles(_ node: YAMLNode?, file: String, baseFolder: String, problems: PolicyProblems) -> [RoleGlob] {
+        guard let node, !node.isNull else { return [] }
+        guard let pairs = node.pairs else {
+            problems.error(file, node.mark, "roles", "expected a mapping of path globs to configuration or data")
+            return []
+        }
+        var globs: [RoleGlob] = []
+        for pair in pairs {
+            guard let pattern = pair.key.scalar, !pattern.isEmpty else {
+                problems.error(file, pair.key.mark, "roles", "a role needs a non-empty path glob")
+                continue
+            }
+            let choices = FileRole.allCases.map(\.rawValue)
+            guard let word = pair.value.scalar, let role = FileRole(rawValue: word.lowercased()) else {
+                let hint = pair.value.scalar.flatMap { closestMatch($0.lowercased(), in: choices) }.map { " (did you mean '\($0)'?)" } ?? ""
+                problems.error(file, pair.value.mark, "roles.\(pattern)", "expected configuration or data, found '\(pair.value.scalar ?? pair.value.typeName)'\(hint)")
+                continue
+            }
+            let location = SourceLocation(file: file, line: pair.key.mark.line, column: pair.key.mark.column)
+            globs.append(RoleGlob(base: baseFolder, pattern: pattern, role: role, location: location))
+        }
+        return globs
     }
 
     /// `waivers:` is a list in the waivers.yaml format, or the path of such a file relative to the configuration.

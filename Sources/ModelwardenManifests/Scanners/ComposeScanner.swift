@@ -56,7 +56,12 @@ public struct ComposeScanner: ManifestScanner {
                 command: locatedStrings(service["entrypoint"]) + locatedStrings(service["command"]), env: env)
             // Docker Model Runner models the service uses run beside it, not in it: containers of their own.
             let models = ComposeModels.containers(for: service, in: document)
-            result.workloads.append(Workload(deployment: ref, file: file.path, containers: [container] + models, envFiles: envFiles))
+            var workload = Workload(deployment: ref, file: file.path, containers: [container] + models, envFiles: envFiles)
+            // `build: ./api` or `build: {context: ./api}`: the service runs the code in that folder.
+            if let context = service["build"]?.string ?? service["build"]?["context"]?.string, !context.contains("://") {
+                workload.buildContext = ComposeScanner.join(directory, context)
+            }
+            result.workloads.append(workload)
         }
         for (name, model) in ComposeModels.unusedModels(in: document) {
             let ref = DeploymentRef(kind: "ComposeModel", namespace: project, name: name)

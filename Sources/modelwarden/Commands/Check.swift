@@ -50,6 +50,9 @@ extension Modelwarden {
         @Flag(name: .long, inversion: .prefixedNo, help: "Colour in text output (default: only on a terminal).")
         var color: Bool?
 
+        @Flag(name: .long, help: "Print every file read with its role (configuration or data) and the reason, before the report.")
+        var explainRoles = false
+
         func validate() throws {
             try input.validate(paths: paths)
             if output.count > max(format.count, 1) {
@@ -57,6 +60,10 @@ extension Modelwarden {
             }
             if max(format.count, 1) - output.count > 1 {
                 throw ValidationError("Only one format can go to standard output: give an --output for the others.")
+            }
+            let toStandardOutput = (format.isEmpty ? [OutputFormat.text] : format).enumerated().filter { $0.offset >= output.count }.map(\.element)
+            if explainRoles, let machine = toStandardOutput.first(where: { $0 != .text }) {
+                throw ValidationError("--explain-roles prints to standard output: give an --output for --format \(machine.rawValue).")
             }
         }
 
@@ -68,6 +75,7 @@ extension Modelwarden {
             var result = input.readsStandardInput(paths)
                 ? auditor.audit(stream: input.read(limits: auditor.limits)) : auditor.audit(paths: paths, logger: logger)
             logger.info("scan finished", metadata: ["files": "\(result.files)", "seconds": "\(Date().timeIntervalSince(started))"])
+            if explainRoles { FileHandle.standardOutput.write(Data(RoleExplanation.text(result.roles).utf8)) }
             if let baseline {
                 do {
                     result.applyBaseline(try Baseline.load(baseline).fingerprints)
