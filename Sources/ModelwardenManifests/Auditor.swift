@@ -263,7 +263,17 @@ public struct Auditor: Sendable {
         return (file, self.scan(file))
     }
 
+    /// What one file yields, secrets already cut out: every path from a file to a kept value passes here.
     public func scan(_ file: ManifestFile) -> FileScan {
+        scanKeepingSecrets(file).redactingSecrets()
+    }
+
+    /// Reads a file as YAML or JSON documents whatever its name (standard input), secrets cut out.
+    public func scanYAML(_ file: ManifestFile) -> FileScan {
+        parseYAML(file).redactingSecrets()
+    }
+
+    private func scanKeepingSecrets(_ file: ManifestFile) -> FileScan {
         var scan = FileScan()
         if let scanner = scanners.first(where: { $0.acceptsText(file) }) {
             scanner.scanText(file, into: &scan)
@@ -272,11 +282,11 @@ public struct Auditor: Sendable {
         let lower = file.name.lowercased()
         let isJSON = JSONWithComments.isJSONFileName(TemplateFile.manifestStem(lower) ?? lower)
         guard lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || isJSON || TemplateFile.isTemplatedManifestName(lower) else { return scan }
-        return scanYAML(file)
+        return parseYAML(file)
     }
 
     /// Reads a file as YAML or JSON documents; a broken document is reported and the rest read line by line.
-    public func scanYAML(_ file: ManifestFile) -> FileScan {
+    private func parseYAML(_ file: ManifestFile) -> FileScan {
         var scan = FileScan()
         // JSON with comments and trailing commas reads as YAML once they are blanked; positions do not move.
         let lower = file.name.lowercased()
@@ -325,15 +335,18 @@ public struct Auditor: Sendable {
             } else if let prefix = validPrefix(of: section, in: lines, before: parsed.error?.mark.line ?? 0) {
                 // The lines above the first error still form a document: read them as YAML and only the rest by line.
                 scanDocuments(prefix.documents, in: file, into: &scan)
-                LineScanner().scan(file, lines: prefix.end..<section.upperBound, into: &scan)
-            } else {
+                if !SecretObject.declaresSecret(lines[section]) {
+                    LineScanner().scan(file, lines: prefix.end..<section.upperBound, into: &scan)
+                }
+            } else if !SecretObject.declaresSecret(lines[section]) {
                 LineScanner().scan(file, lines: section, into: &scan)
             }
         }
     }
 
     private func scanDocuments(_ documents: [YAMLNode], in file: ManifestFile, into scan: inout FileScan) {
-        for document in documents {
+        // A Kubernetes Secret's `data` and `stringData` are never read, by any scanner.
+        for document in documents where !SecretObject.isSecret(document) {
             guard let scanner = scanners.first(where: { $0.accepts(document) }) else { continue }
             scanner.scan(document, in: file, into: &scan)
         }
