@@ -25,6 +25,8 @@ public actor ScanCoordinator {
     public private(set) var lastSummary: ScanSummary?
     public private(set) var lastScanAt: Date?
     public private(set) var isReady = false
+    /// How the watched folders are walked (`follow_symlinks:`).
+    public let discovery: DiscoveryOptions
     private let metrics: DaemonMetrics
     private let scanCache = ScanCache()
     private let notifier: SystemdNotifier
@@ -37,8 +39,9 @@ public actor ScanCoordinator {
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
     public init(paths: [String], database: AuditDatabase, policySource: PolicySource, policy: PolicySet, metrics: DaemonMetrics,
-                notifier: SystemdNotifier, logger: Logger) {
+                notifier: SystemdNotifier, logger: Logger, discovery: DiscoveryOptions = DiscoveryOptions()) {
         self.paths = paths
+        self.discovery = discovery
         self.database = database
         self.policySource = policySource
         self.policy = policy
@@ -76,7 +79,7 @@ public actor ScanCoordinator {
     }
 
     private func performScan(reason: String) async -> Result<ScanSummary, DaemonFailure> {
-        let recorder = Recorder(database: database, auditor: Auditor(policy: policy), cache: scanCache)
+        let recorder = Recorder(database: database, auditor: Auditor(policy: policy, discovery: discovery), cache: scanCache)
         let paths = self.paths
         let clock = ContinuousClock()
         let start = clock.now

@@ -38,6 +38,8 @@ extension Modelwarden {
 
         @OptionGroup var input: StandardInputOptions
 
+        @OptionGroup var walk: WalkOptions
+
         @Option(name: .long, help: "SQLite database with the history (default: ./modelwarden.sqlite when no PATH is given).")
         var db: String?
 
@@ -81,7 +83,7 @@ extension Modelwarden {
                 let database = try DatabaseOptions(db: path).open()
                 report = try builder.report(from: database, since: since, until: until)
             } else {
-                let auditor = Auditor(policy: policy)
+                let auditor = Auditor(policy: policy, discovery: walk.discovery)
                 let result = input.readsStandardInput(paths)
                     ? auditor.audit(stream: try input.readOrExit(limits: auditor.limits, nothingDone: "no report was written"))
                     : auditor.audit(paths: paths, logger: logger)
