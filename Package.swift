@@ -84,9 +84,12 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // The entry points of the libFuzzer targets, plain functions so that tests replay the inputs they found.
+        .target(name: "ModelwardenFuzzing", dependencies: ["ModelwardenCore", "ModelwardenManifests", "ModelwardenYAML"]),
         .testTarget(
             name: "ModelwardenTests",
             dependencies: ["ModelwardenCore", "ModelwardenManifests", "ModelwardenReports", "ModelwardenYAML", "ModelwardenStore", "ModelwardenDaemon", "ModelwardenBuiltinPolicies",
+                           "ModelwardenFuzzing",
                            .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]
         ),
@@ -94,3 +97,18 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 
+// libFuzzer executables, one per entry point, only when Fuzz/run.sh asks for them: each defines
+// LLVMFuzzerTestOneInput and gets its main() from `-sanitize=fuzzer`, so an ordinary build could not link them.
+// Only Modelwarden's own parsing modules are instrumented (coverage and AddressSanitizer); dependencies and the
+// build plugin's tool are built as usual, which keeps the fuzz build short.
+if Context.environment["MODELWARDEN_FUZZ"] != nil {
+    let sanitizers = ["-sanitize=fuzzer,address"]
+    for target in package.targets where ["ModelwardenYAML", "ModelwardenCore", "ModelwardenManifests", "ModelwardenFuzzing"].contains(target.name) {
+        target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(sanitizers)]
+    }
+    package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/Driver"))
+    for name in ["yaml", "scanners", "policy", "env", "modelfile", "jsonc"] {
+        package.targets.append(.executableTarget(name: "fuzz-\(name)", dependencies: ["ModelwardenFuzzing", "FuzzDriver"], path: "Fuzz/Targets/\(name)",
+                                                 swiftSettings: [.unsafeFlags(sanitizers)], linkerSettings: [.unsafeFlags(sanitizers)]))
+    }
+}
