@@ -43,8 +43,9 @@ while IFS= read -r file; do
   relative=${file#Policies/}
   n=$((n + 1))
   { printf "\\$(printf '%03o' "$(place "$relative")")"; cat "$file"; } > "$out/policy/$n"
+  { printf "\\$(printf '%03o' $(( $(place "$relative") + 128 )))"; cat "$file"; } > "$out/policy/$n-layered"
 done < <(find Policies -type f -name '*.yaml')
-{ printf '\006'; cat Deployments/.modelwarden.yaml; } > "$out/policy/estate"
+{ printf '\206'; cat Deployments/.modelwarden.yaml; } > "$out/policy/estate"
 # JSON with comments as editors write it.
 printf '{\n  // a comment\n  "model": "gpt-4o", /* inline */\n  "list": [1, 2,],\n}\n' > "$out/jsonc/comments"
 for target in yaml scanners policy env modelfile jsonc; do

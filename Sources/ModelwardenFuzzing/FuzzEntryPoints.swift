@@ -27,7 +27,8 @@ public enum FuzzEntryPoints {
         _ = auditor.audit([(file, scan)], extraDiagnostics: [])
     }
 
-    /// The policy reader: the input as one file of a policy folder (the first byte chooses which) above the built-in set.
+    /// The policy reader: the input as one file of a policy folder (the first byte chooses which), alone or, when the
+    /// first byte's high bit is set, above the built-in set (references resolve, but each run reads it all: slow).
     public static func policy(_ bytes: [UInt8]) {
         guard let selector = bytes.first else { return }
         let places = ["rules/fuzz.yaml", "models/fuzz.yaml", "licenses/fuzz.yaml", "providers/fuzz.yaml", "organization.yaml", "waivers.yaml",
@@ -36,7 +37,7 @@ public enum FuzzEntryPoints {
         let file = PolicyFile(relativePath: place, displayPath: "fuzz/" + place, bytes: Array(bytes.dropFirst()))
         let kind: PolicyLayer.Kind = place == ".modelwarden.yaml" ? .configuration : .folder
         let layer = PolicyLayer(kind: kind, origin: "fuzz", files: [file], baseFolder: "/fuzz")
-        _ = PolicyLoader.load(layers: [PolicyLayer.builtin, layer], today: FuzzPolicy.today)
+        _ = PolicyLoader.load(layers: selector >= 128 ? [PolicyLayer.builtin, layer] : [layer], today: FuzzPolicy.today)
     }
 
     public static func envFile(_ bytes: [UInt8]) {
