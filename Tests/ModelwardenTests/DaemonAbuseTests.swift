@@ -65,6 +65,24 @@ struct DaemonAbuseTests {
         #expect(daemon.waitForExit() == 0)
     }
 
+    @Test("a burst of SIGHUPs makes a reload or two, not one each, and SIGTERM after it exits at once")
+    func sighupStormCoalesces() throws {
+        let folder = try TempFolder()
+        let (daemon, port) = try startDaemon(folder)
+        for _ in 0..<50 {
+            daemon.signal(SIGHUP)
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        Thread.sleep(forTimeInterval: 1)
+        let stopping = Date()
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit(timeout: 20) == 0)
+        #expect(Date().timeIntervalSince(stopping) < 10, "SIGTERM waited for queued reloads")
+        let reloads = daemon.stderr.components(separatedBy: "SIGHUP: reloading policies").count - 1
+        #expect(reloads >= 1 && reloads <= 10, "\(reloads) reloads for 50 SIGHUPs")
+        _ = port
+    }
+
     @Test("an idle connection, a trickled head and a trickled body are closed by the server")
     func slowConnectionsTimeOut() throws {
         let folder = try TempFolder()
