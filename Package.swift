@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.34.1"),
     ],
     targets: [
         // The system libyaml, through pkg-config `yaml-0.1` (Debian: libyaml-dev).
@@ -77,6 +78,7 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ]
         ),
         .executableTarget(
@@ -90,12 +92,31 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // The entry points of the libFuzzer targets, plain functions so that tests replay the inputs they found.
+        .target(name: "ModelwardenFuzzing", dependencies: ["ModelwardenCore", "ModelwardenManifests", "ModelwardenYAML"]),
         .testTarget(
             name: "ModelwardenTests",
             dependencies: ["ModelwardenCore", "ModelwardenManifests", "ModelwardenReports", "ModelwardenYAML", "ModelwardenStore", "ModelwardenDaemon", "ModelwardenBuiltinPolicies",
+                           "ModelwardenFuzzing",
                            .product(name: "GRDB", package: "GRDB.swift")],
             resources: [.copy("Fixtures")]
         ),
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer executables, one per entry point, only when Fuzz/run.sh asks for them: each defines
+// LLVMFuzzerTestOneInput and gets its main() from `-sanitize=fuzzer`, so an ordinary build could not link them.
+// Only Modelwarden's own parsing modules are instrumented (coverage and AddressSanitizer); dependencies and the
+// build plugin's tool are built as usual, which keeps the fuzz build short.
+if Context.environment["MODELWARDEN_FUZZ"] != nil {
+    let sanitizers = ["-sanitize=fuzzer,address"]
+    for target in package.targets where ["ModelwardenYAML", "ModelwardenCore", "ModelwardenManifests", "ModelwardenFuzzing"].contains(target.name) {
+        target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(sanitizers)]
+    }
+    package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/Driver"))
+    for name in ["yaml", "scanners", "policy", "env", "modelfile", "jsonc"] {
+        package.targets.append(.executableTarget(name: "fuzz-\(name)", dependencies: ["ModelwardenFuzzing", "FuzzDriver"], path: "Fuzz/Targets/\(name)",
+                                                 swiftSettings: [.unsafeFlags(sanitizers)], linkerSettings: [.unsafeFlags(sanitizers)]))
+    }
+}

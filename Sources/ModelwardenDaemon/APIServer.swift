@@ -10,6 +10,15 @@ import NIOCore
 public enum APIServer {
     /// Requests are small; anything larger is refused before it is read.
     static let maxBodyBytes = 4 * 1024
+    /// A connection with no complete request for this long is closed (also one that trickles its head).
+    static let idleTimeout: TimeAmount = .seconds(15)
+    /// A request must be fully received this long after its head, or the connection is closed (a trickled body).
+    static let requestDeadline: TimeAmount = .seconds(10)
+    /// Every path the API serves, with its methods: another method on one of them is 405, any other path 404.
+    static let routes: [String: Set<HTTPRequest.Method>] = [
+        "/healthz": [.get], "/readyz": [.get], "/metrics": [.get], "/v1/inventory": [.get], "/v1/findings": [.get], "/v1/history": [.get],
+        "/v1/scans": [.get, .post],
+    ]
     static let decoder = HTTP1Channel.Configuration.DecoderConfiguration(maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 16 * 1024,
                                                                          maxHeaderFieldCount: 64)
 
@@ -24,7 +33,8 @@ public enum APIServer {
         serverLogger.logLevel = max(logger.logLevel, .info)
         return Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: .seconds(30), httpDecoderConfiguration: decoder)),
+            server: .http1(configuration: .init(additionalChannelHandlers: [RequestDeadlineHandler(deadline: requestDeadline)],
+                                                idleTimeout: idleTimeout, httpDecoderConfiguration: decoder)),
             configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "modelwarden"),
             onServerRunning: { channel in
                 let bound = channel.localAddress.map { ListenAddress(host: $0.ipAddress ?? listen.host, port: $0.port ?? listen.port) } ?? listen
@@ -40,6 +50,7 @@ public enum APIServer {
         // Request counts and durations through swift-metrics, into the registry /metrics serves once the daemon bootstraps it.
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: BearerTokenMiddleware(token: token, open: ["/healthz", "/readyz"]))
+        router.add(middleware: RequestGuardMiddleware(routes: routes, maxBodyBytes: maxBodyBytes))
 
         router.get("/healthz") { _, _ in text("ok\n") }
         router.get("/readyz") { _, _ in

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import ModelwardenCore
+import ModelwardenManifests
 import ModelwardenStore
 import PostgresNIO
 import Prometheus
@@ -60,7 +61,8 @@ public struct Daemon {
 
         let metrics = DaemonMetrics(registry: registry, version: version)
         let coordinator = ScanCoordinator(paths: paths, store: store, source: configuration.source, policySource: policySource,
-                                          policy: policy, metrics: metrics, notifier: notifier, logger: logger)
+                                          policy: policy, metrics: metrics, notifier: notifier, logger: logger,
+                                          discovery: DiscoveryOptions(followSymlinks: configuration.followSymlinks))
         logger.notice("modelwarden daemon starting", metadata: [
             "version": "\(version)", "watch": "\(paths.joined(separator: ","))", "policies": "\(policyDirectory)",
             "database": "\(location)", "source": "\(configuration.source ?? SourceName.defaultName(roots: paths))", "interval": "\(DurationText.format(configuration.interval))",

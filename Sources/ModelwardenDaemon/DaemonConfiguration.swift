@@ -21,10 +21,12 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 9464)
     public var tokenFile: String?
     public var logLevel: Logger.Level = .info
+    /// Follow symbolic links that lead outside the watched folders (`follow_symlinks: true`); off by default.
+    public var followSymlinks = false
 
     public init() {}
 
-    static let keys = ["watch", "policies", "database", "source", "interval", "debounce", "listen", "token_file", "log_level"]
+    static let keys = ["watch", "policies", "database", "source", "interval", "debounce", "listen", "token_file", "log_level", "follow_symlinks"]
 
     /// Reads a configuration file; every problem is a located diagnostic and the result is nil when there is any.
     public static func load(path: String) -> (configuration: DaemonConfiguration?, diagnostics: [Diagnostic]) {
@@ -87,6 +89,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
             }
         }
         configuration.tokenFile = reader.string("token_file")
+        configuration.followSymlinks = reader.bool("follow_symlinks") ?? false
         if let level = reader.oneOf("log_level", Logger.Level.allCases.map(\.rawValue)) {
             configuration.logLevel = Logger.Level(rawValue: level) ?? .info
         }

@@ -27,6 +27,8 @@ public actor ScanCoordinator {
     public private(set) var lastSummary: ScanSummary?
     public private(set) var lastScanAt: Date?
     public private(set) var isReady = false
+    /// How the watched folders are walked (`follow_symlinks:`).
+    public let discovery: DiscoveryOptions
     private let metrics: DaemonMetrics
     private let scanCache = ScanCache()
     private let notifier: SystemdNotifier
@@ -39,8 +41,9 @@ public actor ScanCoordinator {
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
     public init(paths: [String], store: any AuditStore, source: String? = nil, policySource: PolicySource, policy: PolicySet,
-                metrics: DaemonMetrics, notifier: SystemdNotifier, logger: Logger) {
+                metrics: DaemonMetrics, notifier: SystemdNotifier, logger: Logger, discovery: DiscoveryOptions = DiscoveryOptions()) {
         self.paths = paths
+        self.discovery = discovery
         self.store = store
         self.source = source
         self.policySource = policySource
@@ -79,7 +82,7 @@ public actor ScanCoordinator {
     }
 
     private func performScan(reason: String) async -> Result<ScanSummary, DaemonFailure> {
-        let recorder = Recorder(store: store, auditor: Auditor(policy: policy), source: source, cache: scanCache)
+        let recorder = Recorder(store: store, auditor: Auditor(policy: policy, discovery: discovery), source: source, cache: scanCache)
         let clock = ContinuousClock()
         let start = clock.now
         logger.debug("scan started", metadata: ["reason": "\(reason)"])

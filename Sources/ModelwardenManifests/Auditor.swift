@@ -304,14 +304,20 @@ public struct Auditor: Sendable {
         return scan
     }
 
-    /// Decides the file's role first: a data file yields nothing but its role; configuration is read by the scanner that
-    /// claims it (source code, a text format, YAML or JSON documents).
+    /// What one file yields, secrets already cut out: every path from a file to a kept value passes here. The file's
+    /// role comes first: a data file yields nothing but its role; configuration is read by the scanner that claims it
+    /// (source code, a text format, YAML or JSON documents).
     public func scan(_ file: ManifestFile) -> FileScan {
         let verdict = file.isNamed ? FileRoles.namedOnCommandLine : roles.verdict(path: file.path, absolutePath: file.absolutePath, text: file.text)
         if let verdict, verdict.role == .data { return FileScan(data: verdict) }
-        var scan = scanConfiguration(file, verdict: verdict)
+        var scan = scanConfiguration(file, verdict: verdict).redactingSecrets()
         if scan.role == nil { scan.role = verdict ?? FileRoles.configurationByDefault }
         return scan
+    }
+
+    /// Reads a file as YAML or JSON documents whatever its name (standard input), secrets cut out.
+    public func scanYAML(_ file: ManifestFile, verdict: RoleVerdict? = nil) -> FileScan {
+        parseYAML(file, verdict: verdict).redactingSecrets()
     }
 
     private func scanConfiguration(_ file: ManifestFile, verdict: RoleVerdict?) -> FileScan {
@@ -326,12 +332,12 @@ public struct Auditor: Sendable {
         let lower = file.name.lowercased()
         let isJSON = JSONWithComments.isJSONFileName(TemplateFile.manifestStem(lower) ?? lower)
         guard lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || isJSON || TemplateFile.isTemplatedManifestName(lower) else { return scan }
-        return scanYAML(file, verdict: verdict)
+        return parseYAML(file, verdict: verdict)
     }
 
     /// Reads a file as YAML or JSON documents; a broken document is reported and the rest read line by line.
     /// Without a `verdict` (from a `roles:` glob), the documents' shape decides whether they are data.
-    public func scanYAML(_ file: ManifestFile, verdict: RoleVerdict? = nil) -> FileScan {
+    private func parseYAML(_ file: ManifestFile, verdict: RoleVerdict? = nil) -> FileScan {
         var scan = FileScan()
         // JSON with comments and trailing commas reads as YAML once they are blanked; positions do not move.
         let lower = file.name.lowercased()
@@ -387,15 +393,18 @@ public struct Auditor: Sendable {
             } else if let prefix = validPrefix(of: section, in: lines, before: parsed.error?.mark.line ?? 0) {
                 // The lines above the first error still form a document: read them as YAML and only the rest by line.
                 scanDocuments(prefix.documents, in: file, into: &scan)
-                LineScanner().scan(file, lines: prefix.end..<section.upperBound, into: &scan)
-            } else {
+                if !SecretObject.declaresSecret(lines[section]) {
+                    LineScanner().scan(file, lines: prefix.end..<section.upperBound, into: &scan)
+                }
+            } else if !SecretObject.declaresSecret(lines[section]) {
                 LineScanner().scan(file, lines: section, into: &scan)
             }
         }
     }
 
     private func scanDocuments(_ documents: [YAMLNode], in file: ManifestFile, into scan: inout FileScan) {
-        for document in documents {
+        // A Kubernetes Secret's `data` and `stringData` are never read, by any scanner.
+        for document in documents where !SecretObject.isSecret(document) {
             guard let scanner = scanners.first(where: { $0.accepts(document, in: file) }) else { continue }
             scanner.scan(document, in: file, into: &scan)
         }

@@ -1,7 +1,8 @@
 import Foundation
 import ModelwardenCore
 
-/// Finds the manifest files under the given paths, without following symlink loops, leaving out what the
+/// Finds the manifest files under the given paths, without following symlink loops or links that lead outside the
+/// scanned folders (unless `followSymlinks`), leaving out what the
 /// repository ignores (`.gitignore`, `.gitattributes`) and dependency trees. Skipped folders are pruned, never listed.
 public enum Discovery {
     public struct Candidate: Sendable {
@@ -70,8 +71,13 @@ public enum Discovery {
     }
 
     public static func discover(_ paths: [String], options: DiscoveryOptions) -> Result {
-        var walker = RepositoryWalker(options: options)
         let fm = FileManager.default
+        // Where links may lead without --follow-symlinks: the real paths of the scanned folders.
+        let folders = paths.filter { path in
+            var isDirectory: ObjCBool = false
+            return fm.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+        }
+        var walker = RepositoryWalker(options: options, roots: folders.compactMap(SymbolicLinks.realPath))
         for root in paths {
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: root, isDirectory: &isDirectory) else {
@@ -102,9 +108,12 @@ struct RepositoryWalker {
     let options: DiscoveryOptions
     var result = Discovery.Result()
     private var visited = Set<String>()
+    /// Real paths of the scanned folders.
+    let roots: [String]
 
-    init(options: DiscoveryOptions) {
+    init(options: DiscoveryOptions, roots: [String] = []) {
         self.options = options
+        self.roots = roots
     }
 
     /// The rules in force in one folder.
@@ -146,7 +155,9 @@ struct RepositoryWalker {
 
     private mutating func walk(_ folder: String, absolute: [String], relative: String, rules inherited: Rules) {
         let fm = FileManager.default
-        let real = (folder as NSString).resolvingSymlinksInPath
+        // realpath(3), not Foundation's resolvingSymlinksInPath, which leaves a link's relative `..` target unresolved on
+        // Linux: a link back into an ancestor then looked new at every level.
+        let real = SymbolicLinks.realPath(folder) ?? (folder as NSString).resolvingSymlinksInPath
         guard visited.insert(real).inserted else {
             result.diagnostics.append(Diagnostic(SourceLocation(file: relative.isEmpty ? folder : relative, line: 1, column: 1), "symbolic link loop: folder already scanned as \(real)", level: .warning))
             return
@@ -167,6 +178,14 @@ struct RepositoryWalker {
         for name in names {
             let path = relative.isEmpty ? name : "\(relative)/\(name)"
             let childFolder = (folder as NSString).appendingPathComponent(name)
+            if !options.followSymlinks, let target = SymbolicLinks.escapingTarget(of: childFolder, roots: roots) {
+                if target.isDirectory || Discovery.isCandidate(name) {
+                    result.diagnostics.append(Diagnostic(SourceLocation(file: path, line: 1, column: 1),
+                                                         "symbolic link to \(target.path), outside the scanned folders; not followed (--follow-symlinks follows it)",
+                                                         level: .warning))
+                }
+                continue
+            }
             var isDirectory: ObjCBool = false
             guard fm.fileExists(atPath: childFolder, isDirectory: &isDirectory) else {
                 if (try? fm.destinationOfSymbolicLink(atPath: childFolder)) != nil, Discovery.isCandidate(name) {

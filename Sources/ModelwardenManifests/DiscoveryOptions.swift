@@ -7,10 +7,15 @@ public struct DiscoveryOptions: Sendable, Hashable {
     /// Patterns from the caller (a repository configuration's `ignore:`); they apply whether or not the ignore
     /// files are read, and override them (`!pattern` re-includes what a `.gitignore` leaves out).
     public var extraIgnores: [IgnorePattern]
+    /// Follow symbolic links whose target lies outside the scanned folders (`--follow-symlinks`). Off, such a link is
+    /// reported as a warning and not read, so a link to `/etc` or `~/.ssh` cannot pull files in. Links inside the
+    /// scanned folders are followed either way.
+    public var followSymlinks: Bool
 
-    public init(useIgnoreFiles: Bool = true, extraIgnores: [IgnorePattern] = []) {
+    public init(useIgnoreFiles: Bool = true, extraIgnores: [IgnorePattern] = [], followSymlinks: Bool = false) {
         self.useIgnoreFiles = useIgnoreFiles
         self.extraIgnores = extraIgnores
+        self.followSymlinks = followSymlinks
     }
 }
 

@@ -2,13 +2,13 @@
 /// and JSON5's basics, turned into text the YAML parser reads, with every value at its original line and column:
 /// comments become spaces (newlines kept), trailing commas become spaces, and `\'` inside a single-quoted string
 /// becomes YAML's `''`. Strings are copied as they are, so `"https://host/v1"` keeps its `//`.
-enum JSONWithComments {
-    static func isJSONFileName(_ lowercasedName: String) -> Bool {
+public enum JSONWithComments {
+    public static func isJSONFileName(_ lowercasedName: String) -> Bool {
         lowercasedName.hasSuffix(".json") || lowercasedName.hasSuffix(".jsonc") || lowercasedName.hasSuffix(".json5")
     }
 
     /// Whether the text can hold anything to rewrite; most JSON files have no comment and no trailing comma.
-    static func needsNormalising(_ text: String) -> Bool {
+    public static func needsNormalising(_ text: String) -> Bool {
         text.utf8.contains(UInt8(ascii: "/")) || text.utf8.contains(UInt8(ascii: "'")) || text.utf8.contains(UInt8(ascii: ","))
     }
 
@@ -16,7 +16,7 @@ enum JSONWithComments {
 
     /// The same text with comments and trailing commas blanked; it has the same lines, and every character
     /// outside a comment keeps its column (columns count characters, as libyaml's marks do).
-    static func normalised(_ text: String) -> String {
+    public static func normalised(_ text: String) -> String {
         var scalars = Array(text.unicodeScalars)
         var commas: [Int] = []
         var state = State.code

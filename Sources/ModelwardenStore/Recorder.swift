@@ -183,11 +183,11 @@ public struct Recorder: Sendable {
             }
             if item.contents != nil {
                 // Standard input was checked as a whole; its virtual files are YAML or JSON whatever their names.
-                return (file, auditor.scanYAML(file).redactingSecrets(), sha, true, item)
+                return (file, auditor.scanYAML(file), sha, true, item)
             }
-            // The bytes were read once for the hash; scanning reuses them.
+            // The bytes were read once for the hash; scanning reuses them. The auditor's scans come with secrets cut out.
             let (scanned, scan) = auditor.read(item.candidate, preloaded: read)
-            return (scanned, scan.redactingSecrets(), sha, true, item)
+            return (scanned, scan, sha, true, item)
         }
         let result = auditor.audit(loaded.map { ($0.file, $0.scan) }, extraDiagnostics: diagnostics)
         let encoder = JSONEncoder()

@@ -1,10 +1,13 @@
 import ArgumentParser
 import ModelwardenManifests
 
-/// How `check` and `scan` walk folders.
+/// How `check`, `scan` and `report` walk folders.
 struct WalkOptions: ParsableArguments {
     @Flag(name: .long, help: "Also read what .gitignore, .git/info/exclude and .gitattributes (linguist-vendored, -generated, -documentation) leave out. Version-control, cache and vendored dependency folders stay skipped.")
     var noIgnore = false
 
-    var discovery: DiscoveryOptions { DiscoveryOptions(useIgnoreFiles: !noIgnore) }
+    @Flag(name: .long, help: "Follow symbolic links whose target is outside the scanned folders. Without it such a link is a warning and is not read.")
+    var followSymlinks = false
+
+    var discovery: DiscoveryOptions { DiscoveryOptions(useIgnoreFiles: !noIgnore, followSymlinks: followSymlinks) }
 }

@@ -53,6 +53,8 @@ final class DaemonProcess: @unchecked Sendable {
 
     final class StderrBuffer: Sendable {
         let text = Mutex<String>("")
+        /// The pipe reached its end: everything the process wrote is in `text`.
+        let ended = Atomic<Bool>(false)
     }
 
     init(arguments: [String], environment: [String: String] = [:]) throws {
@@ -67,6 +69,10 @@ final class DaemonProcess: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         pipe.fileHandleForReading.readabilityHandler = { [stderrText] handle in
             let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+                stderrText.ended.store(true, ordering: .releasing)
+            }
             stderrText.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
         }
         try process.run()
@@ -104,6 +110,8 @@ final class DaemonProcess: @unchecked Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         guard !process.isRunning else { return nil }
+        // The exit can be seen before the last of stderr is read (a loaded machine): wait for the pipe's end.
+        while !stderrText.ended.load(ordering: .acquiring) && Date() < deadline + 5 { Thread.sleep(forTimeInterval: 0.01) }
         return process.terminationStatus
     }
 }

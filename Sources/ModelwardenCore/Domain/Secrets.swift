@@ -18,9 +18,9 @@ public enum Secrets {
         return text.count >= 8 && !text.includes(" ")
     }
 
-    /// The text itself, or `<redacted>` when it looks like a key.
+    /// The text itself, `<redacted>` when it looks like a key, or with the secrets inside it cut out (`SecretScrubber`).
     public static func redact(_ value: String) -> String {
-        looksLikeKey(value) ? redacted : value
+        looksLikeKey(value) ? redacted : SecretScrubber.scrub(value)
     }
 }
 

@@ -48,6 +48,9 @@ extension Modelwarden {
         @Option(name: .long, help: "Log level (default: info).")
         var logLevel: Logger.Level?
 
+        @Flag(name: .long, help: "Follow symbolic links that lead outside the watched folders (configuration: follow_symlinks: true).")
+        var followSymlinks = false
+
         func validate() throws {
             if let interval, DurationText.parse(interval) == nil { throw ValidationError("--interval takes a duration such as 30s, 15m or 1h.") }
             if let debounce, DurationText.parse(debounce) == nil { throw ValidationError("--debounce takes a duration such as 500ms or 2s.") }
@@ -66,6 +69,7 @@ extension Modelwarden {
             if let debounce { configuration.debounce = DurationText.parse(debounce)! }
             if let tokenFile { configuration.tokenFile = tokenFile }
             if let logLevel { configuration.logLevel = logLevel }
+            if followSymlinks { configuration.followSymlinks = true }
             // Under systemd, `LoadCredential=token:...` hands the token over without making it readable to the service's user.
             if configuration.tokenFile == nil, let credentials = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"],
                FileManager.default.fileExists(atPath: credentials + "/token") {

@@ -38,6 +38,8 @@ extension Modelwarden {
 
         @OptionGroup var input: StandardInputOptions
 
+        @OptionGroup var walk: WalkOptions
+
         @Option(name: .long, help: "The store with the history: a SQLite file (default: ./modelwarden.sqlite when no PATH is given) or a postgres:// URL.")
         var db: String?
 
@@ -86,7 +88,7 @@ extension Modelwarden {
                     try await builder.report(from: store, since: since, until: until, sources: sources.selection)
                 }
             } else {
-                let auditor = Auditor(policy: policy)
+                let auditor = Auditor(policy: policy, discovery: walk.discovery)
                 let result = input.readsStandardInput(paths)
                     ? auditor.audit(stream: try input.readOrExit(limits: auditor.limits, nothingDone: "no report was written"))
                     : auditor.audit(paths: paths, logger: logger)

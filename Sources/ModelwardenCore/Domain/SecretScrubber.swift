@@ -1,0 +1,80 @@
+/// Finds secrets inside any text read from a manifest and replaces them, keeping what detection needs around them
+/// (the host of a URL, the variable name of an assignment, the model string beside a key). One pass, applied to
+/// every value before it is kept anywhere: the shapes are key prefixes, URL userinfo, JWTs, PEM blocks, and the
+/// values assigned to names that say key, token, secret, password or credential.
+public enum SecretScrubber {
+    /// Prefixes of provider keys and tokens (OpenAI, Anthropic, Google, AWS, Hugging Face, Slack, GitHub, GitLab, ...).
+    static let keyPrefixes = ["sk-", "sk_", "AIza", "hf_", "nvapi-", "AKIA", "ASIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_",
+                              "github_pat_", "gsk_", "xai-", "xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xapp-", "glpat-",
+                              "pplx-", "r8_", "pk-", "rk-"]
+    /// What a URL's password becomes: the user and the host stay, so the endpoint is still recognised.
+    public static let maskedPassword = "***"
+    /// Words in a variable or key name that make its value a secret.
+    static let secretWords: Set<String> = ["key", "apikey", "token", "secret", "password", "passwd", "pwd", "pass", "passphrase",
+                                           "credential", "credentials", "privatekey", "accesskey", "secretkey"]
+
+    /// The text with every secret it contains replaced.
+    public static func scrub(_ text: String) -> String {
+        guard text.utf8.count >= 8 else { return text }
+        var scalars = Array(text.unicodeScalars)
+        var changed = false
+        changed = replacePEMBlocks(&scalars) || changed
+        changed = maskURLUserinfo(&scalars) || changed
+        changed = replaceTokens(&scalars) || changed
+        if mayAssignSecret(text) { changed = replaceAssignedSecrets(&scalars) || changed }
+        guard changed else { return text }
+        var result = String.UnicodeScalarView()
+        result.append(contentsOf: scalars)
+        return String(result)
+    }
+
+    /// Cheap test before the assignment search: a secret word, or an authorization scheme, somewhere in the text.
+    static func mayAssignSecret(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        return ["key", "token", "secret", "pass", "pwd", "credential", "bearer", "basic"].contains { lower.includes($0) }
+    }
+
+    /// A variable's value: all of it when the name says secret (a literal, not a reference), else what `scrub` leaves.
+    public static func scrub(value: String, named name: String) -> String {
+        if Secrets.isSecretName(name) || namesSecret(name), isLiteralSecret(value) { return Secrets.redacted }
+        return scrub(value)
+    }
+
+    /// Whether a name says its value is a secret, word by word (`OPENAI_API_KEY`, `dbPassword`, `hf-token`), so that
+    /// `tokenizer` or `max_tokens` are not.
+    public static func namesSecret(_ name: String) -> Bool {
+        words(of: name).contains { secretWords.contains($0) }
+    }
+
+    /// Values that cannot be a secret even under a secret name: references to one, numbers, booleans, nothing.
+    public static func isLiteralSecret(_ value: String) -> Bool {
+        let text = value.trimmed
+        if text.isEmpty || text == Secrets.redacted { return false }
+        if text.hasPrefix("${") || text.hasPrefix("$(") || text.hasPrefix("os.environ/") || text.hasPrefix("{{") || text.hasPrefix("$") { return false }
+        if text.allSatisfy({ $0.isNumber || $0 == "." }) { return false }
+        return !["true", "false", "yes", "no", "on", "off", "null", "none", "~"].contains(text.lowercased())
+    }
+
+    /// `OPENAI_API_KEY` -> [openai, api, key]; `dbPassword` -> [db, password].
+    static func words(of name: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var previousLower = false
+        for character in name {
+            if !(character.isLetter || character.isNumber) {
+                if !current.isEmpty { words.append(current.lowercased()) }
+                current = ""
+                previousLower = false
+                continue
+            }
+            if character.isUppercase && previousLower && !current.isEmpty {
+                words.append(current.lowercased())
+                current = ""
+            }
+            current.append(character)
+            previousLower = character.isLowercase
+        }
+        if !current.isEmpty { words.append(current.lowercased()) }
+        return words
+    }
+}

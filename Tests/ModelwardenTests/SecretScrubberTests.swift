@@ -1,0 +1,64 @@
+import ModelwardenCore
+import Testing
+
+/// The one redaction step every value passes: each shape goes, what detection needs stays.
+@Suite struct SecretScrubberTests {
+    @Test("key shapes anywhere in a text", arguments: [
+        PlantedSecrets.openAI, PlantedSecrets.anthropic, PlantedSecrets.google, PlantedSecrets.aws, PlantedSecrets.huggingFace,
+        PlantedSecrets.slack, PlantedSecrets.github,
+    ])
+    func keyShapes(_ key: String) {
+        #expect(SecretScrubber.scrub(key) == "<redacted>")
+        #expect(SecretScrubber.scrub("serve --key=\(key) --port 8000") == "serve --key=<redacted> --port 8000")
+        #expect(SecretScrubber.scrub("[\"\(key)\", \"x\"]") == "[\"<redacted>\", \"x\"]")
+    }
+
+    @Test func urlUserinfoKeepsUserAndHost() {
+        #expect(SecretScrubber.scrub(PlantedSecrets.databaseURL) == "postgres://app:***@db:5432/app")
+        #expect(SecretScrubber.scrub(PlantedSecrets.gatewayURL) == "https://user:***@gw.example.com/v1")
+        #expect(SecretScrubber.scrub("see https://0123456789abcdefghijklmnop@github.com/org/repo") == "see https://***@github.com/org/repo")
+        #expect(SecretScrubber.scrub("https://bob@example.com/x") == "https://bob@example.com/x")
+        #expect(SecretScrubber.scrub("http://vllm.ml.svc:8000/v1") == "http://vllm.ml.svc:8000/v1")
+    }
+
+    @Test func jwtsAndPEMBlocks() {
+        #expect(SecretScrubber.scrub(PlantedSecrets.jwt) == "<redacted>")
+        #expect(SecretScrubber.scrub("Authorization: Bearer \(PlantedSecrets.jwt)") == "Authorization: Bearer <redacted>")
+        #expect(SecretScrubber.scrub("a\n\(PlantedSecrets.pem)\nb") == "a\n<redacted>\nb")
+        #expect(SecretScrubber.scrub("-----BEGIN RSA PRIVATE KEY-----\nMIIcutoff") == "<redacted>")
+    }
+
+    @Test func valuesAssignedToSecretNames() {
+        #expect(SecretScrubber.scrub("DB_PASSWORD=\(PlantedSecrets.password) ./run") == "DB_PASSWORD=<redacted> ./run")
+        #expect(SecretScrubber.scrub("{\"apiKey\": \"abc123def\", \"model\": \"gpt-4o\"}") == "{\"apiKey\": \"<redacted>\", \"model\": \"gpt-4o\"}")
+        #expect(SecretScrubber.scrub("master_key: hunter22\nmodel: gpt-4o") == "master_key: <redacted>\nmodel: gpt-4o")
+        #expect(SecretScrubber.scrub("--hf-token \(PlantedSecrets.serviceToken) --model x") == "--hf-token <redacted> --model x")
+    }
+
+    @Test("what detection needs stays", arguments: [
+        "meta-llama/Llama-3.1-8B-Instruct", "gpt-4o", "ollama/llama3.1:8b", "MAX_TOKENS=4096", "max_tokens: 512", "tokenizer: meta-llama/Llama-3.1-8B",
+        "${OPENAI_API_KEY}", "OPENAI_API_KEY=${OPENAI_API_KEY}", "api_key: os.environ/OPENAI_API_KEY", "task-runner-0123456789abcdef",
+        "hf_transfer", "vllm/vllm-openai:v0.6.3", "--api-key --port 8000", "https://api.openai.com/v1",
+    ])
+    func keeps(_ text: String) {
+        #expect(SecretScrubber.scrub(text) == text)
+    }
+
+    @Test func secretNamedVariablesLoseLiteralValuesOnly() {
+        #expect(SecretScrubber.scrub(value: "hunter2", named: "DB_PASSWORD") == "<redacted>")
+        #expect(SecretScrubber.scrub(value: PlantedSecrets.serviceToken, named: "serviceCredential") == "<redacted>")
+        #expect(SecretScrubber.scrub(value: "${OPENAI_API_KEY}", named: "OPENAI_API_KEY") == "${OPENAI_API_KEY}")
+        #expect(SecretScrubber.scrub(value: "4096", named: "MAX_TOKENS") == "4096")
+        #expect(SecretScrubber.scrub(value: "true", named: "USE_TOKEN") == "true")
+        #expect(SecretScrubber.scrub(value: "meta-llama/Llama-3.1-8B", named: "TOKENIZER") == "<redacted>")
+        #expect(SecretScrubber.scrub(value: PlantedSecrets.databaseURL, named: "DATABASE_URL") == "postgres://app:***@db:5432/app")
+    }
+
+    @Test func scrubbingTwiceChangesNothing() {
+        for (name, value) in PlantedSecrets.assignments {
+            let once = SecretScrubber.scrub(value: value, named: name)
+            #expect(SecretScrubber.scrub(once) == once)
+            #expect(!once.contains("PLANTED"))
+        }
+    }
+}
