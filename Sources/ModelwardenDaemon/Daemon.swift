@@ -31,8 +31,10 @@ public struct Daemon {
         if let problem = configuration.validate().first { throw DaemonFailure(problem) }
         // The built-in set, the watched repositories' own configuration, then `policies:` from the configuration.
         let policySource = PolicySource(scanning: configuration.watch, explicit: configuration.policies)
-        let policyDirectory = policySource.layers().map(\.origin).joined(separator: " + ")
-        let loaded = policySource.load()
+        // Read the layers once: their origins name the set in the log, and the same files are loaded.
+        let layers = policySource.layers()
+        let policyDirectory = layers.map(\.origin).joined(separator: " + ")
+        let loaded = PolicyLoader.load(layers: layers)
         for diagnostic in loaded.errors { logger.error("\(diagnostic.location): \(diagnostic.message)") }
         guard let policy = loaded.policy else {
             throw DaemonFailure("the policy set (\(policyDirectory)) is invalid (\(loaded.errors.count) errors)")

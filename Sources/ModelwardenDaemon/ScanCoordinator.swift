@@ -148,8 +148,9 @@ public actor ScanCoordinator {
     public func reloadPolicies() async -> Bool {
         notifier.reloading()
         let source = policySource
-        let directory = source.layers().map(\.origin).joined(separator: " + ")
-        let loaded = await Self.offload { source.load() }
+        let layers = await Self.offload { source.layers() }
+        let directory = layers.map(\.origin).joined(separator: " + ")
+        let loaded = await Self.offload { PolicyLoader.load(layers: layers) }
         defer { notifier.send("READY=1\nSTATUS=" + (lastSummary.map(Self.statusLine) ?? "waiting for the first scan")) }
         guard let policy = loaded.policy else {
             for diagnostic in loaded.errors {
