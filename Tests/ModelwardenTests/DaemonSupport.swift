@@ -84,12 +84,17 @@ final class DaemonProcess: @unchecked Sendable {
 
     var stderr: String { stderrText.text.withLock { $0 } }
 
-    /// Waits for a stderr line containing `text`.
-    func waitForLog(_ text: String, timeout: Double = 20) -> Bool {
+    /// How much stderr has been read so far: a mark for `waitForLog(_:after:)`.
+    var logMark: Int { stderrText.text.withLock { $0.utf8.count } }
+
+    /// Waits for a stderr line containing `text`, written after `mark` when one is given
+    /// (so a line an earlier event already logged does not count).
+    func waitForLog(_ text: String, after mark: Int = 0, timeout: Double = 20) -> Bool {
+        func logged() -> Bool { String(decoding: stderr.utf8.dropFirst(mark), as: UTF8.self).contains(text) }
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if stderr.contains(text) { return true }
-            if !process.isRunning { return stderr.contains(text) }
+            if logged() { return true }
+            if !process.isRunning { return logged() }
             Thread.sleep(forTimeInterval: 0.02)
         }
         return false
