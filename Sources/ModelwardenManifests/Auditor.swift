@@ -261,27 +261,17 @@ public struct Auditor: Sendable {
             }
             return (nil, GGUFScanner.scan(candidate))
         }
-        var scan = FileScan()
         let start = SourceLocation(file: candidate.path, line: 1, column: 1)
-        let fm = FileManager.default
-        // stat(2) directly: FileManager's attributes also look up owner and group names, for every file.
-        var info = stat()
-        guard stat(candidate.absolutePath, &info) == 0 else {
-            scan.diagnostics.append(Diagnostic(start, "cannot read file"))
-            return (nil, scan)
-        }
-        if (info.st_mode & S_IFMT) != S_IFREG {
-            // FIFOs and devices would block or never end.
-            scan.diagnostics.append(Diagnostic(start, "not a regular file; not scanned"))
-            return (nil, scan)
-        }
-        if Int(info.st_size) > limits.maxFileBytes {
-            return (nil, unreadable(candidate, start, "file is \(info.st_size) bytes, over the \(limits.maxFileBytes)-byte limit; not scanned"))
-        }
-        guard let data = preloaded ?? (fm.isReadableFile(atPath: candidate.absolutePath) ? fm.contents(atPath: candidate.absolutePath) : nil) else {
-            let reason = access(candidate.absolutePath, R_OK) == 0 ? "input/output error" : "permission denied"
-            scan.diagnostics.append(Diagnostic(start, "cannot read file: \(reason)"))
-            return (nil, scan)
+        let data: Data
+        if let preloaded {
+            data = preloaded
+        } else {
+            switch ContainedRead.read(candidate, limit: limits.maxFileBytes) {
+            case .success(let contents):
+                data = contents.data
+            case .failure(let failure):
+                return (nil, unread(candidate, start, failure))
+            }
         }
         let bytes = [UInt8](data)
         if bytes.prefix(8192).contains(0) {
@@ -293,6 +283,23 @@ public struct Auditor: Sendable {
         var file = ManifestFile(path: candidate.path, absolutePath: candidate.absolutePath, text: text)
         file.isNamed = candidate.isNamed
         return (file, self.scan(file))
+    }
+
+    /// A file that could not be read. Too large is the caller's limit, so it counts as not read like undecodable
+    /// content; a link swapped in after the walk is refused as the walk refuses one.
+    private func unread(_ candidate: Discovery.Candidate, _ location: SourceLocation, _ failure: ContainedRead.Failure) -> FileScan {
+        switch failure {
+        case .tooLarge:
+            return unreadable(candidate, location, failure.reason)
+        case .outsideRoots:
+            var scan = FileScan()
+            scan.diagnostics.append(Diagnostic(location, failure.reason, level: .warning))
+            return scan
+        case .cannotOpen, .notRegularFile, .readError:
+            var scan = FileScan()
+            scan.diagnostics.append(Diagnostic(location, failure.reason))
+            return scan
+        }
     }
 
     /// A file whose content cannot be read as text: an error when the user named it, otherwise (a data file, a model

@@ -11,11 +11,15 @@ public enum Discovery {
         public var absolutePath: String
         /// Named on the command line rather than found in a folder: a file that cannot be read then fails the run.
         public var isNamed: Bool
+        /// The real paths of the scanned folders the file must lie in when it is read; nil where links may lead
+        /// anywhere (`--follow-symlinks`, or a file named on the command line).
+        public var containedIn: [String]?
 
-        public init(path: String, absolutePath: String, isNamed: Bool = false) {
+        public init(path: String, absolutePath: String, isNamed: Bool = false, containedIn: [String]? = nil) {
             self.path = path
             self.absolutePath = absolutePath
             self.isNamed = isNamed
+            self.containedIn = containedIn
         }
     }
 
@@ -205,7 +209,8 @@ struct RepositoryWalker {
                     result.skipped.append(SkippedPath(path: path, reason: reason))
                     continue
                 }
-                result.candidates.append(Discovery.Candidate(path: path, absolutePath: childFolder))
+                result.candidates.append(Discovery.Candidate(path: path, absolutePath: childFolder,
+                                                             containedIn: options.followSymlinks || roots.isEmpty ? nil : roots))
             }
         }
     }

@@ -168,9 +168,11 @@ public struct Recorder: Sendable {
         for (path, scan) in decoded { if let scan { fromStore[path] = scan } }
         let cached = inMemory.merging(fromStore) { memory, _ in memory }
         let loaded: [(file: ManifestFile?, scan: FileScan, sha: String, parsed: Bool, seen: Seen)] = ParallelMap.map(seen) { item in
-            let read = item.contents?.data ?? (GGUFScanner.claims(item.candidate.path)
-                ? GGUFScanner.headerWindow(item.candidate.absolutePath)
-                : FileManager.default.contents(atPath: item.candidate.absolutePath))
+            // Read as the auditor reads: through the opened descriptor, inside the scanned folders, within the limit.
+            // A file that fails here is read again by the auditor, which reports why.
+            let window = GGUFScanner.claims(item.candidate.path) ? GGUFHeader.window : nil
+            let read = item.contents?.data
+                ?? (try? ContainedRead.read(item.candidate, limit: auditor.limits.maxFileBytes, window: window).get())?.data
             let data = read ?? Data()
             let text = String(decoding: data, as: UTF8.self)
             let file = ManifestFile(path: item.candidate.path, absolutePath: item.candidate.absolutePath, text: text)

@@ -125,3 +125,46 @@ struct PlantedSecretTests {
         #expect(outputs.contains("gpt-4o", in: "first GET /v1/inventory"), "\(outputs.items.filter { $0.name.hasPrefix("first") }.map { "\($0.name): \(String(decoding: $0.bytes.prefix(300), as: UTF8.self))" })")
     }
 }
+
+/// The same promise on the fleet store: after scans, a rescan from the cache and every reader, no planted secret is
+/// in any PostgreSQL table, including the cached scans kept as `bytea` (decoded from the dump's hex before searching).
+@Suite("Planted secrets: PostgreSQL", .serialized, .enabled(if: PostgresTestServer.isAvailable, Comment(rawValue: PostgresTestServer.unavailableReason ?? "")))
+struct PlantedSecretPostgresTests {
+    @Test("no planted secret reaches the PostgreSQL tables or the readers on them")
+    func postgresTables() async throws {
+        let folder = try TempFolder()
+        try PlantedSecretEstate.write(into: folder)
+        let url = try await PostgresTestServer.freshDatabaseURL()
+        let outputs = PlantedSecretTests.Outputs()
+        let scan = try run(Paths.binary, ["scan", folder.path, "--db", url, "--source", "planted"])
+        #expect(scan.status == 0, "\(scan.stderr)")
+        outputs.add("scan", scan)
+        outputs.add("rescan", try run(Paths.binary, ["scan", folder.path, "--db", url, "--source", "planted"]))
+        outputs.add("scan -", try run(Paths.binary, ["scan", "-", "--db", url, "--source", "stream"], input: Data(PlantedSecretEstate.stream.utf8)))
+        for reader in ["inventory", "findings", "history"] {
+            for format in ["text", "json", "csv"] { outputs.add("\(reader) \(format)", try run(Paths.binary, [reader, "--db", url, "--format", format])) }
+        }
+        for format in PlantedSecretTests.reportFormats { outputs.add("report --db \(format)", try run(Paths.binary, ["report", "--db", url, "--format", format])) }
+        let dump = try PostgresTestServer.dumpAll(url)
+        outputs.add("pg_dump", dump)
+        let blobs = Self.byteaValues(in: dump)
+        for (index, blob) in blobs.enumerated() { outputs.items.append(("pg_dump bytea #\(index)", blob)) }
+
+        #expect(outputs.leaks.isEmpty, "\(outputs.leaks.joined(separator: "\n"))")
+        // Not vacuous: the cached scans were decoded, and they keep the hosts with the password masked.
+        #expect(blobs.count >= 5)
+        #expect(outputs.contains("app:***@db:5432", in: "pg_dump bytea"))
+        #expect(outputs.contains("llama3.1:8b", in: "pg_dump"))
+    }
+
+    /// `bytea` values as `pg_dump` writes them in COPY text: `\\x` and hex digits.
+    static func byteaValues(in dump: String) -> [Data] {
+        let pattern = try! NSRegularExpression(pattern: #"\\\\x([0-9a-f]{16,})"#)
+        let text = dump as NSString
+        return pattern.matches(in: dump, range: NSRange(location: 0, length: text.length)).map { match in
+            let hex = Array(text.substring(with: match.range(at: 1)).utf8)
+            func nibble(_ c: UInt8) -> UInt8 { c <= 57 ? c - 48 : c - 87 }
+            return Data(stride(from: 0, to: hex.count - 1, by: 2).map { nibble(hex[$0]) << 4 | nibble(hex[$0 + 1]) })
+        }
+    }
+}

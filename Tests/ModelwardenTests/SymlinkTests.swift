@@ -119,6 +119,53 @@ import Testing
         #expect(!inventory.stdout.contains("Qwen2.5"))
     }
 
+    @Test("a file or its folder swapped for a link that leaves, between the walk and the read, is refused at the read")
+    func swapAfterTheWalkIsRefused() throws {
+        let root = try TempFolder(), elsewhere = try TempFolder()
+        try root.write("apps/app.yaml", Self.inside)
+        try root.write("model.yaml", Self.inside.replacingOccurrences(of: "name: inside", with: "name: second"))
+        try elsewhere.write("apps/app.yaml", Self.outside)
+        try elsewhere.write("model.yaml", Self.outside)
+        for follow in [false, true] {
+            let auditor = Auditor(policy: Shipped.policy, today: Shipped.today, discovery: DiscoveryOptions(followSymlinks: follow))
+            let candidates = auditor.discover([root.path]).candidates
+            #expect(candidates.count == 2)
+            // The race: the folder and the file are replaced by links out of the root after discovery listed them.
+            let fm = FileManager.default
+            try? fm.removeItem(atPath: root.path + "/apps-real")
+            try fm.moveItem(atPath: root.path + "/apps", toPath: root.path + "/apps-real")
+            try link(root.path + "/apps", to: elsewhere.path + "/apps")
+            try fm.moveItem(atPath: root.path + "/model.yaml", toPath: root.path + "/model-real.yaml")
+            try link(root.path + "/model.yaml", to: elsewhere.path + "/model.yaml")
+            let result = auditor.audit(candidates.map { auditor.read($0) }, extraDiagnostics: [])
+            if follow {
+                #expect(models(result) == ["Qwen/Qwen2.5-7B-Instruct"], "--follow-symlinks reads where the links lead")
+            } else {
+                #expect(models(result).isEmpty, "a swapped-in link was read: \(models(result))")
+                let warnings = result.diagnostics.filter { $0.message.contains("outside the scanned folders") && $0.level == .warning }
+                #expect(Set(warnings.map(\.location.file)) == ["apps/app.yaml", "model.yaml"])
+            }
+            // Put the real files back for the next round.
+            try fm.removeItem(atPath: root.path + "/apps")
+            try fm.moveItem(atPath: root.path + "/apps-real", toPath: root.path + "/apps")
+            try fm.removeItem(atPath: root.path + "/model.yaml")
+            try fm.moveItem(atPath: root.path + "/model-real.yaml", toPath: root.path + "/model.yaml")
+        }
+    }
+
+    @Test("a FIFO swapped in after the walk neither blocks the read nor is read")
+    func fifoSwappedInDoesNotBlock() throws {
+        let root = try TempFolder()
+        try root.write("app.yaml", Self.inside)
+        let auditor = Auditor(policy: Shipped.policy, today: Shipped.today)
+        let candidate = try #require(auditor.discover([root.path]).candidates.first)
+        try FileManager.default.removeItem(atPath: root.path + "/app.yaml")
+        #expect(mkfifo(root.path + "/app.yaml", 0o600) == 0)
+        let (file, scan) = auditor.read(candidate)
+        #expect(file == nil && scan.usages.isEmpty)
+        #expect(scan.diagnostics.contains { $0.message == "not a regular file; not scanned" })
+    }
+
     @Test func daemonConfigurationFollowsSymlinksOnlyWhenAsked() {
         #expect(DaemonConfiguration.parse(Array("watch: [a]\n".utf8), file: "m.yaml").configuration?.followSymlinks == false)
         #expect(DaemonConfiguration.parse(Array("watch: [a]\nfollow_symlinks: true\n".utf8), file: "m.yaml").configuration?.followSymlinks == true)

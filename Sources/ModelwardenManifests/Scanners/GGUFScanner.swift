@@ -12,7 +12,15 @@ public enum GGUFScanner {
         let start = SourceLocation(file: candidate.path, line: 1, column: 1)
         let header: GGUFHeader
         do {
-            header = try GGUFHeader.read(path: candidate.absolutePath)
+            switch ContainedRead.read(candidate, limit: GGUFHeader.window, window: GGUFHeader.window) {
+            case .success(let contents):
+                header = try GGUFHeader.parse([UInt8](contents.data), fileSize: contents.size)
+            case .failure(.outsideRoots(let target)):
+                scan.diagnostics.append(Diagnostic(start, ContainedRead.Failure.outsideRoots(target: target).reason, level: .warning))
+                return scan
+            case .failure(let failure):
+                throw GGUFHeader.Corrupt(offset: 0, reason: failure.reason)
+            }
         } catch {
             // A half-downloaded model found by the walk must not fail a CI gate; one the user named does.
             scan.diagnostics.append(Diagnostic(start, "\(error)", level: candidate.isNamed ? .error : .warning))
@@ -47,14 +55,5 @@ public enum GGUFScanner {
             guard let name = metadata[prefix + "name"] else { return nil }
             return metadata[prefix + "organization"].map { "\($0)/\(name)" } ?? name
         }
-    }
-}
-
-extension GGUFScanner {
-    /// The bytes the header is read from, for content hashes that must not read the weights.
-    public static func headerWindow(_ path: String) -> Data? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        return try? handle.read(upToCount: GGUFHeader.window)
     }
 }
