@@ -40,6 +40,26 @@ import Testing
         #expect(result.supported.first?.location == ModelwardenCore.SourceLocation(file: "app/providers/catalog.json", line: 3, column: 13))
     }
 
+    @Test("a model picker's catalog grouped by provider and by kind (chat, embedding) is data, its providers kept")
+    func aCatalogGroupedByProviderIsData() {
+        func group(_ provider: String, _ ids: [String]) -> String {
+            let models = ids.map { "        {\"label\": \"\($0)\", \"name\": \"\($0)\", \"description\": \"\($0) chat\", \"input_cost\": 0.000002, \"output_cost\": 0.000008}" }
+            return "    {\n      \"name\": \"\(provider)\",\n      \"models\": [\n" + models.joined(separator: ",\n") + "\n      ]\n    }"
+        }
+        let catalog = "{\n  \"chat\": [\n" + [group("chatOpenAI", ["gpt-4o", "gpt-4o-mini"]), group("chatAnthropic", ["claude-3-5-haiku-latest"])].joined(separator: ",\n")
+            + "\n  ],\n  \"embedding\": [\n" + group("openAIEmbeddings", ["text-embedding-3-small"]) + "\n  ]\n}\n"
+        let result = audit([("packages/components/models.json", catalog)])
+        expectOnlyConfiguration(result)
+        #expect(role(result, "packages/components/models.json")?.predicate == "supported-model-catalog")
+        #expect(result.supported.map(\.model) == ["gpt-4o", "gpt-4o-mini", "claude-3-5-haiku-latest", "text-embedding-3-small"])
+        #expect(result.supported.first?.provider == "chatOpenAI")
+
+        // The same groups with an endpoint and a key are a gateway's configuration, not a catalog.
+        let configured = catalog.replacingOccurrences(of: "\"name\": \"chatOpenAI\",", with: "\"name\": \"chatOpenAI\", \"baseURL\": \"https://gw.example.com/v1\", \"apiKey\": \"${KEY}\",")
+        let gateway = audit([("packages/components/models.json", configured)])
+        #expect(role(gateway, "packages/components/models.json")?.role == .configuration)
+    }
+
     @Test func aModelListWithAnEndpointIsConfigurationNotACatalog() {
         let routes = """
             models:

@@ -11,7 +11,8 @@ enum SupportedModelCatalog {
                                               "max_output_tokens", "max_input_tokens", "max_completion_tokens", "capabilities", "modalities",
                                               "input_modalities", "output_modalities", "pricing", "price", "input_cost_per_token",
                                               "output_cost_per_token", "input_price", "output_price", "knowledge_cutoff", "owned_by",
-                                              "display_name", "displayname", "tokenizer", "architecture"]
+                                              "display_name", "displayname", "tokenizer", "architecture", "input_cost", "output_cost",
+                                              "cost", "input_cost_per_million", "output_cost_per_million", "cost_per_token"]
     static let capabilityPrefixes = ["supports_", "supports"]
     /// Keys that make an entry something deployed or called, not a listing.
     static let deploymentKeys: Set<String> = ["api_key", "apikey", "api_base", "apibase", "base_url", "baseurl", "litellm_params", "endpoint",
@@ -27,33 +28,62 @@ enum SupportedModelCatalog {
         if let pairs = top.pairs, pairs.contains(where: { selectorKeys.contains(($0.key.scalar ?? "").lowercased()) && $0.value.isScalar }) {
             return nil
         }
-        guard let list = modelList(in: top), !list.isEmpty else { return nil }
-        let provider = top["provider"]?.scalar
+        guard let groups = modelLists(in: top), !groups.isEmpty else { return nil }
         var result: [SupportedModel] = []
-        var listed = 0
-        for entry in list {
-            guard let pairs = entry.pairs else { return nil }
-            let keys = pairs.compactMap { $0.key.scalar?.lowercased() }
-            if keys.contains(where: deploymentKeys.contains) { return nil }
-            guard let idNode = idKeys.lazy.compactMap({ entry[$0] }).first, let id = Located(idNode) else { return nil }
-            let describes = keys.contains { capabilityKeys.contains($0) || capabilityPrefixes.contains(where: $0.hasPrefix) }
-                || entry["object"]?.scalar == "model"
-            if describes { listed += 1 }
-            let entryProvider = entry["provider"]?.scalar ?? entry["provider"]?["id"]?.scalar ?? entry["owned_by"]?.scalar ?? provider
-            result.append(SupportedModel(model: id.text, location: SourceLocation(file: "", line: id.line, column: id.column),
-                                         provider: entryProvider))
+        var listed = 0, total = 0
+        for group in groups {
+            for entry in group.entries {
+                guard let pairs = entry.pairs else { return nil }
+                let keys = pairs.compactMap { $0.key.scalar?.lowercased() }
+                if keys.contains(where: deploymentKeys.contains) { return nil }
+                guard let idNode = idKeys.lazy.compactMap({ entry[$0] }).first, let id = Located(idNode) else { return nil }
+                let describes = keys.contains { capabilityKeys.contains($0) || capabilityPrefixes.contains(where: $0.hasPrefix) }
+                    || entry["object"]?.scalar == "model"
+                if describes { listed += 1 }
+                total += 1
+                let entryProvider = entry["provider"]?.scalar ?? entry["provider"]?["id"]?.scalar ?? entry["owned_by"]?.scalar ?? group.provider
+                result.append(SupportedModel(model: id.text, location: SourceLocation(file: "", line: id.line, column: id.column),
+                                             provider: entryProvider))
+            }
         }
         // Most entries must describe a model; a list of names alone could be anything.
-        return listed * 10 >= list.count * 6 ? result : nil
+        return total > 0 && listed * 10 >= total * 6 ? result : nil
     }
 
-    /// The list of entries: the document itself, or the list under `models`, `data` or `items`.
-    private static func modelList(in top: YAMLNode) -> [YAMLNode]? {
-        if let items = top.sequence { return items }
+    /// One list of model entries and the provider its group names.
+    struct EntryList {
+        var entries: [YAMLNode]
+        var provider: String?
+    }
+
+    /// The lists of entries: the document itself, the list under `models`, `data` or `items`, or provider groups
+    /// (`{chat: [{name: provider, models: [...]}, ...]}`, as a product's model picker ships them) whose groups carry
+    /// nothing a deployment would.
+    private static func modelLists(in top: YAMLNode) -> [EntryList]? {
+        let provider = top["provider"]?.scalar
+        if let items = top.sequence { return providerGroups(items) ?? [EntryList(entries: items, provider: provider)] }
         for key in ["models", "data", "items", "model_list_supported"] {
-            if let items = top[key]?.sequence { return items }
+            if let items = top[key]?.sequence { return [EntryList(entries: items, provider: provider)] }
         }
-        return nil
+        guard let pairs = top.pairs else { return nil }
+        var lists: [EntryList] = []
+        for pair in pairs {
+            guard let items = pair.value.sequence, let groups = providerGroups(items) else { return nil }
+            lists += groups
+        }
+        return lists.isEmpty ? nil : lists
+    }
+
+    /// Groups shaped `{name: provider, models: [entries]}`, or nil when the items are not all such groups.
+    private static func providerGroups(_ items: [YAMLNode]) -> [EntryList]? {
+        var groups: [EntryList] = []
+        for item in items {
+            guard let pairs = item.pairs, let entries = item["models"]?.sequence else { return nil }
+            let keys = pairs.compactMap { $0.key.scalar?.lowercased() }
+            if keys.contains(where: { deploymentKeys.contains($0) && $0 != "model" }) { return nil }
+            groups.append(EntryList(entries: entries, provider: item["name"]?.scalar ?? item["provider"]?.scalar))
+        }
+        return groups.isEmpty ? nil : groups
     }
 
     /// The entries with the file they were read from.
