@@ -132,6 +132,8 @@ struct PlantedSecretTests {
 struct PlantedSecretPostgresTests {
     @Test("no planted secret reaches the PostgreSQL tables or the readers on them")
     func postgresTables() async throws {
+        // The server must not inherit the pipes of the other suite's `check -` runs, or they wait for end of input forever.
+        #expect(PostgresTestServer.closeFrom != nil)
         let folder = try TempFolder()
         try PlantedSecretEstate.write(into: folder)
         let url = try await PostgresTestServer.freshDatabaseURL()

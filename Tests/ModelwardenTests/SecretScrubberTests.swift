@@ -1,4 +1,4 @@
-import ModelwardenCore
+@testable import ModelwardenCore
 import Testing
 
 /// The one redaction step every value passes: each shape goes, what detection needs stays.
@@ -60,5 +60,19 @@ import Testing
             #expect(SecretScrubber.scrub(once) == once)
             #expect(!once.contains("PLANTED"))
         }
+    }
+
+    @Test("the byte-wise split of ASCII names equals the Character-wise one, and names beyond ASCII still split")
+    func nameSplitting() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("aZ_-.9kEyTOKENpassWordApi0 ")
+        for _ in 0..<2000 {
+            let name = String((0..<Int.random(in: 0...18, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            #expect(SecretScrubber.words(of: name) == SecretScrubber.unicodeWords(of: name), "\(name)")
+        }
+        #expect(SecretScrubber.words(of: "OPENAI_API_KEY") == ["openai", "api", "key"])
+        #expect(SecretScrubber.words(of: "dbPassword") == ["db", "password"])
+        #expect(SecretScrubber.words(of: "schlüsselToken") == ["schlüssel", "token"])
+        #expect(SecretScrubber.namesSecret("hf-token") && !SecretScrubber.namesSecret("max_tokens") && !SecretScrubber.namesSecret("tokenizer"))
     }
 }

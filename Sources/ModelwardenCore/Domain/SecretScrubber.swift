@@ -55,8 +55,34 @@ public enum SecretScrubber {
         return !["true", "false", "yes", "no", "on", "off", "null", "none", "~"].contains(text.lowercased())
     }
 
-    /// `OPENAI_API_KEY` -> [openai, api, key]; `dbPassword` -> [db, password].
+    /// `OPENAI_API_KEY` -> [openai, api, key]; `dbPassword` -> [db, password]. Every variable of every file passes
+    /// here, so ASCII names (nearly all) are split on their bytes; Character properties cost a Unicode table lookup each.
     static func words(of name: String) -> [String] {
+        var words: [String] = []
+        var current: [UInt8] = []
+        var previousLower = false
+        func flush() {
+            if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+            current.removeAll(keepingCapacity: true)
+        }
+        for byte in name.utf8 {
+            if byte >= 0x80 { return unicodeWords(of: name) }
+            let isLower = byte >= 0x61 && byte <= 0x7A, isUpper = byte >= 0x41 && byte <= 0x5A, isDigit = byte >= 0x30 && byte <= 0x39
+            if !(isLower || isUpper || isDigit) {
+                flush()
+                previousLower = false
+                continue
+            }
+            if isUpper && previousLower { flush() }
+            current.append(isUpper ? byte + 0x20 : byte)
+            previousLower = isLower
+        }
+        flush()
+        return words
+    }
+
+    /// The same split for names with letters beyond ASCII.
+    static func unicodeWords(of name: String) -> [String] {
         var words: [String] = []
         var current = ""
         var previousLower = false
