@@ -25,9 +25,9 @@ public enum APIServer {
     /// The Hummingbird application, a `Service` for the daemon's group. `onListening` receives the bound address
     /// (the port is the kernel's choice when the configuration says 0).
     public static func application(listen: ListenAddress, coordinator: ScanCoordinator, metrics: DaemonMetrics, token: AccessToken,
-                                   logger: Logger, onListening: @escaping @Sendable (String) -> Void = { _ in })
+                                   pushTokens: PushTokens, logger: Logger, onListening: @escaping @Sendable (String) -> Void = { _ in })
         -> some ApplicationProtocol {
-        let router = makeRouter(coordinator: coordinator, metrics: metrics, token: token)
+        let router = makeRouter(coordinator: coordinator, metrics: metrics, token: token, pushTokens: pushTokens, logger: logger)
         var serverLogger = logger
         // Hummingbird logs every accepted connection at debug; the daemon's own debug output is enough.
         serverLogger.logLevel = max(logger.logLevel, .info)
@@ -45,16 +45,24 @@ public enum APIServer {
             logger: serverLogger)
     }
 
-    public static func makeRouter(coordinator: ScanCoordinator, metrics: DaemonMetrics, token: AccessToken) -> Router<BasicRequestContext> {
+    public static func makeRouter(coordinator: ScanCoordinator, metrics: DaemonMetrics, token: AccessToken,
+                                  pushTokens: PushTokens = PushTokens(tokens: []), logger: Logger = Logger(label: "modelwarden"))
+        -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         // Request counts and durations through swift-metrics, into the registry /metrics serves once the daemon bootstraps it.
         router.add(middleware: MetricsMiddleware())
-        router.add(middleware: BearerTokenMiddleware(token: token, open: ["/healthz", "/readyz"]))
+        // Pushes carry a push token instead of the API's (checked by the endpoint, required even on loopback).
+        router.add(middleware: BearerTokenMiddleware(token: token, open: ["/healthz", "/readyz"], openWhen: PushEndpoint.isPushPath))
         router.add(middleware: RequestGuardMiddleware(routes: routes, maxBodyBytes: maxBodyBytes))
 
-        router.get("/healthz") { _, _ in text("ok\n") }
+        // The process is alive either way (a restart would not bring the database back); the body says what is wrong.
+        router.get("/healthz") { _, _ in
+            if let reason = await coordinator.degradedReason { return text("degraded: \(reason)\n") }
+            return text("ok\n")
+        }
         router.get("/readyz") { _, _ in
-            await coordinator.isReady ? text("ready\n") : text("waiting for the first scan\n", status: .serviceUnavailable)
+            if let reason = await coordinator.degradedReason { return text("degraded: \(reason)\n", status: .serviceUnavailable) }
+            return await coordinator.isReady ? text("ready\n") : text("waiting for the first scan\n", status: .serviceUnavailable)
         }
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -92,18 +100,27 @@ public enum APIServer {
             _ = try await request.body.collect(upTo: maxBodyBytes)
             switch await coordinator.scan(reason: "API request") {
             case .success(let summary):
-                return json(.object([
-                    ("scan", .int(Int(summary.scanID))), ("status", .string(summary.status)), ("files", .int(summary.files)),
-                    ("files_parsed", .int(summary.filesParsed)), ("deployments", .int(summary.deployments)),
-                    ("usages", .int(summary.usages)), ("findings_open", .int(summary.openFindings)),
-                    ("findings_waived", .int(summary.waivedFindings)), ("events", .int(summary.events)),
-                    ("diagnostics", .array(summary.diagnostics.map { .string($0.description) })),
-                ]))
+                return json(summaryJSON(summary))
             case .failure(let failure):
                 return problem(failure.description, status: .internalServerError)
             }
         }
+        router.post("/v1/sources/:source/scans") { request, context in
+            await PushEndpoint.receive(request, source: context.parameters.get("source"), coordinator: coordinator, tokens: pushTokens,
+                                       logger: logger)
+        }
         return router
+    }
+
+    /// What a recorded scan did, as `POST /v1/scans` and a push answer it.
+    static func summaryJSON(_ summary: ScanSummary) -> JSONValue {
+        .object([
+            ("scan", .int(Int(summary.scanID))), ("status", .string(summary.status)), ("source", .string(summary.source)),
+            ("files", .int(summary.files)), ("files_parsed", .int(summary.filesParsed)), ("deployments", .int(summary.deployments)),
+            ("usages", .int(summary.usages)), ("findings_open", .int(summary.openFindings)),
+            ("findings_waived", .int(summary.waivedFindings)), ("events", .int(summary.events)),
+            ("diagnostics", .array(summary.diagnostics.map { .string($0.description) })),
+        ])
     }
 
     /// `?source=NAME` (repeatable, globs allowed): the sources a reader shows; all without it.
@@ -138,9 +155,11 @@ public enum APIServer {
 struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: AccessToken
     let open: Set<String>
+    /// Paths that authenticate otherwise (pushes, with push tokens).
+    var openWhen: @Sendable (String) -> Bool = { _ in false }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard token.isRequired, !open.contains(request.uri.path) else { return try await next(request, context) }
+        guard token.isRequired, !open.contains(request.uri.path), !openWhen(request.uri.path) else { return try await next(request, context) }
         let header = request.headers[.authorization] ?? ""
         let scheme = "bearer "
         guard header.count > scheme.count, header.prefix(scheme.count).lowercased() == scheme,

@@ -41,8 +41,10 @@ public struct Daemon {
         }
         let (store, storeServices, location) = try await openStore()
         let token: AccessToken
+        let pushTokens: PushTokens
         do {
             token = try AccessToken(file: configuration.tokenFile)
+            pushTokens = try PushTokens(file: configuration.pushTokensFile)
         } catch {
             throw DaemonFailure("\(error)")
         }
@@ -67,17 +69,17 @@ public struct Daemon {
                                           discovery: DiscoveryOptions(followSymlinks: configuration.followSymlinks))
         logger.notice("modelwarden daemon starting", metadata: [
             "version": "\(version)", "watch": "\(paths.joined(separator: ","))", "policies": "\(policyDirectory)",
-            "database": "\(location)", "source": "\(configuration.source ?? SourceName.defaultName(roots: paths))", "interval": "\(DurationText.format(configuration.interval))",
+            "database": "\(location)", "source": "\(coordinator.sourceName)", "push_tokens": "\(pushTokens.count)", "interval": "\(DurationText.format(configuration.interval))",
             "watches": "\(watcher?.watchCount ?? 0)", "systemd": "\(notifier.isActive)",
         ])
         let api = APIServer.application(listen: configuration.listen, coordinator: coordinator, metrics: metrics, token: token,
-                                        logger: logger, onListening: onListening)
+                                        pushTokens: pushTokens, logger: logger, onListening: onListening)
         var group = ServiceGroupConfiguration(
             // The store's PostgreSQL client first: it runs before the scanner needs it and stops after it.
             services: storeServices + [
                 ScannerService(coordinator: coordinator, watcher: watcher, interval: configuration.interval,
                                debounce: configuration.debounce, logger: logger),
-                PolicyReloadService(coordinator: coordinator, token: token, logger: logger),
+                PolicyReloadService(coordinator: coordinator, token: token, pushTokens: pushTokens, logger: logger),
                 api,
                 SystemdService(notifier: notifier, coordinator: coordinator),
             ],

@@ -20,13 +20,16 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var debounce: Duration = .seconds(2)
     public var listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 9464)
     public var tokenFile: String?
+    /// Tokens that may push scans from elsewhere (`PushTokens`); nil: the daemon takes no pushes.
+    public var pushTokensFile: String?
     public var logLevel: Logger.Level = .info
     /// Follow symbolic links that lead outside the watched folders (`follow_symlinks: true`); off by default.
     public var followSymlinks = false
 
     public init() {}
 
-    static let keys = ["watch", "policies", "database", "source", "interval", "debounce", "listen", "token_file", "log_level", "follow_symlinks"]
+    static let keys = ["watch", "policies", "database", "source", "interval", "debounce", "listen", "token_file", "push_tokens", "log_level",
+                       "follow_symlinks"]
 
     /// Reads a configuration file; every problem is a located diagnostic and the result is nil when there is any.
     public static func load(path: String) -> (configuration: DaemonConfiguration?, diagnostics: [Diagnostic]) {
@@ -45,6 +48,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
         // A PostgreSQL URL is not a path.
         if !configuration.database.contains("://") { configuration.database = anchored(configuration.database) }
         configuration.tokenFile = configuration.tokenFile.map(anchored)
+        configuration.pushTokensFile = configuration.pushTokensFile.map(anchored)
         return (configuration, diagnostics)
     }
 
@@ -89,6 +93,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
             }
         }
         configuration.tokenFile = reader.string("token_file")
+        configuration.pushTokensFile = reader.string("push_tokens")
         configuration.followSymlinks = reader.bool("follow_symlinks") ?? false
         if let level = reader.oneOf("log_level", Logger.Level.allCases.map(\.rawValue)) {
             configuration.logLevel = Logger.Level(rawValue: level) ?? .info

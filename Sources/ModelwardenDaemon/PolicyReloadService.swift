@@ -9,9 +9,11 @@ import UnixSignals
 public struct PolicyReloadService: Service {
     let coordinator: ScanCoordinator
     let token: AccessToken
+    let pushTokens: PushTokens
     let logger: Logger
 
-    public init(coordinator: ScanCoordinator, token: AccessToken, logger: Logger) {
+    public init(coordinator: ScanCoordinator, token: AccessToken, pushTokens: PushTokens = PushTokens(tokens: []), logger: Logger) {
+        self.pushTokens = pushTokens
         self.coordinator = coordinator
         self.token = token
         self.logger = logger
@@ -19,7 +21,7 @@ public struct PolicyReloadService: Service {
 
     public func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup)
-        let coordinator = self.coordinator, token = self.token, logger = self.logger
+        let coordinator = self.coordinator, token = self.token, pushTokens = self.pushTokens, logger = self.logger
         let (pending, request) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
@@ -32,6 +34,9 @@ public struct PolicyReloadService: Service {
                         logger.notice("SIGHUP: reloading policies")
                         if let problem = token.reload() {
                             logger.error("the token file could not be read again; the previous token stays", metadata: ["error": "\(problem)"])
+                        }
+                        if let problem = pushTokens.reload() {
+                            logger.error("the push token file could not be read again; the previous tokens stay", metadata: ["error": "\(problem)"])
                         }
                         if await coordinator.reloadPolicies(), !Task.isCancelled {
                             _ = await coordinator.scan(reason: "policy reload")

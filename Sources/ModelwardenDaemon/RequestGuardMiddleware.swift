@@ -8,10 +8,14 @@ struct RequestGuardMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBodyBytes: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodyBytes {
-            return APIServer.problem("request bodies are limited to \(maxBodyBytes) bytes", status: .contentTooLarge)
+        let push = PushEndpoint.isPushPath(request.uri.path)
+        let limit = push ? PushEndpoint.maxBodyBytes : maxBodyBytes
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            return APIServer.problem(push ? "a pushed scan is limited to \(limit) bytes" : "request bodies are limited to \(limit) bytes",
+                                     status: .contentTooLarge)
         }
-        if let methods = routes[request.uri.path], !methods.contains(request.method) {
+        let methods: Set<HTTPRequest.Method>? = push ? [.post] : routes[request.uri.path]
+        if let methods, !methods.contains(request.method) {
             var response = APIServer.problem("\(request.method.rawValue) is not allowed on \(request.uri.path)", status: .methodNotAllowed)
             response.headers[.allow] = methods.map(\.rawValue).sorted().joined(separator: ", ")
             return response

@@ -37,6 +37,12 @@ public actor ScanCoordinator {
         didSet { busy.store(scanning, ordering: .relaxed) }
     }
     private nonisolated let busy = Atomic<Bool>(false)
+    /// Why the last scan could not be recorded (the store unreachable, say); nil once a scan is recorded again.
+    /// `/healthz` and `/readyz` report it, and the scanner retries with backoff while it is set.
+    public private(set) var degradedReason: String?
+    /// One wake-up for the scanner's retry loop each time a scan fails.
+    public nonisolated let failures: AsyncStream<Void>
+    private nonisolated let failureSignal: AsyncStream<Void>.Continuation
     private var queued: [CheckedContinuation<Result<ScanSummary, DaemonFailure>, Never>] = []
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -51,7 +57,11 @@ public actor ScanCoordinator {
         self.metrics = metrics
         self.notifier = notifier
         self.logger = logger
+        (failures, failureSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
+
+    /// The name this daemon's scans record under.
+    public nonisolated var sourceName: String { source ?? SourceName.defaultName(roots: paths) }
 
     /// Whether a scan is running, readable from outside the actor (a shutdown handler cannot wait for it).
     public nonisolated var isScanning: Bool { busy.load(ordering: .relaxed) }
@@ -100,14 +110,20 @@ public actor ScanCoordinator {
             await recordSuccess(summary, duration: duration, reason: reason)
         case .failure(let failure):
             metrics.recordFailedScan(duration: duration)
-            logger.error("scan failed; the previous scan stays recorded", metadata: ["reason": "\(reason)", "error": "\(failure)"])
-            notifier.status("last scan failed: \(failure)")
+            degradedReason = failure.description
+            logger.error("scan failed; the previous scan stays recorded, and the scan is retried", metadata: ["reason": "\(reason)", "error": "\(failure)"])
+            notifier.status("degraded: last scan failed: \(failure)")
+            failureSignal.yield()
         }
         return result
     }
 
     private func recordSuccess(_ summary: ScanSummary, duration: Duration, reason: String) async {
         let now = Date()
+        if let previous = degradedReason {
+            degradedReason = nil
+            logger.notice("the store records again; the daemon has caught up", metadata: ["was": "\(previous)", "scan": "\(summary.scanID)"])
+        }
         lastSummary = summary
         lastScanAt = now
         let catalog = policy.catalog

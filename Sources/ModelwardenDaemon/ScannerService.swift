@@ -9,6 +9,9 @@ public struct ScannerService: Service {
     let interval: Duration
     let debounce: Duration
     let logger: Logger
+    /// The first wait before scanning again after a failed scan; it doubles up to `maxRetryDelay`.
+    static let firstRetryDelay: Duration = .seconds(1)
+    static let maxRetryDelay: Duration = .seconds(30)
 
     public init(coordinator: ScanCoordinator, watcher: FileWatcher?, interval: Duration, debounce: Duration, logger: Logger) {
         self.coordinator = coordinator
@@ -35,10 +38,23 @@ public struct ScannerService: Service {
     /// Runs until cancelled; a scan already started is not cancelled (the coordinator finishes it).
     private func rescanOnChangesAndInterval() async {
         let coordinator = self.coordinator, watcher = self.watcher, interval = self.interval, debounce = self.debounce
+        let logger = self.logger
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 while (try? await Task.sleep(for: interval)) != nil {
                     _ = await coordinator.scan(reason: "interval")
+                }
+            }
+            // After a failed scan (the database gone, say), scan again with backoff until one is recorded.
+            group.addTask {
+                for await _ in coordinator.failures {
+                    var delay = Self.firstRetryDelay
+                    while let reason = await coordinator.degradedReason {
+                        logger.warning("degraded: retrying the scan", metadata: ["in": "\(DurationText.format(delay))", "error": "\(reason)"])
+                        guard (try? await Task.sleep(for: delay)) != nil else { return }
+                        _ = await coordinator.scan(reason: "retry after a failed scan")
+                        delay = min(delay * 2, Self.maxRetryDelay)
+                    }
                 }
             }
             guard let watcher else { return }

@@ -691,8 +691,10 @@ public struct HTMLReportWriter: ComplianceReportWriter {
             (s.models, 8, true), (s.openFindings, 14, true),
         ])
         for source in fleet.sources {
-            var row = "<tr class=\"source\">"
-            row += "<td class=\"mono\">\(esc(source.name))</td>"
+            var row = source.stale ? "<tr class=\"source stale\">" : "<tr class=\"source\">"
+            row += "<td class=\"mono\">\(esc(source.name))"
+            if source.stale, let days = fleet.staleAfterDays { row += " <span class=\"badge badge-warning\">\(esc(s.stale(days)))</span>" }
+            row += "</td>"
             row += "<td class=\"date\">\(esc(source.lastScan.map(s.dateTime) ?? "—"))</td>"
             row += "<td class=\"num\">\(s.number(source.scans))</td>"
             row += "<td class=\"num\">\(s.number(source.deployments))</td>"

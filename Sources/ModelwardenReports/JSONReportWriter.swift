@@ -91,9 +91,10 @@ public struct JSONReportWriter: ComplianceReportWriter {
                 .object([
                     ("name", .string(source.name)), ("lastScan", .optional(source.lastScan)), ("scans", .int(source.scans)),
                     ("deployments", .int(source.deployments)), ("usages", .int(source.usages)), ("models", .int(source.models)),
-                    ("openFindings", .int(source.openFindings)),
+                    ("openFindings", .int(source.openFindings)), ("stale", .bool(source.stale)),
                 ])
             })),
+            ("staleAfterDays", fleet.staleAfterDays.map { JSONValue.int($0) } ?? .null),
             ("modelsBySources", spread(fleet.models)),
             ("licensesBySources", spread(fleet.licenses)),
         ])

@@ -129,6 +129,7 @@ public struct ReportStrings: Sendable {
              "이 저장소에 스캔을 기록한 각 서버, CI 작업, 저장소의 현재 현황과 여러 소스에 걸쳐 사용되는 모델과 라이선스, 미해결 위반이 있는 곳입니다.")
     }
     public var sourceName: String { pick("Source", "소스") }
+    public func stale(_ days: Int) -> String { pick("stale: no scan for \(days) days", "오래됨: \(days)일 동안 스캔 없음") }
     public var lastScan: String { pick("Last scan", "마지막 스캔") }
     public var scanCount: String { pick("Scans", "스캔 수") }
     public var sourceCount: String { pick("Sources", "소스 수") }

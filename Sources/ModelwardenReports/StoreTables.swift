@@ -3,13 +3,16 @@ import ModelwardenStore
 /// The store's views as tables: the CLI (`inventory`, `findings`, `history`) and the daemon's API (`/v1/...`) render
 /// the same columns, so a script can move between them.
 extension ReportTable {
-    public static func inventory(_ rows: [InventoryRow]) -> ReportTable {
+    /// With `staleSources` (`--stale-after`), a last column says whether the row's source has stopped reporting.
+    public static func inventory(_ rows: [InventoryRow], staleSources: Set<String>? = nil) -> ReportTable {
         ReportTable(
-            columns: ["deployment", "model", "vendor", "family", "license", "hosting", "runtime", "api", "file", "line", "first_seen", "last_seen", "source"],
+            columns: ["deployment", "model", "vendor", "family", "license", "hosting", "runtime", "api", "file", "line", "first_seen", "last_seen", "source"]
+                + (staleSources == nil ? [] : ["stale"]),
             rows: rows.map { row in
                 [.string(row.deployment), .optional(row.model), .string(row.vendor), .string(row.family), .string(row.license),
                  .string(row.hosting), .optional(row.runtime), .optional(row.api), .string(row.file), .int(row.line),
                  .string(row.firstSeen), .string(row.lastSeen), .string(row.source)]
+                    + (staleSources.map { [.bool($0.contains(row.source))] } ?? [])
             })
     }
 

@@ -20,6 +20,10 @@ public protocol AuditStore: Sendable {
     /// Records a changed scan of a source in one transaction: files, deployments, usages, findings and their events.
     func record(_ recording: ScanRecording) async throws -> ScanSummary
 
+    /// Deletes scans that finished more than `keepDays` days before `now`, and their events, except the latest scan of
+    /// each source (`Retention`); one transaction, recorded in `prune_run`.
+    func prune(keepDays: Int, now: Date) async throws -> PruneSummary
+
     /// Every source with at least one scan, by name.
     func sources() async throws -> [SourceRow]
     func inventory(sources: SourceSelection) async throws -> [InventoryRow]

@@ -33,7 +33,7 @@ public struct PostgresAuditStore: AuditStore {
         try await client.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
     }
 
-    private static func rows(_ connection: PostgresConnection, _ query: PostgresQuery, logger: Logger) async throws -> [PostgresRandomAccessRow] {
+    static func rows(_ connection: PostgresConnection, _ query: PostgresQuery, logger: Logger) async throws -> [PostgresRandomAccessRow] {
         try await connection.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
     }
 
@@ -168,7 +168,7 @@ public struct PostgresAuditStore: AuditStore {
 
     /// Runs a scan's transaction, again (at most three times in all) when PostgreSQL reports a serialization failure
     /// or a deadlock, which abort a transaction without changing anything.
-    private func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         var attempt = 1
         while true {
             do {

@@ -147,6 +147,31 @@ enum PostgresSchema {
             FOR EACH ROW EXECUTE FUNCTION modelwarden_event_append_only()
             """,
         ]),
+        // Retention: `modelwarden prune` may delete events, inside its own run and nowhere else; each run is recorded.
+        ("pg-v3-retention", [
+            """
+            CREATE TABLE prune_run (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                at TEXT NOT NULL,
+                keep_days INTEGER NOT NULL,
+                cutoff TEXT NOT NULL,
+                scans INTEGER NOT NULL DEFAULT 0,
+                events INTEGER NOT NULL DEFAULT 0,
+                active BOOLEAN NOT NULL DEFAULT TRUE
+            )
+            """,
+            """
+            CREATE OR REPLACE FUNCTION modelwarden_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'DELETE' AND EXISTS (SELECT 1 FROM prune_run WHERE active) THEN
+                    RETURN OLD;
+                END IF;
+                RAISE EXCEPTION 'events are append-only';
+            END
+            $$
+            """,
+            "CREATE INDEX scan_finished ON scan (finished_at)",
+        ]),
     ]
 
     struct NewerSchema: Error, CustomStringConvertible {

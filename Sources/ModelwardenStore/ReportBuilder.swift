@@ -22,7 +22,8 @@ public struct ReportBuilder: Sendable {
 
     /// Usages and findings seen in the period (`since`/`until` as YYYY-MM-DD, inclusive) in the selected sources;
     /// aggregates over the usages active at the end of it.
-    public func report(from store: any AuditStore, since: String?, until: String?, sources: SourceSelection = .all) async throws -> ComplianceReport {
+    public func report(from store: any AuditStore, since: String?, until: String?, sources: SourceSelection = .all,
+                       staleAfterDays: Int? = nil, now: Date = Date()) async throws -> ComplianceReport {
         let data = try await store.reportData(since: since, until: until, sources: sources)
         let catalog = policy.catalog
         let active = data.active.map { usage -> (usage: ComplianceReport.UsageRecord, deployment: String, info: DeploymentInfo) in
@@ -55,6 +56,13 @@ public struct ReportBuilder: Sendable {
                                                                 findingsOpen: $0.findingsOpen, findingsWaived: $0.findingsWaived) },
             since: since, until: until, source: "store", usages: usages, findings: findings)
         report.fleet = Self.fleet(active: active.map(\.usage), data: data)
+        if let staleAfterDays, var fleet = report.fleet {
+            // The source's last scan of all, not of the period: a source is stale by what it reported at all.
+            let stale = Staleness(days: staleAfterDays, now: now).staleSources(try await store.sources())
+            fleet.staleAfterDays = staleAfterDays
+            for index in fleet.sources.indices { fleet.sources[index].stale = stale.contains(fleet.sources[index].name) }
+            report.fleet = fleet
+        }
         return report
     }
 

@@ -229,6 +229,24 @@ enum Schema {
                 CREATE INDEX finding_status ON finding(source_id, status);
                 """)
         }
+        // Retention: `modelwarden prune` may delete events, inside its own run and nowhere else; each run is recorded.
+        migrator.registerMigration("v3-retention") { db in
+            try db.execute(sql: """
+                CREATE TABLE prune_run (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at TEXT NOT NULL,
+                    keep_days INTEGER NOT NULL,
+                    cutoff TEXT NOT NULL,
+                    scans INTEGER NOT NULL DEFAULT 0,
+                    events INTEGER NOT NULL DEFAULT 0,
+                    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+                );
+                DROP TRIGGER event_no_delete;
+                CREATE TRIGGER event_no_delete BEFORE DELETE ON event WHEN NOT EXISTS (SELECT 1 FROM prune_run WHERE active = 1)
+                BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+                CREATE INDEX scan_finished ON scan(finished_at);
+                """)
+        }
         return migrator
     }
 }

@@ -15,7 +15,7 @@ struct Modelwarden: AsyncParsableCommand {
             2 input or policy set could not be read; 64 usage error.
             """,
         version: version,
-        subcommands: [Check.self, Scan.self, Inventory.self, Findings.self, History.self, Report.self, Daemon.self, Policy.self, Rules.self, Explain.self, Init.self]
+        subcommands: [Check.self, Scan.self, Inventory.self, Findings.self, History.self, Report.self, Prune.self, Daemon.self, Policy.self, Rules.self, Explain.self, Init.self]
     )
 }
 

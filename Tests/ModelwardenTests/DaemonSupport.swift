@@ -128,8 +128,9 @@ struct HTTPReply {
     var body: String
 }
 
+/// `declaredLength` replaces the body's length in `Content-Length` (a client that announces more than it sends).
 func httpRequest(_ method: String, host: String = "127.0.0.1", port: Int, path: String, headers: [String: String] = [:],
-                 body: String = "") -> HTTPReply? {
+                 body: String = "", declaredLength: Int? = nil) -> HTTPReply? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
@@ -143,7 +144,7 @@ func httpRequest(_ method: String, host: String = "127.0.0.1", port: Int, path: 
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
     guard connected == 0 else { return nil }
-    var request = "\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\nContent-Length: \(body.utf8.count)\r\n"
+    var request = "\(method) \(path) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\nContent-Length: \(declaredLength ?? body.utf8.count)\r\n"
     for (name, value) in headers { request += "\(name): \(value)\r\n" }
     request += "\r\n" + body
     let bytes = Array(request.utf8)

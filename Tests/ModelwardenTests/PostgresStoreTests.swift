@@ -95,11 +95,20 @@ struct PostgresCommandLineTests {
         let report = try mw(["report", "--db", url, "--format", "html"])
         #expect(report.status == 0 && report.stdout.includes("<tr class=\"source\"><td class=\"mono\">web-01</td>"), "\(report.stderr)")
 
+        // Retention and staleness on PostgreSQL, through the same URL.
+        let prune = try mw(["prune", "--db", url, "--keep-days", "30"])
+        #expect(prune.status == 0 && prune.stdout.includes("pruned postgres://postgres@:5432/") && prune.stdout.includes(": 0 scans"), "\(prune.stdout)\(prune.stderr)")
+        let stale = try mw(["inventory", "--db", url, "--stale-after", "7", "--format", "csv"])
+        #expect(stale.status == 0 && stale.stdout.includes(",web-01,false"), "\(stale.stderr)")
+        #expect(try mw(["report", "--db", url, "--format", "json", "--stale-after", "7"]).stdout.includes("\"staleAfterDays\": 7"))
+
         // A wrong password: a clear error, exit 2, and neither password in it.
         let wrong = url.replacingOccurrences(of: ":\(password)@", with: ":Wrong-\(password)@")
         let refused = try mw(["inventory", "--db", wrong])
         #expect(refused.status == 2 && refused.stderr.includes("password authentication failed"), "\(refused.stderr)")
         #expect(!refused.stderr.includes("Wrong-"))
+        let refusedPrune = try mw(["prune", "--db", wrong, "--keep-days", "30"])
+        #expect(refusedPrune.status == 2 && !refusedPrune.stderr.includes("Wrong-"), "\(refusedPrune.stderr)")
         for output in outputs { #expect(!output.includes(password), "the password reached the output:\n\(output)") }
         let dump = try PostgresTestServer.dumpAll(url)
         #expect(dump.count > 1000 && !dump.includes(password))
@@ -115,18 +124,28 @@ struct PostgresDaemonTests {
         try folder.write("edge-1/chat.yaml", DaemonTests.chatbot)
         try folder.write("edge-2/llama.yaml", DaemonTests.vllm)
         try folder.write("ci/batch.yaml", StoreContract.manifest("batch", "Qwen/Qwen2.5-7B-Instruct"))
+        try folder.write("ci-push/agent.yaml", StoreContract.manifest("agent", "mistralai/Mixtral-8x7B-Instruct-v0.1"))
+        try folder.write("push-tokens", "\(PushTests.ciToken) ci-*\n")
+        try folder.write("ci-token", PushTests.ciToken)
         var daemons: [DaemonProcess] = []
         for name in ["edge-1", "edge-2"] {
             daemons.append(try DaemonProcess(arguments: ["--watch", folder.path + "/" + name, "--db", url, "--source", name,
-                                                         "--listen", "127.0.0.1:0", "--interval", "1h", "--log-level", "debug"]))
+                                                         "--listen", "127.0.0.1:0", "--interval", "1h", "--log-level", "debug",
+                                                         "--push-tokens", folder.path + "/push-tokens"]))
         }
         for daemon in daemons { #expect(daemon.waitForLog("scan recorded", timeout: 60), "stderr:\n\(daemon.stderr)") }
         let ci = try run(Paths.binary, ["scan", folder.path + "/ci", "--db", url, "--source", "ci-batch"])
         #expect(ci.status == 0, "\(ci.stderr)")
+        // The third CI run holds a push token, not the database's password: the daemon records it.
+        let pushPort = try #require(daemons[0].apiAddress()).port
+        let pushed = try run(Paths.binary, ["scan", folder.path + "/ci-push", "--push", "http://127.0.0.1:\(pushPort)",
+                                            "--token-file", folder.path + "/ci-token", "--source", "ci-agent"])
+        #expect(pushed.status == 0, "\(pushed.stderr)")
+        #expect(!pushed.stdout.includes(PostgresTestServer.password) && !pushed.stderr.includes(PostgresTestServer.password))
 
         let api = try #require(daemons[0].apiAddress(), "no API address; stderr:\n\(daemons[0].stderr)")
         let all = try #require(httpRequest("GET", port: api.port, path: "/v1/inventory"))
-        for source in ["edge-1", "edge-2", "ci-batch"] { #expect(all.body.includes("\"source\": \"\(source)\""), "\(all.body)") }
+        for source in ["edge-1", "edge-2", "ci-batch", "ci-agent"] { #expect(all.body.includes("\"source\": \"\(source)\""), "\(all.body)") }
         let one = try #require(httpRequest("GET", port: api.port, path: "/v1/inventory?source=edge-2"))
         #expect(one.body.includes("meta-llama/Llama-3.1-8B-Instruct") && !one.body.includes("gpt-4o"), "\(one.body)")
         let scans = try #require(httpRequest("GET", port: api.port, path: "/v1/scans?source=edge-*"))
@@ -143,7 +162,7 @@ struct PostgresDaemonTests {
         let inventory = try run(Paths.binary, ["inventory", "--db", url, "--format", "csv"])
         let lines = inventory.stdout.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
         let sources: Set<String> = Set(lines.compactMap { line in line.split(separator: ",").last.map(String.init) })
-        #expect(sources == ["edge-1", "edge-2", "ci-batch"])
+        #expect(sources == ["edge-1", "edge-2", "ci-batch", "ci-agent"])
     }
 
     @Test func aDaemonWithAWrongPasswordStopsWithTheReason() async throws {

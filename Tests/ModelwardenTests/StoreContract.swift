@@ -19,6 +19,7 @@ enum StoreContract {
         "reportDataCoversTheFleet": reportDataCoversTheFleet,
         "concurrentScansOfManySourcesLoseNothing": concurrentScansOfManySourcesLoseNothing,
         "modelStringsAreDataNotSQL": modelStringsAreDataNotSQL,
+        "pruneKeepsTheLatestScanOfEachSource": pruneKeepsTheLatestScanOfEachSource,
     ]
 
     static var names: [String] { cases.keys.sorted() }
@@ -232,6 +233,46 @@ enum StoreContract {
         #expect(try await store.sources().map(\.name) == [hostile, "other"])
         let events = try await store.history(model: "acme", deployment: nil, since: nil, sources: SourceSelection([hostile]))
         #expect(!events.isEmpty && events.allSatisfy { $0.source == hostile })
+    }
+
+    /// Retention: old scans and their events go, the latest scan of each source and what is in use now stay, and
+    /// the store keeps recording afterwards (every reference to a deleted scan was moved or went with it).
+    static func pruneKeepsTheLatestScanOfEachSource(_ store: any AuditStore) async throws {
+        let a = try TempFolder(), b = try TempFolder()
+        try a.write("ml/chat.yaml", manifest("chat", "meta-llama/Llama-3.1-8B-Instruct"))
+        try a.write("ml/old.yaml", manifest("old", "mistralai/Mixtral-8x7B-Instruct-v0.1"))
+        let first = try await recorder(store, source: "a").scan(paths: [a.path])
+        try FileManager.default.removeItem(atPath: a.path + "/ml/old.yaml")
+        try a.write("ml/chat.yaml", manifest("chat", "Qwen/Qwen2.5-7B-Instruct"))
+        _ = try await recorder(store, source: "a").scan(paths: [a.path])
+        try b.write("y.yaml", manifest("y", "meta-llama/Llama-3.1-8B-Instruct"))
+        _ = try await recorder(store, source: "b").scan(paths: [b.path])
+        func state() async throws -> [String] {
+            try await store.inventory(sources: .all).map { "\($0.source) \($0.model ?? "") \($0.firstSeen)" }.sorted()
+                + (try await store.findings(status: "open", sources: .all).map { "\($0.source) \($0.fingerprint)" }.sorted())
+        }
+        let before = try await state()
+        let firstEvents = try await store.history(model: nil, deployment: nil, since: nil, sources: .all).filter { $0.scanID == first.scanID }.count
+
+        // Three days on, keeping one day: every scan is old, and only source a has one that is not its latest.
+        let later = Date().addingTimeInterval(3 * 86400)
+        let summary = try await store.prune(keepDays: 1, now: later)
+        #expect(summary.scans == 1 && summary.sources == [PruneSummary.SourceCount(source: "a", scans: 1)])
+        #expect(summary.events == firstEvents && firstEvents > 0)
+        // Gone before the cutoff: old.yaml's usage and deployment, and chat's Llama usage (it became Qwen).
+        #expect(summary.usages == 2 && summary.deployments == 1, "\(summary)")
+        #expect(try await store.scans(sources: .all).map(\.source) == ["a", "b"])
+        #expect(try await state() == before)
+        #expect(try await store.history(model: nil, deployment: nil, since: nil, sources: .all).allSatisfy { $0.scanID != first.scanID })
+
+        // The store records on: a new usage, an unchanged rescan, and nothing more to prune.
+        try a.write("ml/new.yaml", manifest("new", "mistralai/Mixtral-8x7B-Instruct-v0.1"))
+        let next = try await recorder(store, source: "a").scan(paths: [a.path])
+        #expect(next.status == "complete" && next.usages == 2)
+        #expect(try await recorder(store, source: "b").scan(paths: [b.path]).status == "unchanged")
+        #expect(try await store.prune(keepDays: 1, now: later).scans == 2, "a's and b's previous scans")
+        #expect(try await store.prune(keepDays: 30, now: Date()).scans == 0)
+        #expect(try await store.inventory(sources: .all).count == 3)
     }
 }
 

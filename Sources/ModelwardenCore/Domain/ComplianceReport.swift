@@ -192,8 +192,11 @@ public struct ComplianceReport: Sendable {
         public var usages: Int
         public var models: Int
         public var openFindings: Int
+        /// No scan for longer than the report's `--stale-after` days.
+        public var stale: Bool
 
-        public init(name: String, lastScan: String?, scans: Int, deployments: Int, usages: Int, models: Int, openFindings: Int) {
+        public init(name: String, lastScan: String?, scans: Int, deployments: Int, usages: Int, models: Int, openFindings: Int, stale: Bool = false) {
+            self.stale = stale
             self.name = name
             self.lastScan = lastScan
             self.scans = scans
@@ -222,8 +225,11 @@ public struct ComplianceReport: Sendable {
         public var sources: [SourceRecord]
         public var models: [Spread]
         public var licenses: [Spread]
+        /// `--stale-after`: a source whose last scan is older than this many days is stale; nil: none is.
+        public var staleAfterDays: Int?
 
-        public init(sources: [SourceRecord], models: [Spread], licenses: [Spread]) {
+        public init(sources: [SourceRecord], models: [Spread], licenses: [Spread], staleAfterDays: Int? = nil) {
+            self.staleAfterDays = staleAfterDays
             self.sources = sources
             self.models = models
             self.licenses = licenses

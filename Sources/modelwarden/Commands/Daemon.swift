@@ -45,6 +45,11 @@ extension Modelwarden {
         @Option(name: .long, help: "File holding the API's bearer token; required when listening off loopback.")
         var tokenFile: String?
 
+        @Option(name: .long, help: ArgumentHelp(
+            "File of push tokens, one a line, each optionally followed by a source glob: they may POST scans to /v1/sources/NAME/scans (scan --push). Default: no pushes.",
+            valueName: "file"))
+        var pushTokens: String?
+
         @Option(name: .long, help: "Log level (default: info).")
         var logLevel: Logger.Level?
 
@@ -68,6 +73,7 @@ extension Modelwarden {
             if let interval { configuration.interval = DurationText.parse(interval)! }
             if let debounce { configuration.debounce = DurationText.parse(debounce)! }
             if let tokenFile { configuration.tokenFile = tokenFile }
+            if let pushTokens { configuration.pushTokensFile = pushTokens }
             if let logLevel { configuration.logLevel = logLevel }
             if followSymlinks { configuration.followSymlinks = true }
             // Under systemd, `LoadCredential=token:...` hands the token over without making it readable to the service's user.

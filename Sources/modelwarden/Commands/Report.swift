@@ -44,6 +44,7 @@ extension Modelwarden {
         var db: String?
 
         @OptionGroup var sources: SourceFilterOptions
+        @OptionGroup var stale: StaleOptions
 
         @Option(name: .long, help: "Start of the period (YYYY-MM-DD).")
         var since: String?
@@ -67,6 +68,7 @@ extension Modelwarden {
                 if let value, PolicyDate(value) == nil { throw ValidationError("\(name) takes a date: YYYY-MM-DD.") }
             }
             if !paths.isEmpty && db != nil { throw ValidationError("Give either PATH... (a one-off scan) or --db (the history), not both.") }
+            if !paths.isEmpty && stale.staleAfter != nil { throw ValidationError("--stale-after marks sources of a history (--db); a one-off scan has none.") }
             if !paths.isEmpty && !sources.sources.isEmpty { throw ValidationError("--source selects sources of a history (--db); a one-off scan has none.") }
             try input.validate(paths: paths)
         }
@@ -85,7 +87,7 @@ extension Modelwarden {
                     throw ExitCode(2)
                 }
                 report = try await DatabaseOptions(db: path).withStore(logger: logger) { store in
-                    try await builder.report(from: store, since: since, until: until, sources: sources.selection)
+                    try await builder.report(from: store, since: since, until: until, sources: sources.selection, staleAfterDays: stale.staleAfter)
                 }
             } else {
                 let auditor = Auditor(policy: policy, discovery: walk.discovery)

@@ -14,7 +14,9 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "The store: a SQLite file (default: ./modelwarden.sqlite) or postgres://USER@HOST:PORT/DB?sslmode=MODE (host=/socket/dir for a Unix socket; password from the URL, $PGPASSWORD or ~/.pgpass).",
         valueName: "file-or-url"))
-    var db: String = "modelwarden.sqlite"
+    var db: String = DatabaseOptions.defaultPath
+
+    static let defaultPath = "modelwarden.sqlite"
 
     init() {}
 
@@ -63,6 +65,16 @@ struct SourceFilterOptions: ParsableArguments {
     var selection: SourceSelection { SourceSelection(sources) }
 }
 
+/// `--stale-after DAYS` on `inventory` and `report`: sources with no scan for that long are marked stale.
+struct StaleOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Mark sources whose last scan is older than this many days as stale.", valueName: "days"))
+    var staleAfter: Int?
+
+    func validate() throws {
+        if let staleAfter, staleAfter < 1 { throw ValidationError("--stale-after takes a number of days, at least 1.") }
+    }
+}
+
 extension Modelwarden {
     struct Scan: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -87,9 +99,27 @@ extension Modelwarden {
             valueName: "name"))
         var source: String?
 
+        @Option(name: .long, help: ArgumentHelp(
+            "Send the scan to the daemon at this URL (http(s)://HOST:PORT) instead of a database: it records it under --source with its own store. Needs --token-file and --source.",
+            valueName: "url"))
+        var push: String?
+
+        @Option(name: .long, help: ArgumentHelp("With --push: the file holding a push token the daemon accepts for this source.", valueName: "file"))
+        var tokenFile: String?
+
         func validate() throws {
             try input.validate(paths: paths)
             if let source, let problem = SourceName.problem(source) { throw ValidationError("--source: \(problem).") }
+            if let push {
+                if PushClient.baseURL(push) == nil {
+                    throw ValidationError("--push takes the daemon's base URL, http(s)://HOST:PORT, without a user, password or query.")
+                }
+                if tokenFile == nil { throw ValidationError("--push needs --token-file FILE: the daemon accepts only scans with a push token.") }
+                if source == nil { throw ValidationError("--push needs --source NAME: the daemon records the scan under it.") }
+                if database.db != DatabaseOptions.defaultPath { throw ValidationError("--push sends the scan to a daemon; --db is not used with it.") }
+            } else if tokenFile != nil {
+                throw ValidationError("--token-file goes with --push.")
+            }
         }
 
         func run() async throws {
@@ -98,12 +128,33 @@ extension Modelwarden {
             let auditor = Auditor(policy: policy, discovery: walk.discovery)
             let stream = input.readsStandardInput(paths)
                 ? try input.readOrExit(limits: auditor.limits, nothingDone: "nothing was recorded in \(database.location)") : nil
+            if let push, let tokenFile, let source {
+                return try await pushScan(auditor: auditor, stream: stream, url: push, tokenFile: tokenFile, source: source)
+            }
             let summary = try await database.withStore(logger: logger) { store in
                 try await record(Recorder(store: store, auditor: auditor, source: source), stream: stream, location: store.location)
             }
             for diagnostic in summary.diagnostics { printError(diagnostic.description) }
             let parsed = summary.status == "unchanged" ? "nothing changed" : "\(summary.filesParsed) parsed"
             print("scan \(summary.scanID) recorded in \(database.location) (source \(summary.source)): \(summary.files) files (\(parsed)), \(summary.deployments) deployments, \(summary.usages) model usages, \(summary.openFindings) open findings, \(summary.waivedFindings) waived, \(summary.events) events")
+        }
+
+        /// Scans into a capture and sends the result to the daemon; exits 2 with the reason when it is not recorded.
+        private func pushScan(auditor: Auditor, stream: StandardInputStream?, url: String, tokenFile: String, source: String) async throws {
+            let capture = ScanCapture()
+            let recorder = Recorder(store: capture, auditor: auditor, source: source)
+            let summary: ScanSummary
+            if let stream { summary = try await recorder.scan(stream: stream) } else { summary = try await recorder.scan(paths: paths) }
+            for diagnostic in summary.diagnostics { printError(diagnostic.description) }
+            do {
+                let client = PushClient(base: PushClient.baseURL(url)!, token: try PushClient.readToken(tokenFile))
+                let answer = try await client.push(try PushedScan(capture.recording!), source: source)
+                let number = { (key: String) in answer[key] as? Int ?? 0 }
+                print("scan \(number("scan")) recorded by \(url) (source \(source)): \(summary.files) files, \(number("deployments")) deployments, \(number("usages")) model usages, \(number("findings_open")) open findings, \(number("findings_waived")) waived, \(number("events")) events")
+            } catch {
+                printError("modelwarden: \(error) (nothing was recorded)")
+                throw ExitCode(2)
+            }
         }
 
         /// Records the scan, or exits 2 saying why it could not be recorded (nothing is changed then).
