@@ -116,12 +116,14 @@ public struct ReportBuilder: Sendable {
                 waiver: finding.waiverReason, firstSeen: stamp, lastSeen: stamp)
         }.sorted(by: Self.findingOrder)
         let day = String(stamp.prefix(10))
-        return assemble(
+        var report = assemble(
             active: active, summary: summary,
             overTime: [ComplianceReport.DayCount(day: day, error: summary.openErrors, warning: summary.openWarnings, info: summary.openInfo)],
             scans: [ComplianceReport.ScanRecord(id: 0, finishedAt: stamp, status: "one-off", files: result.files, usages: result.usages.count,
                                                 findingsOpen: open.count, findingsWaived: summary.waived)],
             since: nil, until: nil, source: "scan", usages: RowStream(active.map(\.0)), findings: RowStream(findings))
+        report.tools = result.tools
+        return report
     }
 
     /// Open first, then waived; errors before warnings before info; then by place.
