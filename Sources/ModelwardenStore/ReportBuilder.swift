@@ -55,6 +55,7 @@ public struct ReportBuilder: Sendable {
                                                                 findingsOpen: $0.findingsOpen, findingsWaived: $0.findingsWaived) },
             since: since, until: until, source: "store", usages: usages, findings: findings)
         report.fleet = Self.fleet(active: active.map(\.usage), data: data)
+        report.tools = try await store.tools(sources: sources).map(Self.resolvedTool)
         return report
     }
 
@@ -82,6 +83,25 @@ public struct ReportBuilder: Sendable {
                 .sorted { ($1.sources, $1.usages, $0.label) < ($0.sources, $0.usages, $1.label) }
         }
         return ComplianceReport.Fleet(sources: sources, models: spread(\.model), licenses: spread { $0.license })
+    }
+
+    /// A recorded MCP server as the reports show it.
+    static func resolvedTool(_ row: ToolRow) -> ResolvedToolServer {
+        var server = ToolServer(name: row.name, client: row.client, location: SourceLocation(file: row.file, line: row.line, column: row.column),
+                                transport: ToolServer.Transport(rawValue: row.transport) ?? .stdio)
+        server.enabled = row.enabled
+        server.launcher = row.launcher
+        server.package = row.package
+        server.version = row.version
+        server.pinned = row.pinned
+        server.url = row.url
+        server.host = row.host
+        server.hostScope = row.hostScope.flatMap(ToolServer.HostScope.init)
+        server.auth = row.auth
+        server.env = row.env
+        var resolved = ResolvedToolServer(server: server)
+        resolved.dataClassification = row.dataClassification
+        return resolved
     }
 
     static func extraTitle(_ rule: String) -> String {

@@ -129,4 +129,31 @@ import Testing
         let estate = try #require((bom["dependencies"] as? [[String: Any]])?.first { $0["ref"] as? String == "estate" })
         #expect((estate["dependsOn"] as? [String])?.contains("mcp:.mcp.json#sentry") == true)
     }
+
+    @Test func scanRecordsServersAndInventoryListsThem() throws {
+        let folder = try Self.repository()
+        let out = try TempFolder()
+        let database = out.path + "/audit.sqlite"
+        let scan = try run(Paths.binary, ["scan", ".", "--db", database], cwd: folder.path)
+        #expect(scan.status == 0 || scan.status == 1, "\(scan.stderr)")
+        let inventory = try run(Paths.binary, ["inventory", "--db", database, "--kind", "tools", "--format", "json"])
+        #expect(inventory.status == 0, "\(inventory.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(inventory.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 9)
+        let context7 = try #require(rows.first { $0["name"] as? String == "context7" })
+        #expect(context7["version"] as? String == "1.0.14" && context7["pinned"] as? Bool == true && context7["location"] as? String == ".codex/config.toml:3:1")
+        let models = try run(Paths.binary, ["inventory", "--db", database, "--kind", "models"])
+        #expect(models.status == 0 && !models.stdout.contains("context7"))
+        let bad = try run(Paths.binary, ["inventory", "--db", database, "--kind", "servers"])
+        #expect(bad.status != 0)
+
+        // The HTML report shows them beside the external APIs, from the history and from a one-off scan.
+        let html = try run(Paths.binary, ["report", "--db", database, "--format", "html", "--output", out.path + "/r.html"])
+        #expect(html.status == 0, "\(html.stderr)")
+        let page = try String(contentsOfFile: out.path + "/r.html", encoding: .utf8)
+        #expect(page.contains("id=\"agent-tools\"") && page.contains("tools (MCP servers)"))
+        #expect(page.contains("@upstash/context7-mcp@1.0.14 pinned") && page.contains("https://mcp.linear.app/mcp (external)"))
+        let oneOff = try run(Paths.binary, ["report", ".", "--format", "html"], cwd: folder.path)
+        #expect(oneOff.stdout.contains("id=\"agent-tools\"") && oneOff.stdout.contains("context7"))
+    }
 }

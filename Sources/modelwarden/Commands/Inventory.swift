@@ -5,17 +5,29 @@ import ModelwardenStore
 
 extension Modelwarden {
     struct Inventory: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The models in use, as the last scan of each source recorded them.")
+        static let configuration = CommandConfiguration(
+            abstract: "The models in use (or, with --kind tools, the MCP servers agents are given), as the last scan of each source recorded them.")
+
+        enum Kind: String, ExpressibleByArgument, CaseIterable { case models, tools }
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var sources: SourceFilterOptions
+
+        @Option(name: .long, help: "models (model usages) or tools (MCP servers).")
+        var kind: Kind = .models
 
         @Option(name: .long, help: "text, json or csv.")
         var format: ReportTable.Format = .text
 
         func run() async throws {
-            let rows = try await database.withStore(logger: Logger(label: "modelwarden")) { store in try await store.inventory(sources: sources.selection) }
-            let table = ReportTable.inventory(rows)
+            let selection = sources.selection
+            let kind = self.kind
+            let table = try await database.withStore(logger: Logger(label: "modelwarden")) { store in
+                switch kind {
+                case .models: return ReportTable.inventory(try await store.inventory(sources: selection))
+                case .tools: return ReportTable.tools(try await store.tools(sources: selection))
+                }
+            }
             print(table.render(format), terminator: "")
         }
     }
