@@ -150,7 +150,8 @@ public struct Auditor: Sendable {
         let resolved = ParallelMap.map(usages) { self.resolve($0) }
         var byRef: [DeploymentRef: Deployment] = [:]
         for deployment in deployments where byRef[deployment.ref] == nil { byRef[deployment.ref] = deployment }
-        let findings = Evaluator(policy: policy, today: today).evaluate(resolved, deployments: byRef)
+        let tools = ToolServerResolution(organization: policy.organization, deployments: deployments).resolve(loaded.flatMap { $0.1.tools })
+        let findings = Evaluator(policy: policy, today: today).evaluate(resolved, tools: tools, deployments: byRef)
         let rules = policy.rules.map {
             RuleSummary(id: $0.id, title: $0.title, description: $0.description, remediation: $0.remediation, helpURI: $0.helpURI,
                         severity: $0.severity, category: $0.category.rawValue)
@@ -162,6 +163,7 @@ public struct Auditor: Sendable {
             file.map { FileRoleEntry(file: $0.path, verdict: scan.role ?? FileRoles.configurationByDefault) }
         }.sorted { $0.file < $1.file }
         result.supported = loaded.flatMap { $0.1.supported ?? [] }.sorted { $0.location < $1.location }
+        result.tools = tools
         return result
     }
 
@@ -411,7 +413,10 @@ public struct Auditor: Sendable {
 
     private func scanDocuments(_ documents: [YAMLNode], in file: ManifestFile, into scan: inout FileScan) {
         // A Kubernetes Secret's `data` and `stringData` are never read, by any scanner.
+        let mayHoldServers = MCPConfigFiles.mayHoldServers(file)
         for document in documents where !SecretObject.isSecret(document) {
+            // MCP servers are read beside whatever the scanners find: an app config names both models and tools.
+            if mayHoldServers { scan.tools += MCPConfigFiles.servers(in: document, file: file) }
             guard let scanner = scanners.first(where: { $0.accepts(document, in: file) }) else { continue }
             scanner.scan(document, in: file, into: &scan)
         }

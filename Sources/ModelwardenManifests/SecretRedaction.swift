@@ -35,6 +35,14 @@ extension FileScan {
             Dictionary(uniqueKeysWithValues: data.map { key, value in (key, Self.scrubbedConfigValue(value, key: key)) })
         }
         copy.envVariables = envVariables?.map(Self.scrubbed)
+        // Servers hold names only; their URL (already without userinfo and query) and package pass the scrubber too.
+        copy.tools = tools.map { server in
+            var server = server
+            server.url = server.url.map(SecretScrubber.scrub)
+            server.package = server.package.map(SecretScrubber.scrub)
+            server.version = server.version.map(SecretScrubber.scrub)
+            return server
+        }
         copy.diagnostics = diagnostics.map { diagnostic in
             var diagnostic = diagnostic
             diagnostic.message = SecretScrubber.scrub(diagnostic.message)

@@ -101,6 +101,9 @@ public struct FileScan: Sendable, Codable {
     public var role: RoleVerdict? = nil
     /// Entries of a catalog of supported models (a data file): listed apart, never usages.
     public var supported: [SupportedModel]? = nil
+    /// MCP servers the file configures (an agent's tools). Required when decoding: a cached scan from before tools
+    /// were read fails to decode and the file is read again.
+    public var tools: [ToolServer] = []
 
     public init() {}
 

@@ -40,6 +40,8 @@ public struct CycloneDXReportWriter: ComplianceReportWriter {
         let services = report.externalServices.sorted { $0.id < $1.id }.filter { serviceIDs.insert($0.id).inserted }
 
         let serviceRefs = Dictionary(services.map { ($0.id, "service:" + Self.safe($0.id)) }, uniquingKeysWith: { first, _ in first })
+        var toolRefs = Set<String>()
+        let tools = report.tools.filter { toolRefs.insert(Self.toolRef($0.server)).inserted }
 
         // The serial number hashes everything the BOM states, so it changes exactly when the content does.
         var hash = ContentHash()
@@ -52,6 +54,7 @@ public struct CycloneDXReportWriter: ComplianceReportWriter {
             hash.add(service.deployments)
             hash.add(service.models)
         }
+        for tool in tools { hash.add("tool", Self.toolRef(tool.server), tool.server.url ?? "", tool.server.package ?? "", tool.server.version ?? "", tool.dataClassification ?? "") }
 
         try sink.write("{\n")
         try sink.write("  \"$schema\": \"\(Self.schemaURL)\",\n")
@@ -68,15 +71,16 @@ public struct CycloneDXReportWriter: ComplianceReportWriter {
         try sink.write(modelNames.isEmpty ? "],\n" : "\n  ],\n")
 
         try sink.write("  \"services\": [")
-        for (index, service) in services.enumerated() {
-            try sink.write((index == 0 ? "\n    " : ",\n    ") + Self.nested(self.service(service, ref: serviceRefs[service.id]!), level: 2))
+        let serviceValues = services.map { self.service($0, ref: serviceRefs[$0.id]!) } + tools.map(self.toolService)
+        for (index, value) in serviceValues.enumerated() {
+            try sink.write((index == 0 ? "\n    " : ",\n    ") + Self.nested(value, level: 2))
         }
-        try sink.write(services.isEmpty ? "],\n" : "\n  ],\n")
+        try sink.write(serviceValues.isEmpty ? "],\n" : "\n  ],\n")
 
         // The estate depends on every model and service; a service depends on the models it serves; models on nothing
         // known (declared, so that their dependencies read as none rather than unknown).
         var dependencies: [JSONValue] = []
-        let allRefs = modelNames.map { models[$0]!.ref } + services.map { serviceRefs[$0.id]! }
+        let allRefs = modelNames.map { models[$0]!.ref } + services.map { serviceRefs[$0.id]! } + tools.map { Self.toolRef($0.server) }
         dependencies.append(.object([("ref", .string(Self.estateRef)), ("dependsOn", .array(Self.unique(allRefs).map(JSONValue.string)))]))
         for service in services {
             let served = Self.unique(service.models.map(Self.safe).filter { models[$0] != nil }.sorted(by: Self.ordered).map { models[$0]!.ref })
@@ -163,6 +167,49 @@ public struct CycloneDXReportWriter: ComplianceReportWriter {
         for model in Self.unique(service.models.map(Self.safe)).sorted(by: Self.ordered) { properties.append(Self.property("modelwarden:model", model)) }
         pairs.append(("properties", .array(properties)))
         return .object(pairs)
+    }
+
+    /// An MCP server as a service: a remote one has its endpoint and crosses a trust boundary unless it is on loopback;
+    /// a local one runs a package on the agent's machine. Its data flows both ways with the classification of what
+    /// wires it in.
+    func toolService(_ tool: ResolvedToolServer) -> JSONValue {
+        let server = tool.server
+        var pairs: [(String, JSONValue)] = [
+            ("bom-ref", .string(Self.toolRef(server))),
+            ("name", .string(Self.safe(server.name))),
+        ]
+        if server.pinned, let version = server.version { pairs.append(("version", .string(Self.safe(version)))) }
+        let what = server.url != nil ? "remote MCP server" : "MCP server launched with \(server.launcher ?? "a binary")"
+        pairs.append(("description", .string(Self.safe("\(what), configured for \(server.client) in \(server.location)"))))
+        if let url = server.url, let endpoint = Self.endpoint(url) { pairs.append(("endpoints", .array([.string(endpoint)]))) }
+        pairs.append(("authenticated", .bool(!server.auth.isEmpty)))
+        let crosses = server.isRemote && server.hostScope != .loopback
+        pairs.append(("x-trust-boundary", .bool(crosses)))
+        pairs.append(("trustZone", .string(server.isRemote ? (server.hostScope?.rawValue ?? "unknown") : "local")))
+        pairs.append(("data", .array([.object([("flow", .string("bi-directional")), ("classification", .string(tool.dataClassification ?? "unknown"))])])))
+        var properties: [JSONValue] = [
+            Self.property("modelwarden:kind", "mcp-server"),
+            Self.property("modelwarden:client", server.client),
+            Self.property("modelwarden:transport", server.transport.rawValue),
+            Self.property("modelwarden:file", server.location.description),
+            Self.property("modelwarden:enabled", server.enabled ? "true" : "false"),
+        ]
+        if let launcher = server.launcher { properties.append(Self.property("modelwarden:launcher", launcher)) }
+        if let package = server.package {
+            properties.append(Self.property("modelwarden:package", package))
+            properties.append(Self.property("modelwarden:pinned", server.pinned ? "true" : "false"))
+        }
+        if let version = server.version { properties.append(Self.property("modelwarden:package-version", version)) }
+        for auth in server.auth { properties.append(Self.property("modelwarden:auth", auth)) }
+        for name in server.env { properties.append(Self.property("modelwarden:env", name)) }
+        if let by = tool.classifiedBy { properties.append(Self.property("modelwarden:classified-by", by)) }
+        pairs.append(("properties", .array(properties)))
+        return .object(pairs)
+    }
+
+    /// One reference per server: its file and key.
+    static func toolRef(_ server: ToolServer) -> String {
+        "mcp:" + safe(server.location.file) + "#" + safe(server.name)
     }
 
     // MARK: - Helpers

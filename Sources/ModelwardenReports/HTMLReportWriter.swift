@@ -621,7 +621,7 @@ public struct HTMLReportWriter: ComplianceReportWriter {
 
     func externalAPIs(_ report: ComplianceReport, _ s: ReportStrings) -> String {
         var out = sectionStart(.externalAPIs, s)
-        guard !report.externalServices.isEmpty else { return out + "<p class=\"empty-note\">\(esc(s.noExternalAPIs))</p>\n</section>\n" }
+        guard !report.externalServices.isEmpty else { return out + "<p class=\"empty-note\">\(esc(s.noExternalAPIs))</p>\n" + agentTools(report, s) + "</section>\n" }
         out += tableStart("external", [
             (s.provider, 13, false), (s.endpoints, 15, false), (s.deployments, 20, false), (s.models, 16, false), (s.dataClassifications, 13, false),
             (s.dataTerms, 23, false),
@@ -647,7 +647,31 @@ public struct HTMLReportWriter: ComplianceReportWriter {
             }
             out += "</tr>\n"
         }
-        return out + "</tbody>\n</table>\n</div>\n</section>\n"
+        return out + "</tbody>\n</table>\n</div>\n" + agentTools(report, s) + "</section>\n"
+    }
+
+    /// The MCP servers agents are given: the other way data leaves, beside the model APIs.
+    func agentTools(_ report: ComplianceReport, _ s: ReportStrings) -> String {
+        var out = "<h3 class=\"subsection\" id=\"agent-tools\">\(esc(s.agentTools))</h3>\n<p class=\"note\">\(esc(s.agentToolsIntro))</p>\n"
+        guard !report.tools.isEmpty else { return out + "<p class=\"empty-note\">\(esc(s.noAgentTools))</p>\n" }
+        out += tableStart("tools", [(s.toolServer, 18, false), (s.toolTarget, 30, false), (s.toolAuth, 22, false),
+                                    (s.dataClassifications, 12, false), (s.location, 18, false)])
+        for tool in report.tools {
+            let server = tool.server
+            let sensitive = ["confidential", "restricted"].contains(tool.dataClassification ?? "") && server.hostScope == .external
+            out += "<tr class=\"tool\(sensitive ? " sensitive" : "")\">"
+            out += "<td><span class=\"strong\">\(esc(server.name))</span><span class=\"sub mono\">\(esc(server.client)) · \(esc(server.transport.rawValue))\(server.enabled ? "" : " · off")</span></td>"
+            let target = server.url.map { "\($0) (\(server.hostScope?.rawValue ?? "unknown"))" }
+                ?? [server.launcher, server.package.map { $0 + (server.version.map { "@\($0)" } ?? "") }, server.package == nil ? nil : (server.pinned ? "pinned" : "not pinned")]
+                    .compactMap { $0 }.joined(separator: " ")
+            out += "<td class=\"mono\">\(esc(target))</td>"
+            out += "<td>" + list(server.auth + server.env.map { "env \($0)" } + server.inlineSecrets.map { "literal secret in \($0)" }, mono: true) + "</td>"
+            out += "<td>" + (tool.dataClassification.map { "<span class=\"badge class-\(Self.cssToken($0))\">\(esc(s.classification($0)))</span>" }
+                ?? "<span class=\"muted\">—</span>") + "</td>"
+            out += "<td class=\"mono\">\(esc(server.location.description))</td>"
+            out += "</tr>\n"
+        }
+        return out + "</tbody>\n</table>\n</div>\n"
     }
 
     func list(_ items: [String], mono: Bool) -> String {

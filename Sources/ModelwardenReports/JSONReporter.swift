@@ -16,6 +16,7 @@ public struct JSONReporter: Reporter {
             ("findings", .array(result.findings.map(finding))),
             ("diagnostics", .array(result.diagnostics.map(diagnostic))),
             ("supported", .array(result.supported.map(supported))),
+            ("tools", .array(result.tools.map { JSONReporter.tool($0.server) })),
             ("summary", summary(result)),
         ])
     }
@@ -28,6 +29,30 @@ public struct JSONReporter: Reporter {
             ("column", .int(entry.location.column)),
             ("model", .string(entry.model)),
             ("provider", .optional(entry.provider)),
+        ])
+    }
+
+    /// One MCP server in the shape agreed for issue 20 (names, never values).
+    static func tool(_ server: ToolServer) -> JSONValue {
+        .object([
+            ("name", .string(server.name)),
+            ("client", .string(server.client)),
+            ("scope", .string(server.scope)),
+            ("file", .string(server.location.file)),
+            ("line", .int(server.location.line)),
+            ("column", .int(server.location.column)),
+            ("enabled", .bool(server.enabled)),
+            ("transport", .string(server.transport.rawValue)),
+            ("launcher", .optional(server.launcher)),
+            ("package", .optional(server.package)),
+            ("version", .optional(server.version)),
+            ("pinned", .bool(server.pinned)),
+            ("url", .optional(server.url)),
+            ("host", .optional(server.host)),
+            ("hostScope", .optional(server.hostScope?.rawValue)),
+            ("auth", .array(server.auth.map(JSONValue.string))),
+            ("env", .array(server.env.map(JSONValue.string))),
+            ("inlineSecrets", .array(server.inlineSecrets.map(JSONValue.string))),
         ])
     }
 
@@ -100,6 +125,7 @@ public struct JSONReporter: Reporter {
             ("dataFiles", .int(result.roles.filter { $0.verdict.role == .data }.count)),
             ("deployments", .int(result.deployments.count)),
             ("usages", .int(result.usages.count)),
+            ("tools", .int(result.tools.count)),
             ("findings", .object(Severity.allCases.reversed().map { ($0.rawValue, .int(result.count($0))) })),
             ("waived", .int(result.count(status: .waived))),
             ("baselined", .int(result.count(status: .baselined))),

@@ -21,7 +21,7 @@ public struct JUnitReporter: Reporter {
         let findingsByDeployment = Dictionary(grouping: result.findings.filter { $0.deployment != nil }, by: { $0.deployment! })
         for deployment in result.deployments {
             let findings = findingsByDeployment[deployment.ref] ?? []
-            for rule in result.rules where !rule.id.hasPrefix("waiver/") || findings.contains(where: { $0.rule == rule.id }) {
+            for rule in result.rules where !rule.id.hasPrefix("tools/") && (!rule.id.hasPrefix("waiver/") || findings.contains(where: { $0.rule == rule.id })) {
                 var testCase = Case(classname: deployment.ref.description, name: rule.id, file: deployment.location.file, line: deployment.location.line)
                 for finding in findings where finding.rule == rule.id {
                     switch finding.status {
@@ -35,6 +35,23 @@ public struct JUnitReporter: Reporter {
                     }
                 }
                 suites[deployment.location.file, default: []].append(testCase)
+            }
+        }
+        // Each MCP server is a case per tool rule, in its config file's suite.
+        for resolved in result.tools {
+            let server = resolved.server
+            let ref = resolved.findingRef
+            let findings = (findingsByDeployment[ref] ?? []).filter { $0.location.file == server.location.file }
+            for rule in result.rules where rule.id.hasPrefix("tools/") {
+                var testCase = Case(classname: ref.description, name: rule.id, file: server.location.file, line: server.location.line)
+                for finding in findings where finding.rule == rule.id {
+                    switch finding.status {
+                    case .waived, .baselined: testCase.skipped.append(finding)
+                    case .open:
+                        if let threshold = context.failOn, finding.severity >= threshold { testCase.failures.append(finding) } else { testCase.passedNotes.append(finding) }
+                    }
+                }
+                suites[server.location.file, default: []].append(testCase)
             }
         }
         for finding in result.findings where finding.deployment == nil {

@@ -11,7 +11,8 @@ public struct PolicySetDescription {
     }
 
     static let organizationKeys = ["name", "jurisdiction", "commercial_use", "products", "provider_agreements", "approved_providers",
-                                   "label_keys", "namespaces", "waivers"]
+                                   "label_keys", "namespaces", "waivers", "data_classification", "approved_tools", "tool_publishers",
+                                   "estate_domains"]
 
     // MARK: - Text
 
@@ -85,6 +86,10 @@ public struct PolicySetDescription {
             return list(org.namespaces.map { entry in
                 "\(entry.match): " + [entry.environment, entry.dataClassification, entry.personalData.map { "personal data \($0)" }].compactMap { $0 }.joined(separator: ", ")
             })
+        case "data_classification": return org.dataClassification ?? "not declared"
+        case "approved_tools": return list(org.approvedTools)
+        case "tool_publishers": return org.toolPublishers.isEmpty ? "none (tools/unknown-publisher is off)" : list(org.toolPublishers)
+        case "estate_domains": return list(org.estateDomains)
         case "waivers": return "at most \(org.maxWaiverDays) days; inline waivers " + (org.inlineWaivers ? "allowed" : "not allowed")
         default: return ""
         }

@@ -117,6 +117,15 @@ public struct ReportStrings: Sendable {
         pick("External model APIs the organisation sends data to, with the classification of that data and the provider's data terms.",
              "조직의 데이터가 전송되는 외부 모델 API와 해당 데이터의 등급, 제공사의 데이터 처리 조건입니다.")
     }
+    public var agentTools: String { pick("Agents' tools (MCP servers)", "에이전트 도구 (MCP 서버)") }
+    public var agentToolsIntro: String {
+        pick("The MCP servers that agent and application configs give their agents: what each runs or where it sends, and the classification of the data beside it.",
+             "에이전트 및 애플리케이션 설정이 에이전트에 부여하는 MCP 서버입니다. 각 서버가 실행하는 패키지 또는 전송 대상, 그리고 함께 있는 데이터의 등급입니다.")
+    }
+    public var noAgentTools: String { pick("No MCP server is configured.", "구성된 MCP 서버가 없습니다.") }
+    public var toolServer: String { pick("Server", "서버") }
+    public var toolTarget: String { pick("Runs or reaches", "실행 또는 연결 대상") }
+    public var toolAuth: String { pick("Auth and variables", "인증 및 변수") }
     public var scanHistoryIntro: String {
         pick("Scans recorded during the period.", "점검 기간 중 기록된 스캔입니다.")
     }

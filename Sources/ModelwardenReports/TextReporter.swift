@@ -8,7 +8,7 @@ public struct TextReporter: Reporter {
         let paint = Paint(enabled: context.colors)
         var out = ""
         let usagesByDeployment = Dictionary(grouping: result.usages, by: \.usage.deployment)
-        let findingsByDeployment = Dictionary(grouping: result.findings.filter { $0.deployment != nil }, by: { $0.deployment! })
+        let findingsByDeployment = Dictionary(grouping: result.findings.filter { $0.deployment != nil && !$0.isAboutTool }, by: { $0.deployment! })
         var refs = Set(usagesByDeployment.keys).union(findingsByDeployment.keys)
         for deployment in result.deployments where refs.contains(deployment.ref) { refs.remove(deployment.ref) }
         let ordered = result.deployments.map(\.ref).filter { usagesByDeployment[$0] != nil || findingsByDeployment[$0] != nil }
@@ -32,6 +32,7 @@ public struct TextReporter: Reporter {
                 out += "    " + line(for: finding, paint: paint) + "\n"
             }
         }
+        out += tools(result, paint: paint)
         let general = result.findings.filter { $0.deployment == nil }
         if !general.isEmpty {
             out += "\(paint.bold("Policy"))\n"
@@ -68,6 +69,38 @@ public struct TextReporter: Reporter {
         return out
     }
 
+    /// Each MCP server: where, how it is reached, what it runs, and the findings about it.
+    private func tools(_ result: AuditResult, paint: Paint) -> String {
+        guard !result.tools.isEmpty else { return "" }
+        var out = "\(paint.bold("Agents' tools (MCP servers)"))\n"
+        let findings = Dictionary(grouping: result.findings.filter(\.isAboutTool), by: { "\($0.location)|\($0.deployment?.name ?? "")" })
+        for resolved in result.tools {
+            let server = resolved.server
+            out += "    \(paint.bold(server.name))  \(TextReporter.toolSummary(server))  \(paint.dim("\(server.location)"))\n"
+            for finding in findings["\(server.location)|\(server.name)"] ?? [] { out += "        " + line(for: finding, paint: paint) + "\n" }
+        }
+        return out
+    }
+
+    /// `claude-code stdio npx @scope/pkg@1.2.3 (pinned)` or `vscode http https://host/mcp (external)`.
+    static func toolSummary(_ server: ToolServer) -> String {
+        var parts = [server.client, server.transport.rawValue]
+        if let url = server.url {
+            parts.append(url)
+            parts.append("(host \(server.host ?? "unknown"), \(server.hostScope?.rawValue ?? "scope unknown"))")
+        } else {
+            parts.append(server.launcher ?? "binary")
+            if let package = server.package {
+                parts.append(package + (server.version.map { "@\($0)" } ?? ""))
+                parts.append(server.pinned ? "(pinned)" : "(not pinned)")
+            }
+        }
+        if !server.enabled { parts.append("[disabled]") }
+        if !server.auth.isEmpty { parts.append("auth: " + server.auth.joined(separator: ", ")) }
+        if !server.env.isEmpty { parts.append("env: " + server.env.joined(separator: ", ")) }
+        return parts.joined(separator: " ")
+    }
+
     private func line(for finding: Finding, paint: Paint) -> String {
         let label: String
         switch finding.severity {
@@ -88,6 +121,7 @@ public struct TextReporter: Reporter {
             "\(result.usages.count) model usages (\(result.usages.count - external) self-hosted, \(external) external API)",
             "findings: \(result.count(.error)) error, \(result.count(.warning)) warning, \(result.count(.info)) info",
         ]
+        if !result.tools.isEmpty { parts.insert("\(result.tools.count) MCP servers", at: 3) }
         if waived > 0 { parts.append("\(waived) waived") }
         let baselined = result.count(status: .baselined)
         if baselined > 0 { parts.append("\(baselined) baselined") }

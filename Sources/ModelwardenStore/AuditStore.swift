@@ -30,6 +30,8 @@ public protocol AuditStore: Sendable {
     func findings(status: String?, sources: SourceSelection) async throws -> [FindingRow]
     func history(model: String?, deployment: String?, since: String?, sources: SourceSelection) async throws -> [EventRow]
     func scans(sources: SourceSelection) async throws -> [ScanRow]
+    /// The MCP servers active in the selected sources (agents' tools), by file and line.
+    func tools(sources: SourceSelection) async throws -> [ToolRow]
     /// What a compliance report over a period (`since`/`until` as YYYY-MM-DD, inclusive) needs from the store.
     func reportData(since: String?, until: String?, sources: SourceSelection) async throws -> StoreReportData
 }
@@ -130,6 +132,32 @@ public struct InventoryRow: Sendable {
     public var firstSeen: String
     public var lastSeen: String
     public var source: String
+}
+
+/// An MCP server as the store holds it: names and shapes, never values.
+public struct ToolRow: Sendable, Equatable {
+    public var name: String
+    public var client: String
+    public var file: String
+    public var line: Int
+    public var column: Int
+    public var enabled: Bool
+    public var transport: String
+    public var launcher: String?
+    public var package: String?
+    public var version: String?
+    public var pinned: Bool
+    public var url: String?
+    public var host: String?
+    public var hostScope: String?
+    public var auth: [String]
+    public var env: [String]
+    public var dataClassification: String?
+    public var firstSeen: String
+    public var lastSeen: String
+    public var source: String
+
+    static func names(_ json: String) -> [String] { (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? [] }
 }
 
 public struct FindingRow: Sendable {

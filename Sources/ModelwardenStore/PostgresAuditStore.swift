@@ -115,6 +115,23 @@ public struct PostgresAuditStore: AuditStore {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 
+    public func tools(sources selection: SourceSelection) async throws -> [ToolRow] {
+        let filter = try await selected(selection)
+        return try await rows("""
+            SELECT tool_server.*, source.name AS source FROM tool_server JOIN source ON source.id = tool_server.source_id
+            WHERE tool_server.active AND (\(filter.all) OR source.name = ANY(\(filter.names)))
+            ORDER BY tool_server.file COLLATE "C", tool_server.line, tool_server."column", tool_server.name COLLATE "C", source.name COLLATE "C"
+            """).map { row in
+            ToolRow(name: try row.text("name"), client: try row.text("client"), file: try row.text("file"), line: try row.int("line"),
+                    column: try row.int("column"), enabled: try row["enabled"].decode(Bool.self), transport: try row.text("transport"),
+                    launcher: try row.optionalText("launcher"), package: try row.optionalText("package"), version: try row.optionalText("version"),
+                    pinned: try row["pinned"].decode(Bool.self), url: try row.optionalText("url"), host: try row.optionalText("host"),
+                    hostScope: try row.optionalText("host_scope"), auth: ToolRow.names(try row.text("auth")), env: ToolRow.names(try row.text("env")),
+                    dataClassification: try row.optionalText("data_classification"), firstSeen: try row.text("first_seen_at"),
+                    lastSeen: try row.text("last_seen_at"), source: try row.text("source"))
+        }
+    }
+
     public func scans(sources selection: SourceSelection) async throws -> [ScanRow] {
         let filter = try await selected(selection)
         return try await rows("""
@@ -206,6 +223,9 @@ public struct PostgresAuditStore: AuditStore {
                 UPDATE usage SET last_seen_scan_id = \(id), last_seen_at = \(scan.seenAt) WHERE source_id = \(sourceID) AND active
                 """, logger: logger)
             try await connection.query("""
+                UPDATE tool_server SET last_seen_scan_id = \(id), last_seen_at = \(scan.seenAt) WHERE source_id = \(sourceID) AND active
+                """, logger: logger)
+            try await connection.query("""
                 UPDATE finding SET last_seen_scan_id = \(id), last_seen_at = \(scan.seenAt) WHERE source_id = \(sourceID) AND status <> 'resolved'
                 """, logger: logger)
             return ScanSummary(scanID: id, status: "unchanged", files: scan.files, filesParsed: 0, deployments: deployments, usages: usages,
@@ -229,8 +249,10 @@ public struct PostgresAuditStore: AuditStore {
             try await Self.recordFiles(connection, recording, ids: ids, logger: logger)
             let deploymentIDs = try await Self.recordDeployments(connection, recording, ids: ids, logger: logger)
             let changes = ScanChanges(recording: recording, previousUsages: try await Self.previousUsages(connection, sourceID: sourceID, logger: logger),
-                                      previousFindings: try await Self.previousFindings(connection, sourceID: sourceID, logger: logger))
+                                      previousFindings: try await Self.previousFindings(connection, sourceID: sourceID, logger: logger),
+                                      previousTools: try await Self.previousTools(connection, sourceID: sourceID, logger: logger))
             try await Self.recordUsages(connection, recording, changes: changes, deploymentIDs: deploymentIDs, ids: ids, logger: logger)
+            try await Self.recordTools(connection, recording, changes: changes, ids: ids, logger: logger)
             try await Self.recordFindings(connection, recording, changes: changes, ids: ids, logger: logger)
             for event in changes.events {
                 try await connection.query("""
@@ -323,6 +345,42 @@ public struct PostgresAuditStore: AuditStore {
         if !changes.disappearedUsages.isEmpty {
             try await connection.query("""
                 UPDATE usage SET active = FALSE WHERE source_id = \(ids.source) AND key = ANY(\(changes.disappearedUsages))
+                """, logger: logger)
+        }
+    }
+
+    private static func previousTools(_ connection: PostgresConnection, sourceID: Int64, logger: Logger) async throws -> [String: ScanChanges.PreviousTool] {
+        var previous: [String: ScanChanges.PreviousTool] = [:]
+        for row in try await rows(connection, "SELECT key, name, package, version, host, url FROM tool_server WHERE source_id = \(sourceID) AND active",
+                                  logger: logger) {
+            previous[try row.text("key")] = ScanChanges.PreviousTool(
+                name: try row.text("name"), package: try row.optionalText("package"), version: try row.optionalText("version"),
+                host: try row.optionalText("host"), url: try row.optionalText("url"))
+        }
+        return previous
+    }
+
+    private static func recordTools(_ connection: PostgresConnection, _ recording: ScanRecording, changes: ScanChanges,
+                                    ids: (source: Int64, scan: Int64), logger: Logger) async throws {
+        for tool in recording.tools {
+            try await connection.query("""
+                INSERT INTO tool_server (source_id, key, name, client, file, line, "column", enabled, transport, launcher, package, version, pinned,
+                                         url, host, host_scope, auth, env, data_classification, first_seen_scan_id, last_seen_scan_id,
+                                         first_seen_at, last_seen_at, active)
+                VALUES (\(ids.source), \(tool.key), \(tool.name), \(tool.client), \(tool.file), \(tool.line), \(tool.column), \(tool.enabled),
+                        \(tool.transport), \(tool.launcher), \(tool.package), \(tool.version), \(tool.pinned), \(tool.url), \(tool.host),
+                        \(tool.hostScope), \(tool.auth), \(tool.env), \(tool.dataClassification), \(ids.scan), \(ids.scan), \(recording.seenAt),
+                        \(recording.seenAt), TRUE)
+                ON CONFLICT (source_id, key) DO UPDATE SET line = EXCLUDED.line, "column" = EXCLUDED."column", enabled = EXCLUDED.enabled,
+                    transport = EXCLUDED.transport, launcher = EXCLUDED.launcher, package = EXCLUDED.package, version = EXCLUDED.version,
+                    pinned = EXCLUDED.pinned, url = EXCLUDED.url, host = EXCLUDED.host, host_scope = EXCLUDED.host_scope, auth = EXCLUDED.auth,
+                    env = EXCLUDED.env, data_classification = EXCLUDED.data_classification, last_seen_scan_id = EXCLUDED.last_seen_scan_id,
+                    last_seen_at = EXCLUDED.last_seen_at, active = TRUE
+                """, logger: logger)
+        }
+        if !changes.disappearedTools.isEmpty {
+            try await connection.query("""
+                UPDATE tool_server SET active = FALSE WHERE source_id = \(ids.source) AND key = ANY(\(changes.disappearedTools))
                 """, logger: logger)
         }
     }

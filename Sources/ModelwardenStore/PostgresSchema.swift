@@ -172,6 +172,46 @@ enum PostgresSchema {
             """,
             "CREATE INDEX scan_finished ON scan (finished_at)",
         ]),
+        // Agents' tools (issue 20), as SQLite's `v4-tools`: the servers' table and the event kinds they raise.
+        ("pg-v4-tools", [
+            """
+            CREATE TABLE tool_server (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                source_id BIGINT NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+                key TEXT NOT NULL,
+                name TEXT NOT NULL,
+                client TEXT NOT NULL,
+                file TEXT NOT NULL,
+                line INTEGER NOT NULL,
+                "column" INTEGER NOT NULL,
+                enabled BOOLEAN NOT NULL,
+                transport TEXT NOT NULL CHECK (transport IN ('stdio', 'http', 'sse', 'streamable-http')),
+                launcher TEXT,
+                package TEXT,
+                version TEXT,
+                pinned BOOLEAN NOT NULL,
+                url TEXT,
+                host TEXT,
+                host_scope TEXT CHECK (host_scope IS NULL OR host_scope IN ('loopback', 'estate', 'external')),
+                auth TEXT NOT NULL,
+                env TEXT NOT NULL,
+                data_classification TEXT,
+                first_seen_scan_id BIGINT NOT NULL REFERENCES scan(id),
+                last_seen_scan_id BIGINT NOT NULL REFERENCES scan(id),
+                first_seen_at TEXT NOT NULL,
+                last_seen_at TEXT NOT NULL,
+                active BOOLEAN NOT NULL,
+                UNIQUE (source_id, key)
+            )
+            """,
+            "CREATE INDEX tool_server_active ON tool_server(source_id, active)",
+            "ALTER TABLE event DROP CONSTRAINT event_kind_check",
+            """
+            ALTER TABLE event ADD CONSTRAINT event_kind_check CHECK (kind IN ('usage-appeared', 'usage-disappeared', 'usage-changed-model',
+                'finding-opened', 'finding-resolved', 'finding-waived', 'waiver-expired', 'policy-set-changed',
+                'tool-appeared', 'tool-disappeared', 'tool-changed'))
+            """,
+        ]),
     ]
 
     struct NewerSchema: Error, CustomStringConvertible {

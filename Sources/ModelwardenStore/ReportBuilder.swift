@@ -63,6 +63,7 @@ public struct ReportBuilder: Sendable {
             for index in fleet.sources.indices { fleet.sources[index].stale = stale.contains(fleet.sources[index].name) }
             report.fleet = fleet
         }
+        report.tools = try await store.tools(sources: sources).map(Self.resolvedTool)
         return report
     }
 
@@ -90,6 +91,25 @@ public struct ReportBuilder: Sendable {
                 .sorted { ($1.sources, $1.usages, $0.label) < ($0.sources, $0.usages, $1.label) }
         }
         return ComplianceReport.Fleet(sources: sources, models: spread(\.model), licenses: spread { $0.license })
+    }
+
+    /// A recorded MCP server as the reports show it.
+    static func resolvedTool(_ row: ToolRow) -> ResolvedToolServer {
+        var server = ToolServer(name: row.name, client: row.client, location: SourceLocation(file: row.file, line: row.line, column: row.column),
+                                transport: ToolServer.Transport(rawValue: row.transport) ?? .stdio)
+        server.enabled = row.enabled
+        server.launcher = row.launcher
+        server.package = row.package
+        server.version = row.version
+        server.pinned = row.pinned
+        server.url = row.url
+        server.host = row.host
+        server.hostScope = row.hostScope.flatMap(ToolServer.HostScope.init)
+        server.auth = row.auth
+        server.env = row.env
+        var resolved = ResolvedToolServer(server: server)
+        resolved.dataClassification = row.dataClassification
+        return resolved
     }
 
     static func extraTitle(_ rule: String) -> String {
@@ -124,12 +144,14 @@ public struct ReportBuilder: Sendable {
                 waiver: finding.waiverReason, firstSeen: stamp, lastSeen: stamp)
         }.sorted(by: Self.findingOrder)
         let day = String(stamp.prefix(10))
-        return assemble(
+        var report = assemble(
             active: active, summary: summary,
             overTime: [ComplianceReport.DayCount(day: day, error: summary.openErrors, warning: summary.openWarnings, info: summary.openInfo)],
             scans: [ComplianceReport.ScanRecord(id: 0, finishedAt: stamp, status: "one-off", files: result.files, usages: result.usages.count,
                                                 findingsOpen: open.count, findingsWaived: summary.waived)],
             since: nil, until: nil, source: "scan", usages: RowStream(active.map(\.0)), findings: RowStream(findings))
+        report.tools = result.tools
+        return report
     }
 
     /// Open first, then waived; errors before warnings before info; then by place.

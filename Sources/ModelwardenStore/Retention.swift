@@ -42,6 +42,7 @@ enum Retention {
     static let scanReferences: [(table: String, column: String)] = [
         ("file", "last_scan_id"), ("deployment", "first_seen_scan_id"), ("deployment", "last_seen_scan_id"),
         ("usage", "first_seen_scan_id"), ("usage", "last_seen_scan_id"), ("finding", "first_seen_scan_id"), ("finding", "last_seen_scan_id"),
+        ("tool_server", "first_seen_scan_id"), ("tool_server", "last_seen_scan_id"),
     ]
 
     static func cutoff(keepDays: Int, now: Date) -> String {

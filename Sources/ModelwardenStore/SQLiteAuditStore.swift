@@ -30,6 +30,10 @@ extension AuditDatabase: AuditStore {
         try await writer.read { db in try Self.history(db, model: model, deployment: deployment, since: since, sources: sources) }
     }
 
+    public func tools(sources: SourceSelection) async throws -> [ToolRow] {
+        try await writer.read { db in try Self.tools(db, sources: sources) }
+    }
+
     public func scans(sources: SourceSelection) async throws -> [ScanRow] {
         try await writer.read { db in try Self.scans(db, sources: sources) }
     }
@@ -82,6 +86,20 @@ extension AuditDatabase: AuditStore {
                          license: row["license"], hosting: row["hosting"], runtime: row["runtime"], api: row["api"], file: row["file"],
                          line: row["line"], column: row["column"], firstSeen: row["first_seen_at"], lastSeen: row["last_seen_at"],
                          source: row["source"])
+        }
+    }
+
+    static func tools(_ db: Database, sources: SourceSelection) throws -> [ToolRow] {
+        let filter = try sourceFilter(db, sources)
+        return try Row.fetchAll(db, sql: """
+            SELECT tool_server.*, source.name AS source FROM tool_server JOIN source ON source.id = tool_server.source_id
+            WHERE tool_server.active = 1\(filter.sql) ORDER BY tool_server.file, tool_server.line, tool_server.column, tool_server.name, source.name
+            """, arguments: filter.arguments).map { row in
+            ToolRow(name: row["name"], client: row["client"], file: row["file"], line: row["line"], column: row["column"],
+                    enabled: row["enabled"], transport: row["transport"], launcher: row["launcher"], package: row["package"],
+                    version: row["version"], pinned: row["pinned"], url: row["url"], host: row["host"], hostScope: row["host_scope"],
+                    auth: ToolRow.names(row["auth"]), env: ToolRow.names(row["env"]), dataClassification: row["data_classification"],
+                    firstSeen: row["first_seen_at"], lastSeen: row["last_seen_at"], source: row["source"])
         }
     }
 
@@ -189,6 +207,8 @@ extension AuditDatabase: AuditStore {
             try db.execute(sql: "UPDATE deployment SET last_seen_scan_id = ? WHERE source_id = ? AND active = 1", arguments: [id, sourceID])
             try db.execute(sql: "UPDATE usage SET last_seen_scan_id = ?, last_seen_at = ? WHERE source_id = ? AND active = 1",
                            arguments: [id, scan.seenAt, sourceID])
+            try db.execute(sql: "UPDATE tool_server SET last_seen_scan_id = ?, last_seen_at = ? WHERE source_id = ? AND active = 1",
+                           arguments: [id, scan.seenAt, sourceID])
             try db.execute(sql: "UPDATE finding SET last_seen_scan_id = ?, last_seen_at = ? WHERE source_id = ? AND status != 'resolved'",
                            arguments: [id, scan.seenAt, sourceID])
             return ScanSummary(scanID: id, status: "unchanged", files: scan.files, filesParsed: 0, deployments: last["deployments"],
@@ -221,8 +241,9 @@ extension AuditDatabase: AuditStore {
         try recordFiles(db, recording, sourceID: sourceID, scanID: scanID)
         let deploymentIDs = try recordDeployments(db, recording, sourceID: sourceID, scanID: scanID)
         let changes = ScanChanges(recording: recording, previousUsages: try previousUsages(db, sourceID: sourceID),
-                                  previousFindings: try previousFindings(db, sourceID: sourceID))
+                                  previousFindings: try previousFindings(db, sourceID: sourceID), previousTools: try previousTools(db, sourceID: sourceID))
         try recordUsages(db, recording, changes: changes, deploymentIDs: deploymentIDs, sourceID: sourceID, scanID: scanID)
+        try recordTools(db, recording, changes: changes, sourceID: sourceID, scanID: scanID)
         try recordFindings(db, recording, changes: changes, sourceID: sourceID, scanID: scanID)
         let insertEvent = try db.cachedStatement(sql: "INSERT INTO event (scan_id, at, kind, deployment, model, subject, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
         for event in changes.events {
@@ -308,6 +329,41 @@ extension AuditDatabase: AuditStore {
         }
         for key in changes.disappearedUsages {
             try db.execute(sql: "UPDATE usage SET active = 0 WHERE source_id = ? AND key = ?", arguments: [sourceID, key])
+        }
+    }
+
+    private static func previousTools(_ db: Database, sourceID: Int64) throws -> [String: ScanChanges.PreviousTool] {
+        var previous: [String: ScanChanges.PreviousTool] = [:]
+        let cursor = try Row.fetchCursor(db, sql: "SELECT key, name, package, version, host, url FROM tool_server WHERE source_id = ? AND active = 1",
+                                         arguments: [sourceID])
+        while let row = try cursor.next() {
+            previous[row["key"]] = ScanChanges.PreviousTool(name: row["name"], package: row["package"], version: row["version"], host: row["host"],
+                                                            url: row["url"])
+        }
+        return previous
+    }
+
+    private static func recordTools(_ db: Database, _ recording: ScanRecording, changes: ScanChanges, sourceID: Int64, scanID: Int64) throws {
+        let upsertTool = try db.cachedStatement(sql: """
+            INSERT INTO tool_server (source_id, key, name, client, file, line, column, enabled, transport, launcher, package, version, pinned,
+                                     url, host, host_scope, auth, env, data_classification, first_seen_scan_id, last_seen_scan_id,
+                                     first_seen_at, last_seen_at, active)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+            ON CONFLICT(source_id, key) DO UPDATE SET line = excluded.line, column = excluded.column, enabled = excluded.enabled,
+                transport = excluded.transport, launcher = excluded.launcher, package = excluded.package, version = excluded.version,
+                pinned = excluded.pinned, url = excluded.url, host = excluded.host, host_scope = excluded.host_scope, auth = excluded.auth,
+                env = excluded.env, data_classification = excluded.data_classification, last_seen_scan_id = excluded.last_seen_scan_id,
+                last_seen_at = excluded.last_seen_at, active = 1
+            """)
+        for tool in recording.tools {
+            try upsertTool.execute(arguments: [
+                sourceID, tool.key, tool.name, tool.client, tool.file, tool.line, tool.column, tool.enabled, tool.transport, tool.launcher,
+                tool.package, tool.version, tool.pinned, tool.url, tool.host, tool.hostScope, tool.auth, tool.env, tool.dataClassification,
+                scanID, scanID, recording.seenAt, recording.seenAt,
+            ])
+        }
+        for key in changes.disappearedTools {
+            try db.execute(sql: "UPDATE tool_server SET active = 0 WHERE source_id = ? AND key = ?", arguments: [sourceID, key])
         }
     }
 

@@ -37,6 +37,7 @@ public final class ScanCapture: AuditStore {
     public func findings(status: String?, sources: SourceSelection) async throws -> [FindingRow] { [] }
     public func history(model: String?, deployment: String?, since: String?, sources: SourceSelection) async throws -> [EventRow] { [] }
     public func scans(sources: SourceSelection) async throws -> [ScanRow] { [] }
+    public func tools(sources: SourceSelection) async throws -> [ToolRow] { [] }
 
     public func reportData(since: String?, until: String?, sources: SourceSelection) async throws -> StoreReportData {
         StoreReportData(active: [], activeDeployments: 0, findingCounts: [], scans: [], findingsOverTime: [],

@@ -62,6 +62,30 @@ public struct ScanRecording: Sendable {
         public var expiredWaiverLocation: String?
     }
 
+    /// An MCP server as recorded: names and shapes only, like `ToolServer`.
+    public struct Tool: Sendable {
+        /// file|client|name: the server's identity within its source.
+        public var key: String
+        public var name: String
+        public var client: String
+        public var file: String
+        public var line: Int
+        public var column: Int
+        public var enabled: Bool
+        public var transport: String
+        public var launcher: String?
+        public var package: String?
+        public var version: String?
+        public var pinned: Bool
+        public var url: String?
+        public var host: String?
+        public var hostScope: String?
+        /// JSON lists of names.
+        public var auth: String
+        public var env: String
+        public var dataClassification: String?
+    }
+
     public var source: String
     public var startedAt: String
     public var finishedAt: String
@@ -81,6 +105,7 @@ public struct ScanRecording: Sendable {
     /// Keys of every usage found, also those without a recorded deployment: none of them has disappeared.
     public var foundUsageKeys: Set<String>
     public var findings: [Finding]
+    public var tools: [Tool] = []
     /// The counts the summary reports, as the audit found them.
     public var deploymentsFound: Int
     public var usagesFound: Int
@@ -144,6 +169,21 @@ extension ScanRecording {
                   deploymentsFound: result.deployments.count, usagesFound: result.usages.count,
                   openFindings: result.findings.filter { $0.status == .open }.count,
                   waivedFindings: result.findings.filter { $0.status == .waived }.count, diagnostics: result.diagnostics)
+        self.tools = Self.tools(result.tools)
+    }
+
+    static func tools(_ resolved: [ResolvedToolServer]) -> [Tool] {
+        func list(_ names: [String]) -> String { String(decoding: (try? JSONEncoder().encode(names)) ?? Data("[]".utf8), as: UTF8.self) }
+        var keys = Set<String>()
+        return resolved.compactMap { tool in
+            let server = tool.server
+            guard keys.insert(server.identity).inserted else { return nil }
+            return Tool(key: server.identity, name: server.name, client: server.client, file: server.location.file, line: server.location.line,
+                        column: server.location.column, enabled: server.enabled, transport: server.transport.rawValue, launcher: server.launcher,
+                        package: server.package, version: server.version, pinned: server.pinned, url: server.url, host: server.host,
+                        hostScope: server.hostScope?.rawValue, auth: list(server.auth), env: list(server.env),
+                        dataClassification: tool.dataClassification)
+        }
     }
 
     static func deploymentKey(_ ref: DeploymentRef, file: String) -> String {
@@ -179,17 +219,61 @@ struct ScanChanges {
         var detail: String
     }
 
+    /// What the store held of an active MCP server: enough to say what changed.
+    struct PreviousTool {
+        var name: String
+        var package: String?
+        var version: String?
+        var host: String?
+        var url: String?
+    }
+
     var events: [Event] = []
     var disappearedUsages: [String] = []
+    var disappearedTools: [String] = []
     var resolvedFindings: [String] = []
 
-    init(recording: ScanRecording, previousUsages: [String: PreviousUsage], previousFindings: [String: PreviousFinding]) {
+    init(recording: ScanRecording, previousUsages: [String: PreviousUsage], previousFindings: [String: PreviousFinding],
+         previousTools: [String: PreviousTool] = [:]) {
         if let previous = recording.previousPolicyDigest, previous != recording.policyDigest {
             events.append(Event(kind: "policy-set-changed", subject: recording.policyRoot,
                                 detail: "\(previous.prefix(12)) -> \(recording.policyDigest.prefix(12))"))
         }
         usageEvents(recording, previousUsages)
+        toolEvents(recording, previousTools)
         findingEvents(recording, previousFindings)
+    }
+
+    /// MCP servers appear, disappear, or change what they run (package or pin) or where they send (host or URL).
+    private mutating func toolEvents(_ recording: ScanRecording, _ previous: [String: PreviousTool]) {
+        var current = Set<String>()
+        for tool in recording.tools {
+            current.insert(tool.key)
+            let subject = "\(tool.file)#\(tool.name)"
+            let deployment = "MCPServer \(tool.name)"
+            guard let old = previous[tool.key] else {
+                let what = tool.url ?? [tool.package, tool.version].compactMap { $0 }.joined(separator: "@")
+                events.append(Event(kind: "tool-appeared", deployment: deployment, subject: subject, detail: what.isEmpty ? tool.transport : what))
+                continue
+            }
+            var changes: [String] = []
+            if old.package != tool.package || old.version != tool.version {
+                func pin(_ package: String?, _ version: String?) -> String { (package ?? "(none)") + (version.map { "@\($0)" } ?? " (no version)") }
+                changes.append("pin \(pin(old.package, old.version)) -> \(pin(tool.package, tool.version))")
+            }
+            if old.host != tool.host || old.url != tool.url {
+                changes.append("host \(old.url ?? old.host ?? "(none)") -> \(tool.url ?? tool.host ?? "(none)")")
+            }
+            if !changes.isEmpty {
+                events.append(Event(kind: "tool-changed", deployment: deployment, subject: subject, detail: changes.joined(separator: "; ")))
+            }
+        }
+        for (key, old) in previous.sorted(by: { $0.key < $1.key }) where !current.contains(key) {
+            disappearedTools.append(key)
+            let file = key.split(separator: "|").first.map(String.init) ?? key
+            events.append(Event(kind: "tool-disappeared", deployment: "MCPServer \(old.name)", subject: "\(file)#\(old.name)",
+                                detail: old.url ?? [old.package, old.version].compactMap { $0 }.joined(separator: "@")))
+        }
     }
 
     /// Usages appear, stay, disappear; a deployment that swaps one model for another changed model.

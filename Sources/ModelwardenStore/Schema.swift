@@ -247,6 +247,65 @@ enum Schema {
                 CREATE INDEX scan_finished ON scan(finished_at);
                 """)
         }
+        // Agents' tools (issue 20): the MCP servers each source's configs give agents, recorded like usages, and the events
+        // they raise. SQLite cannot change a CHECK in place, so the append-only event table is copied into one that
+        // allows the new kinds (dropping a table drops its triggers first, so no event is refused or lost). Self-contained:
+        // it runs after v3-retention, whose delete trigger it re-creates on the copied table.
+        migrator.registerMigration("v4-tools") { db in
+            try db.execute(sql: """
+                CREATE TABLE tool_server (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    source_id INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    client TEXT NOT NULL,
+                    file TEXT NOT NULL,
+                    line INTEGER NOT NULL,
+                    column INTEGER NOT NULL,
+                    enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+                    transport TEXT NOT NULL CHECK (transport IN ('stdio', 'http', 'sse', 'streamable-http')),
+                    launcher TEXT,
+                    package TEXT,
+                    version TEXT,
+                    pinned INTEGER NOT NULL CHECK (pinned IN (0, 1)),
+                    url TEXT,
+                    host TEXT,
+                    host_scope TEXT CHECK (host_scope IS NULL OR host_scope IN ('loopback', 'estate', 'external')),
+                    auth TEXT NOT NULL,
+                    env TEXT NOT NULL,
+                    data_classification TEXT,
+                    first_seen_scan_id INTEGER NOT NULL REFERENCES scan(id),
+                    last_seen_scan_id INTEGER NOT NULL REFERENCES scan(id),
+                    first_seen_at TEXT NOT NULL,
+                    last_seen_at TEXT NOT NULL,
+                    active INTEGER NOT NULL CHECK (active IN (0, 1)),
+                    UNIQUE (source_id, key)
+                );
+                CREATE INDEX tool_server_active ON tool_server(source_id, active);
+
+                CREATE TABLE new_event (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    scan_id INTEGER NOT NULL REFERENCES scan(id),
+                    at TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('usage-appeared', 'usage-disappeared', 'usage-changed-model',
+                        'finding-opened', 'finding-resolved', 'finding-waived', 'waiver-expired', 'policy-set-changed',
+                        'tool-appeared', 'tool-disappeared', 'tool-changed')),
+                    deployment TEXT,
+                    model TEXT,
+                    subject TEXT NOT NULL,
+                    detail TEXT NOT NULL
+                );
+                INSERT INTO new_event (id, scan_id, at, kind, deployment, model, subject, detail)
+                    SELECT id, scan_id, at, kind, deployment, model, subject, detail FROM event;
+                DROP TABLE event;
+                ALTER TABLE new_event RENAME TO event;
+                CREATE INDEX event_scan ON event(scan_id);
+                CREATE TRIGGER event_no_update BEFORE UPDATE ON event BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+                -- As v3-retention left it: deletable only inside a recorded prune run.
+                CREATE TRIGGER event_no_delete BEFORE DELETE ON event WHEN NOT EXISTS (SELECT 1 FROM prune_run WHERE active = 1)
+                BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+                """)
+        }
         return migrator
     }
 }

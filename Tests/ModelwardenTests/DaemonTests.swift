@@ -118,6 +118,26 @@ struct DaemonTests {
         if let seenAfter { print("daemon: change to API in \(String(format: "%.2f", seenAfter)) s (debounce 200ms)") }
     }
 
+    @Test("a changed MCP server pin is recorded as an event")
+    func changedToolPinIsAnEvent() throws {
+        let folder = try TempFolder()
+        try folder.write("repo/.mcp.json", StoreContract.mcpConfig("1.0.14"))
+        let daemon = try DaemonProcess(arguments: ["--watch", folder.path + "/repo", "--policies", Paths.policies, "--db", folder.path + "/mw.sqlite",
+                                                   "--listen", "127.0.0.1:0", "--interval", "1h", "--debounce", "100ms"])
+        let api = try #require(daemon.apiAddress(), "stderr:\n\(daemon.stderr)")
+        #expect(daemon.waitForLog("scan recorded"))
+        try folder.write("repo/.mcp.json", StoreContract.mcpConfig("1.0.15"))
+        var history = ""
+        for _ in 0..<200 where !history.contains("tool-changed") {
+            history = httpRequest("GET", port: api.port, path: "/v1/history")?.body ?? ""
+            if !history.contains("tool-changed") { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        #expect(history.contains("tool-changed") && history.contains("pin @upstash/context7-mcp@1.0.14 -> @upstash/context7-mcp@1.0.15"),
+                "\(history)\nstderr:\n\(daemon.stderr)")
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+    }
+
     @Test("a watched file that is replaced by a rename (as editors and kubectl do) stays watched")
     func watchedFileReplacedByRename() throws {
         let folder = try TempFolder()

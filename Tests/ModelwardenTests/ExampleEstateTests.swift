@@ -55,7 +55,8 @@ import Testing
         let fired = Set(result.findings.map(\.rule))
         // The missing-fact rules fire where the estate leaves a fact out; two of them cannot, since it declares both.
         let declaredFacts: Set<String> = ["license/jurisdiction-undeclared", "license/environment-undeclared"]
-        for rule in Shipped.estate.rules where !declaredFacts.contains(rule.id) {
+        // The estate configures no agent, so the rules about agents' tools are exercised by MCPServerTests and their examples.
+        for rule in Shipped.estate.rules where !declaredFacts.contains(rule.id) && rule.subject == .usages {
             #expect(fired.contains(rule.id), "\(rule.id) never fires in the example estate")
         }
         #expect(fired.contains("waiver/expired"))

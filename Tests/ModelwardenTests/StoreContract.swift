@@ -20,6 +20,7 @@ enum StoreContract {
         "concurrentScansOfManySourcesLoseNothing": concurrentScansOfManySourcesLoseNothing,
         "modelStringsAreDataNotSQL": modelStringsAreDataNotSQL,
         "pruneKeepsTheLatestScanOfEachSource": pruneKeepsTheLatestScanOfEachSource,
+        "toolsAreRecordedLikeUsages": toolsAreRecordedLikeUsages,
     ]
 
     static var names: [String] { cases.keys.sorted() }
@@ -75,6 +76,47 @@ enum StoreContract {
         let codestral = try await store.history(model: "Codestral", deployment: nil, since: nil, sources: .all)
         #expect(codestral.contains { $0.kind == "usage-disappeared" } && codestral.contains { $0.kind == "finding-resolved" })
         #expect(try await store.scans(sources: .all).map(\.status) == ["complete", "unchanged", "complete", "complete"])
+    }
+
+    static func mcpConfig(_ version: String, remote: String = "https://mcp.linear.app/mcp") -> String {
+        """
+        {"mcpServers": {
+          "context7": {"command": "npx", "args": ["-y", "@upstash/context7-mcp@\(version)"], "env": {"CONTEXT7_API_KEY": "${CONTEXT7_API_KEY}"}},
+          "linear": {"type": "http", "url": "\(remote)"}
+        }}
+        """
+    }
+
+    /// MCP servers appear, change pin or host, and disappear, like usages; only names are stored.
+    static func toolsAreRecordedLikeUsages(_ store: any AuditStore) async throws {
+        let folder = try TempFolder()
+        try folder.write(".mcp.json", mcpConfig("1.0.14"))
+        _ = try await recorder(store).scan(paths: [folder.path])
+        let first = try await store.tools(sources: .all)
+        #expect(first.map(\.name) == ["context7", "linear"])
+        let context7 = try #require(first.first)
+        #expect(context7.client == "claude-code" && context7.package == "@upstash/context7-mcp" && context7.version == "1.0.14" && context7.pinned)
+        #expect(context7.env == ["CONTEXT7_API_KEY"] && context7.line == 2 && context7.launcher == "npx" && context7.enabled)
+        #expect(first.last?.host == "mcp.linear.app" && first.last?.hostScope == "external" && first.last?.transport == "http")
+        let appeared = try await store.history(model: nil, deployment: nil, since: nil, sources: .all).filter { $0.kind == "tool-appeared" }
+        #expect(appeared.map(\.subject) == [".mcp.json#context7", ".mcp.json#linear"])
+        // An unchanged rescan keeps them, seen again, without events.
+        let unchanged = try await recorder(store).scan(paths: [folder.path], now: Date().addingTimeInterval(2))
+        #expect(unchanged.status == "unchanged" && unchanged.events == 0)
+        #expect(try await store.tools(sources: .all).map(\.lastSeen) != first.map(\.lastSeen))
+
+        try folder.write(".mcp.json", mcpConfig("1.0.15", remote: "https://mcp.example.org/linear"))
+        _ = try await recorder(store).scan(paths: [folder.path])
+        let changed = try await store.history(model: nil, deployment: nil, since: nil, sources: .all).filter { $0.kind == "tool-changed" }
+        #expect(changed.map(\.detail) == ["pin @upstash/context7-mcp@1.0.14 -> @upstash/context7-mcp@1.0.15",
+                                          "host https://mcp.linear.app/mcp -> https://mcp.example.org/linear"])
+        #expect(try await store.tools(sources: .all).first?.version == "1.0.15")
+
+        try FileManager.default.removeItem(atPath: folder.path + "/.mcp.json")
+        _ = try await recorder(store).scan(paths: [folder.path])
+        #expect(try await store.tools(sources: .all).isEmpty)
+        let gone = try await store.history(model: nil, deployment: nil, since: nil, sources: .all).filter { $0.kind == "tool-disappeared" }
+        #expect(gone.count == 2)
     }
 
     /// The bug of issue 13: a scan of a second folder into the same store retired every usage of the first.

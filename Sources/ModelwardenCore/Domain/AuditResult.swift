@@ -59,6 +59,8 @@ public struct AuditResult: Sendable {
     public var roles: [FileRoleEntry] = []
     /// Models that catalogs of supported models list: what the product could be configured with, not usages.
     public var supported: [SupportedModel] = []
+    /// MCP servers the scanned files configure, with what the organisation's policy knows of them.
+    public var tools: [ResolvedToolServer] = []
 
     public init(files: Int, unread: Int = 0, deployments: [Deployment], usages: [ResolvedUsage], findings: [Finding], diagnostics: [Diagnostic],
                 rules: [RuleSummary] = []) {

@@ -304,6 +304,8 @@ public struct ComplianceReport: Sendable {
     public var findingsOverTime: [DayCount]
     public var licenses: [LicenseInUse]
     public var externalServices: [ExternalService]
+    /// MCP servers the scanned configs give agents, with the data classification of what wires them in.
+    public var tools: [ResolvedToolServer] = []
     public var waivers: [Waiver]
     public var scans: [ScanRecord]
     /// Usages seen in the period (active ones first), one row each.

@@ -8,11 +8,12 @@ public struct Evaluator: Sendable {
         self.today = today
     }
 
-    public func evaluate(_ usages: [ResolvedUsage], deployments: [DeploymentRef: Deployment]) -> [Finding] {
+    public func evaluate(_ usages: [ResolvedUsage], tools: [ResolvedToolServer] = [], deployments: [DeploymentRef: Deployment]) -> [Finding] {
         let policy = self.policy
+        let usageRules = policy.rules.filter { $0.subject == .usages }
         let perUsage = ParallelMap.map(usages) { resolved -> [Finding] in
             let facts = UsageFacts(resolved: resolved, deployment: deployments[resolved.usage.deployment], organization: policy.organization)
-            return policy.rules.filter { $0.condition.evaluate(facts.value) }.map { rule in
+            return usageRules.filter { $0.condition.evaluate(facts.value) }.map { rule in
                 Finding(
                     rule: rule.id, title: rule.title, severity: rule.severity, category: rule.category.rawValue,
                     location: resolved.usage.location, deployment: resolved.usage.deployment, model: resolved.usage.model,
@@ -21,8 +22,23 @@ public struct Evaluator: Sendable {
         }
         // One finding per rule, file, deployment and model: repeated mentions are one problem.
         var seen = Set<String>()
-        let findings = perUsage.joined().filter { seen.insert($0.fingerprint).inserted }
+        let findings = (Array(perUsage.joined()) + evaluate(tools: tools)).filter { seen.insert($0.fingerprint).inserted }
         return applyWaivers(findings, deployments: deployments)
+    }
+
+    /// The findings of `applies_to: tools` rules: one per rule and server, at the server's entry.
+    func evaluate(tools: [ResolvedToolServer]) -> [Finding] {
+        let toolRules = policy.rules.filter { $0.subject == .tools }
+        guard !toolRules.isEmpty else { return [] }
+        return tools.flatMap { resolved -> [Finding] in
+            let facts = ToolFacts(resolved: resolved, organization: policy.organization)
+            return toolRules.filter { $0.condition.evaluate(facts.value) }.map { rule in
+                Finding(
+                    rule: rule.id, title: rule.title, severity: rule.severity, category: rule.category.rawValue,
+                    location: resolved.server.location, deployment: resolved.findingRef, model: nil,
+                    message: rule.render(facts.value), remediation: rule.remediation)
+            }
+        }
     }
 
     /// Marks waived findings (kept, never dropped) and turns expired waivers into warnings. Inline

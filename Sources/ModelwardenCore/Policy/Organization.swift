@@ -1,3 +1,4 @@
+import Foundation
 import ModelwardenYAML
 
 /// Facts about the organisation that rules need: jurisdiction, products, agreements, label mappings.
@@ -28,13 +29,25 @@ public struct Organization: Sendable {
     public var namespaces: [NamespaceDefaults] = []
     public var maxWaiverDays: Int = 365
     public var inlineWaivers: Bool = false
+    /// The data classification of the repository or estate scanned, when no workload declares a more sensitive one.
+    public var dataClassification: String?
+    /// Remote MCP servers the organisation approves: a host (`mcp.example.com`), a host glob (`*.example.com`) or a URL
+    /// prefix (`https://mcp.example.com/github/`). Empty under the neutral defaults: none is approved.
+    public var approvedTools: [String] = []
+    /// Publishers whose MCP packages the organisation knows: npm scopes (`@example`), package-name prefixes, image
+    /// repositories (`ghcr.io/example/`). Empty: `tools/unknown-publisher` says nothing.
+    public var toolPublishers: [String] = []
+    /// The organisation's own domains: a remote server under one is in the estate, not external.
+    public var estateDomains: [String] = []
     /// The node it was read from, so rule examples can override keys.
     public var node: YAMLNode?
 
     public init() {}
 
     static let keys = ["schemaVersion", "name", "jurisdiction", "commercial_use", "products", "provider_agreements",
-                       "approved_providers", "label_keys", "namespaces", "waivers"]
+                       "approved_providers", "label_keys", "namespaces", "waivers", "data_classification", "approved_tools",
+                       "tool_publishers", "estate_domains"]
+    static let classifications = ["public", "internal", "confidential", "restricted"]
 
     /// Reads an organisation from a node, with the problems found.
     public static func read(_ node: YAMLNode, file: String) -> (Organization, [Diagnostic]) {
@@ -84,11 +97,45 @@ public struct Organization: Sendable {
                 dataClassification: entry.oneOf("data_classification", ["public", "internal", "confidential", "restricted"]),
                 personalData: entry.bool("personal_data")))
         }
+        org.dataClassification = reader.oneOf("data_classification", classifications)
+        org.approvedTools = nonEmptyStrings(reader, "approved_tools")
+        org.toolPublishers = nonEmptyStrings(reader, "tool_publishers")
+        org.estateDomains = nonEmptyStrings(reader, "estate_domains")
         if let waivers = reader.child("waivers", allowed: ["max_days", "inline"]) {
             org.maxWaiverDays = waivers.int("max_days") ?? 365
             org.inlineWaivers = waivers.bool("inline") ?? false
         }
         return org
+    }
+
+    /// A list of strings in which an empty entry is an error: it would match nothing, or everything.
+    private static func nonEmptyStrings(_ reader: FieldReader, _ key: String) -> [String] {
+        let items = reader.strings(key)
+        for (index, item) in items.enumerated() where item.trimmingCharacters(in: .whitespaces).isEmpty {
+            let mark = reader.node[key]?.sequence?[index].mark ?? reader.mark(key)
+            reader.problems.error(reader.file, mark, "\(reader.sub(key))[\(index)]", "an empty entry approves nothing; remove it")
+        }
+        return items.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+    }
+
+    /// Whether `approved_tools` lists a remote server: its host, a `*.domain` glob over it, or a prefix of its URL.
+    public func approvesTool(url: String?, host: String?) -> Bool {
+        approvedTools.contains { entry in
+            let lower = entry.lowercased()
+            if lower.contains("://") { return url.map { $0.lowercased().hasPrefix(lower) } ?? false }
+            guard let host = host?.lowercased() else { return false }
+            if lower.hasPrefix("*.") { return host.hasSuffix(String(lower.dropFirst())) }
+            return host == lower
+        }
+    }
+
+    /// Whether a `tool_publishers` entry owns a package: `@scope` owns `@scope/name`; `ghcr.io/org/` owns its images;
+    /// any other entry owns the package of that name and those that continue it after `/`, `-` or `.`.
+    public static func publisher(_ entry: String, owns package: String) -> Bool {
+        let entry = entry.lowercased(), package = package.lowercased()
+        if package == entry { return true }
+        if entry.hasSuffix("/") { return package.hasPrefix(entry) }
+        return ["/", "-", "."].contains { package.hasPrefix(entry + $0) }
     }
 
     /// A well-known label of a deployment (`LabelKey`), also under the organisation's own keys for it.

@@ -18,7 +18,7 @@ public enum PolicyLoader {
     static let modelKeys = ["id", "family", "vendor", "license", "open_weights", "modalities", "base_model", "api",
                             "patterns", "checkpoints", "sources", "notes"]
     static let ruleKeys = ["id", "title", "severity", "category", "description", "when", "message", "remediation",
-                           "help_uri", "references", "examples"]
+                           "help_uri", "references", "examples", "applies_to"]
 
     /// One policy folder on its own (tests, and `policy validate` of a complete set).
     public static func load(from directory: String, today: PolicyDate = .today) -> Result {
@@ -171,9 +171,11 @@ public enum PolicyLoader {
         let category = r.oneOf("category", Rule.Category.allCases.map(\.rawValue), required: true).flatMap(Rule.Category.init)
         let message = r.string("message", required: true)
         let remediation = r.string("remediation", required: true)
+        let subject = r.oneOf("applies_to", Rule.Subject.allCases.map(\.rawValue)).flatMap(Rule.Subject.init) ?? .usages
+        let knownFields = subject.knownFields
         var condition: Condition?
         if let when = node["when"] {
-            condition = Condition.parse(when, file: file, path: r.sub("when"), problems: problems, knownFields: UsageFacts.paths)
+            condition = Condition.parse(when, file: file, path: r.sub("when"), problems: problems, knownFields: knownFields)
         } else {
             r.missing("when")
         }
@@ -181,7 +183,7 @@ public enum PolicyLoader {
             var rest = Substring(message)
             while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
                 let placeholder = String(rest[rest.index(after: open)..<close])
-                if !UsageFacts.paths.contains(placeholder) {
+                if !knownFields.contains(placeholder) {
                     problems.error(file, node["message"]!.mark, r.sub("message"), "unknown placeholder '{\(placeholder)}'")
                 }
                 rest = rest[rest.index(after: close)...]
@@ -215,7 +217,7 @@ public enum PolicyLoader {
         return Rule(
             id: id, title: title, severity: severity, category: category, description: r.string("description") ?? title,
             condition: condition, message: message, remediation: remediation, helpURI: r.string("help_uri"),
-            references: parseReferences(r), examples: examples, location: SourceLocation(file: file, line: node.mark.line, column: node.mark.column))
+            references: parseReferences(r), examples: examples, subject: subject, location: SourceLocation(file: file, line: node.mark.line, column: node.mark.column))
     }
 
     /// `references: [{title, url}]`: each needs a title and an http(s) URL.

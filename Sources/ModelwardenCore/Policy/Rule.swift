@@ -8,6 +8,19 @@ public struct Rule: Sendable {
         case inventory
     }
 
+    /// What a rule judges: each model usage (the default), or each MCP server an agent is given (`applies_to: tools`).
+    public enum Subject: String, Sendable, CaseIterable {
+        case usages, tools
+
+        /// The fact paths a condition and a message of this subject may name.
+        public var knownFields: Set<String> {
+            switch self {
+            case .usages: return UsageFacts.paths
+            case .tools: return ToolFacts.paths
+            }
+        }
+    }
+
     /// A small manifest set with the verdict the rule must reach on it.
     public struct Example: Sendable {
         public enum Verdict: String, Sendable { case fail, pass }
@@ -41,6 +54,7 @@ public struct Rule: Sendable {
     public var helpURI: String?
     public var references: [Reference] = []
     public var examples: [Example]
+    public var subject: Subject = .usages
     public var location: SourceLocation
 
     /// The message with `{path}` placeholders replaced by facts.

@@ -36,3 +36,26 @@ public struct GooseScanner: ManifestScanner {
         result.workloads.append(Workload(deployment: ref, file: file.path, containers: [ContainerSpec(name: "goose", env: env)]))
     }
 }
+
+extension GooseScanner {
+    /// Goose's config: its `GOOSE_*` settings, a `goose` folder, or extensions written in Goose's shape (`type` and
+    /// `cmd` or `uri`).
+    static func isGooseConfig(_ document: YAMLNode, file: ManifestFile) -> Bool {
+        if document["GOOSE_MODEL"] != nil || document["GOOSE_PROVIDER"] != nil { return true }
+        if file.path.lowercased().split(separator: "/").dropLast().last == "goose" { return true }
+        return (document["extensions"]?.pairs ?? []).contains { pair in
+            ["stdio", "sse", "streamable_http", "builtin"].contains(pair.value["type"]?.string ?? "")
+                && (pair.value["cmd"] != nil || pair.value["uri"] != nil || pair.value["bundled"] != nil)
+        }
+    }
+
+    /// Goose `extensions:` that are MCP servers (`stdio` with `cmd` and `args`, `sse` or `streamable_http` with `uri`);
+    /// built-in extensions run inside Goose itself and are not servers.
+    static func extensions(_ mapping: YAMLNode, file: ManifestFile) -> [ToolServer] {
+        (mapping.pairs ?? []).compactMap { pair in
+            guard let name = pair.key.scalar, let type = pair.value["type"]?.string, ["stdio", "sse", "streamable_http"].contains(type),
+                  MCPServerEntry.isServer(pair.value) else { return nil }
+            return MCPServerEntry.server(named: name, at: file.location(pair.key.mark), entry: pair.value, client: "goose")
+        }
+    }
+}

@@ -75,4 +75,29 @@ struct ShellText {
     static func downloadsWeights(_ lower: String) -> Bool {
         lower.includes("huggingface-cli download") || lower.includes("hf download ")
     }
+
+    /// Words of a command line as a POSIX shell splits them: blanks separate, quotes group, `\` escapes.
+    static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var inWord = false
+        var quote: Character?
+        var escaped = false
+        for character in text {
+            if escaped { current.append(character); escaped = false; continue }
+            if let open = quote {
+                if character == open { quote = nil } else if character == "\\" && open == "\"" { escaped = true } else { current.append(character) }
+                continue
+            }
+            switch character {
+            case "\\": escaped = true; inWord = true
+            case "\"", "'": quote = character; inWord = true
+            case " ", "\t", "\n":
+                if inWord { words.append(current); current = ""; inWord = false }
+            default: current.append(character); inWord = true
+            }
+        }
+        if inWord { words.append(current) }
+        return words
+    }
 }

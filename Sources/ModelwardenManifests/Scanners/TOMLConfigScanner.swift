@@ -35,6 +35,7 @@ public struct TOMLConfigScanner: ManifestScanner {
             return
         }
         let locator = TOMLLocator(file)
+        result.tools += CodexMCPServers.servers(table, locator: locator, file: file)
         var containers: [ContainerSpec] = []
         // The top level and each profile select a model and a provider.
         var scopes: [(path: [String], table: TOMLTable)] = [([], table)]
@@ -92,6 +93,8 @@ public struct TOMLConfigScanner: ManifestScanner {
 struct TOMLLocator {
     let file: ManifestFile
     private var lines: [(path: [String], line: Int, valueColumn: Int, rawValue: Substring)] = []
+    /// `[a.b]` table headers with their line and column.
+    private var headers: [(path: [String], line: Int, column: Int)] = []
 
     init(_ file: ManifestFile) {
         self.file = file
@@ -103,6 +106,7 @@ struct TOMLLocator {
             if trimmed.hasPrefix("[") {
                 let inner = trimmed.drop { $0 == "[" }.prefix { $0 != "]" }
                 table = TOMLLocator.keyPath(inner)
+                headers.append((table, index + 1, line.utf8.distance(from: line.startIndex, to: trimmed.startIndex) + 1))
                 continue
             }
             guard let eq = TOMLLocator.assignment(in: trimmed) else { continue }
@@ -111,6 +115,15 @@ struct TOMLLocator {
             let column = line.utf8.distance(from: line.startIndex, to: value.startIndex) + 1
             lines.append((table + key, index + 1, column, value))
         }
+    }
+
+    /// Where a table starts: its `[a.b]` header, else the first key written under its path (`a.b.c = 1`, `b = {...}`).
+    func start(of path: [String]) -> SourceLocation? {
+        if let header = headers.first(where: { $0.path == path }) {
+            return SourceLocation(file: file.path, line: header.line, column: header.column)
+        }
+        guard let entry = lines.first(where: { $0.path.starts(with: path) || path.starts(with: $0.path) && $0.path.count < path.count }) else { return nil }
+        return SourceLocation(file: file.path, line: entry.line, column: 1)
     }
 
     /// The position of a string value (inside its quotes).

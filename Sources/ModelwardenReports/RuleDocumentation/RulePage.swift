@@ -33,7 +33,7 @@ enum RulePage {
             let described = ConditionText.describe(condition)
             text += described.lead + "\n\n" + described.bullets.joined(separator: "\n") + "\n\n"
             let facts = ConditionText.facts(condition)
-            let meanings = Dictionary(UsageFacts.catalog.map { ($0.path, $0.meaning) }, uniquingKeysWith: { first, _ in first })
+            let meanings = Dictionary((UsageFacts.catalog + ToolFacts.catalog).map { ($0.path, $0.meaning) }, uniquingKeysWith: { first, _ in first })
             text += "The facts it reads (`modelwarden explain --facts` lists them all):\n\n"
             text += Markdown.table(["fact", "meaning"], facts.map { ["`\($0)`", meanings[$0] ?? ""] }) + "\n"
         }
@@ -46,6 +46,10 @@ enum RulePage {
     private static func whyItMatters(_ rule: DocumentedRule) -> String {
         let why: String
         switch rule.category {
+        case _ where rule.id.hasPrefix("tools/"):
+            why = "An agent's MCP servers are the other way data leaves besides its model calls: a local server runs with the "
+                + "agent's environment and files, and a remote one receives whatever the agent sends it. Which servers an agent "
+                + "is given, from whom, and how they are reached decides where that data goes."
         case "license":
             why = "A model licence grants its rights only on its conditions. A deployment outside them may be using the model "
                 + "without a licence, which the licensor can enforce, up to ending the rights to use the model."

@@ -28,7 +28,7 @@ extension Modelwarden {
 
         func run() throws {
             if facts {
-                for (path, meaning) in UsageFacts.catalog { print("\(path.padding(toLength: 36, withPad: " ", startingAt: 0)) \(meaning)") }
+                for (path, meaning) in UsageFacts.catalog + ToolFacts.catalog { print("\(path.padding(toLength: 36, withPad: " ", startingAt: 0)) \(meaning)") }
                 return
             }
             let policy = try options.loadPolicy(logger: options.makeLogger())
