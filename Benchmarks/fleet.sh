@@ -69,7 +69,7 @@ for i in $(seq 1 "$SOURCES"); do
     (
         t0=$(now_ns)
         "$BIN" scan "$fleet_dir/node-$i" --db "$url" --source "node-$i" --policies "$POLICIES" >/dev/null 2>>"$LOG" || echo "node-$i failed" >>"$times_dir/failed"
-        seconds_since "$t0" >"$times_dir/$i"
+        printf '%s\n' "$(seconds_since "$t0")" >"$times_dir/$i"
     ) &
 done
 wait
