@@ -57,6 +57,27 @@ public struct PushedScan: Codable, Sendable {
         public var expiredWaiverLocation: String?
     }
 
+    /// An MCP server as the pushing scan recorded it: names and shapes only (`auth` and `env` are lists of names).
+    public struct Tool: Codable, Sendable {
+        public var name: String
+        public var client: String
+        public var file: String
+        public var line: Int
+        public var column: Int
+        public var enabled: Bool
+        public var transport: String
+        public var launcher: String?
+        public var package: String?
+        public var version: String?
+        public var pinned: Bool
+        public var url: String?
+        public var host: String?
+        public var hostScope: String?
+        public var auth: [String]
+        public var env: [String]
+        public var dataClassification: String?
+    }
+
     public struct Counts: Codable, Sendable {
         public var deployments: Int
         public var usages: Int
@@ -76,6 +97,8 @@ public struct PushedScan: Codable, Sendable {
     public var findings: [Finding]
     public var counts: Counts
     public var diagnostics: [Diagnostic]
+    /// Agents' tools; absent from a body means none.
+    public var tools: [Tool]?
 
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -118,7 +141,14 @@ extension PushedScan {
             },
             counts: Counts(deployments: recording.deploymentsFound, usages: recording.usagesFound, findingsOpen: recording.openFindings,
                            findingsWaived: recording.waivedFindings),
-            diagnostics: recording.diagnostics)
+            diagnostics: recording.diagnostics,
+            tools: recording.tools.map { tool in
+                func names(_ json: String) -> [String] { (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? [] }
+                return Tool(name: tool.name, client: tool.client, file: tool.file, line: tool.line, column: tool.column, enabled: tool.enabled,
+                            transport: tool.transport, launcher: tool.launcher, package: tool.package, version: tool.version,
+                            pinned: tool.pinned, url: tool.url, host: tool.host, hostScope: tool.hostScope, auth: names(tool.auth),
+                            env: names(tool.env), dataClassification: tool.dataClassification)
+            })
     }
 }
 
@@ -203,11 +233,31 @@ extension PushedScan {
         let diagnostics = self.diagnostics.map { diagnostic in
             Diagnostic(diagnostic.location, SecretScrubber.scrub(diagnostic.message), level: diagnostic.level)
         }
-        return ScanRecording(
+        var recording = ScanRecording(
             source: source, startedAt: time, finishedAt: time, seenAt: time, roots: roots, policyDigest: policyDigest,
             previousPolicyDigest: state.lastPolicyDigest, policyRoot: policyRoot, files: files, removedFiles: removed,
             deployments: deployments, usages: usages, foundUsageKeys: found, findings: findings, deploymentsFound: counts.deployments,
             usagesFound: counts.usages, openFindings: counts.findingsOpen, waivedFindings: counts.findingsWaived, diagnostics: diagnostics)
+        recording.tools = recordedTools()
+        return recording
+    }
+
+    /// The pushed servers with their identity computed here, every text scrubbed again, and one record per identity.
+    func recordedTools() -> [ScanRecording.Tool] {
+        func list(_ names: [String]) -> String {
+            String(decoding: (try? JSONEncoder().encode(names.map(SecretScrubber.scrub))) ?? Data("[]".utf8), as: UTF8.self)
+        }
+        var keys = Set<String>()
+        return (tools ?? []).compactMap { tool in
+            let key = "\(tool.file)|\(tool.client)|\(tool.name)"
+            guard keys.insert(key).inserted else { return nil }
+            return ScanRecording.Tool(
+                key: key, name: SecretScrubber.scrub(tool.name), client: tool.client, file: tool.file, line: tool.line, column: tool.column,
+                enabled: tool.enabled, transport: tool.transport, launcher: tool.launcher.map(SecretScrubber.scrub),
+                package: tool.package.map(SecretScrubber.scrub), version: tool.version.map(SecretScrubber.scrub), pinned: tool.pinned,
+                url: tool.url.map(SecretScrubber.scrub), host: tool.host.map(SecretScrubber.scrub), hostScope: tool.hostScope,
+                auth: list(tool.auth), env: list(tool.env), dataClassification: tool.dataClassification)
+        }
     }
 }
 
@@ -282,6 +332,8 @@ enum PushValidation {
                               ("findings_open", scan.counts.findingsOpen), ("findings_waived", scan.counts.findingsWaived)] {
             guard (0...maxItems).contains(count) else { throw PushRejection("counts.\(name)", "expected 0 to \(maxItems)") }
         }
+        try list("tools", scan.tools ?? [])
+        for (index, tool) in (scan.tools ?? []).enumerated() { try check(tool, "tools[\(index)]") }
         try list("diagnostics", scan.diagnostics)
         for (index, diagnostic) in scan.diagnostics.enumerated() {
             try text("diagnostics[\(index)].message", diagnostic.message, max: maxLongText)
@@ -325,6 +377,24 @@ enum PushValidation {
         try usage.api.map { try text(path + ".api", $0) }
         try text(path + ".evidence", usage.evidence, max: maxLongText)
         try position(path, usage.line, usage.column)
+    }
+
+    static func check(_ tool: PushedScan.Tool, _ path: String) throws {
+        for (field, value) in [("name", tool.name), ("client", tool.client), ("file", tool.file)] { try text(path + "." + field, value, min: 1) }
+        guard ToolServer.Transport(rawValue: tool.transport) != nil else {
+            throw PushRejection(path + ".transport", "expected stdio, http, sse or streamable-http")
+        }
+        if let scope = tool.hostScope, ToolServer.HostScope(rawValue: scope) == nil {
+            throw PushRejection(path + ".host_scope", "expected loopback, estate or external")
+        }
+        for (field, value) in [("launcher", tool.launcher), ("package", tool.package), ("version", tool.version), ("url", tool.url),
+                               ("host", tool.host), ("data_classification", tool.dataClassification)] {
+            try value.map { try text(path + "." + field, $0) }
+        }
+        try list(path + ".auth", tool.auth, max: 100)
+        try list(path + ".env", tool.env, max: 1000)
+        for name in tool.auth + tool.env { try text(path + ".auth/env", name, min: 1) }
+        try position(path, tool.line, tool.column)
     }
 
     static func check(_ finding: PushedScan.Finding, _ path: String) throws {

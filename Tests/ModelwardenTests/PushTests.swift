@@ -30,6 +30,10 @@ import Testing
         // A literal key in the manifest: cut out on the CI machine, and again by the daemon.
         try folder.write("ci/deploy/app.yaml", DaemonTests.chatbot.replacingOccurrences(of: "gpt-4o", with: "gpt-4o-mini").replacingOccurrences(
             of: "valueFrom: {secretKeyRef: {name: openai, key: key}}", with: "value: sk-PlantedPushSecret0123456789abcdef"))
+        // An agent's MCP server, pinned: the push carries servers too.
+        try folder.write("ci/.mcp.json", """
+            {"mcpServers": {"docs": {"command": "npx", "args": ["-y", "@upstash/context7-mcp@1.0.14"]}}}
+            """)
         try folder.write("ci-token", Self.ciToken + "\n")
         let url = "http://127.0.0.1:\(port)"
         let pushed = try run(Paths.binary, ["scan", folder.path + "/ci", "--push", url, "--token-file", folder.path + "/ci-token",
@@ -43,6 +47,8 @@ import Testing
         let ci = rows.filter { $0["source"] as? String == "ci-payments" }
         #expect(Set(ci.compactMap { $0["model"] as? String }) == ["Qwen/Qwen2.5-7B-Instruct", "gpt-4o-mini"], "\(inventory.stdout)")
         #expect(rows.contains { $0["source"] as? String == "central" })
+        let tools = try run(Paths.binary, ["inventory", "--db", database, "--kind", "tools", "--source", "ci-payments", "--format", "json"])
+        #expect(tools.stdout.includes("@upstash/context7-mcp") && tools.stdout.includes("1.0.14"), "\(tools.stdout) \(tools.stderr)")
         // Pushed again after a deletion: only the pushed source's usage retires.
         try FileManager.default.removeItem(atPath: folder.path + "/ci/deploy/batch.yaml")
         #expect(try run(Paths.binary, ["scan", folder.path + "/ci", "--push", url, "--token-file", folder.path + "/ci-token",
