@@ -91,7 +91,7 @@ public struct TOMLConfigScanner: ManifestScanner {
 /// Where `key = value` lines are, by table path: `[a.b]` headers, dotted and quoted keys.
 struct TOMLLocator {
     let file: ManifestFile
-    private var lines: [(path: [String], line: Int, valueColumn: Int, rawValue: Substring)] = []
+    private(set) var lines: [(path: [String], line: Int, valueColumn: Int, rawValue: Substring)] = []
 
     init(_ file: ManifestFile) {
         self.file = file
