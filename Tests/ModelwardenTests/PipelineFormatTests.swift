@@ -192,4 +192,21 @@ import Testing
         #expect(found.contains { $0.model == "llama-3.1-8b-instant" && $0.line == 19 && $0.place == "groq" })
         #expect(found.contains { $0.model == "llama-3.3-70b-versatile" && $0.line == 28 && $0.place == "groq" })
     }
+
+    @Test func oaiConfigListInComposeEnvironmentIsReadPerEntry() {
+        let compose = """
+        services:
+          agents:
+            build: ./agents
+            environment:
+              OAI_CONFIG_LIST: |
+                [
+                  {"model": "gpt-4o-mini", "api_type": "azure", "base_url": "https://contoso.openai.azure.com/"},
+                  {"model": "claude-3-5-sonnet-20241022", "api_type": "anthropic"}
+                ]
+        """
+        let found = usages([("stack/docker-compose.yml", compose)])
+        #expect(found.contains { $0.model == "gpt-4o-mini" && $0.line == 7 && $0.column == 22 && $0.place == "azure-openai" })
+        #expect(found.contains { $0.model == "claude-3-5-sonnet-20241022" && $0.line == 8 && $0.place == "anthropic" })
+    }
 }
