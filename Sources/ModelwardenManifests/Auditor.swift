@@ -124,6 +124,7 @@ public struct Auditor: Sendable {
             item.2 && !secondAnalyzer.directory.isEmpty ? secondAnalyzer.analyze(item.0) : item.1
         }
         for workloadUsages in final { usages += workloadUsages }
+        usages = GenericModelReferences.yielding(usages, loadedEnvFiles: loadedEnvFiles)
         usages.sort { ($0.location, $0.model ?? "") < ($1.location, $1.model ?? "") }
         // A server that names no model is not a usage of its own when the same file names a model for that runtime
         // (a sidecar or init service pulls it).
@@ -336,6 +337,11 @@ public struct Auditor: Sendable {
         var scan = FileScan()
         if let scanner = scanners.first(where: { $0.acceptsText(file) }) {
             scanner.scanText(file, into: &scan)
+            addGenericReferences(file, format: scanner.format, to: &scan)
+            return scan
+        }
+        if ShellScriptScanner.isScriptName(file.name) {
+            addGenericReferences(file, format: nil, to: &scan)
             return scan
         }
         let lower = file.name.lowercased()
@@ -413,12 +419,38 @@ public struct Auditor: Sendable {
 
     private func scanDocuments(_ documents: [YAMLNode], in file: ManifestFile, into scan: inout FileScan) {
         // A Kubernetes Secret's `data` and `stringData` are never read, by any scanner.
+        let generic = GenericModelReferences(catalog: policy.catalog)
+        let readsValues = scanners.contains { $0 is ValuesScanner }
         let mayHoldServers = MCPConfigFiles.mayHoldServers(file)
         for document in documents where !SecretObject.isSecret(document) {
             // MCP servers are read beside whatever the scanners find: an app config names both models and tools.
             if mayHoldServers { scan.tools += MCPConfigFiles.servers(in: document, file: file) }
-            guard let scanner = scanners.first(where: { $0.accepts(document, in: file) }) else { continue }
-            scanner.scan(document, in: file, into: &scan)
+            let scanner = scanners.first(where: { $0.accepts(document, in: file) })
+            scanner?.scan(document, in: file, into: &scan)
+            // What no format scanner claimed goes through the generic model-reference pass too.
+            if readsValues, scanner == nil || scanner is ValuesScanner {
+                generic.add(GenericModelReferences.values(in: document), deployment: ValuesScanner.deployment(for: file), file: file, to: &scan)
+            }
+        }
+    }
+
+    /// The generic model-reference pass over a text file: other TOML, env files, and scripts that launch no server.
+    private func addGenericReferences(_ file: ManifestFile, format: String?, to scan: inout FileScan) {
+        let generic = GenericModelReferences(catalog: policy.catalog)
+        let folder = file.path.split(separator: "/").dropLast().last.map(String.init)
+        switch format {
+        case TOMLConfigScanner().format?:
+            generic.add(GenericModelReferences.values(inTOML: file), deployment: DeploymentRef(kind: "Config", namespace: folder, name: file.name),
+                        file: file, to: &scan)
+        case EnvFileScanner().format?:
+            // The analyser reads the same variables later: this pass only adds what it will not report (see `yielding`).
+            scan.usages += generic.usages(GenericModelReferences.values(inEnv: scan.envVariables ?? []),
+                                          deployment: DeploymentRef(kind: "EnvFile", namespace: nil, name: folder ?? file.name), file: file)
+        case nil:
+            generic.add(GenericModelReferences.scriptArguments(file), deployment: DeploymentRef(kind: "Script", namespace: nil, name: file.name),
+                        file: file, to: &scan)
+        default:
+            break
         }
     }
 

@@ -85,199 +85,6 @@ struct WorkloadAnalyzer {
         return nil
     }
 
-    private func analyze(_ container: ContainerSpec, workload: Workload, fileEnv: [EnvVar], callsInHouse: inout Bool) -> [Usage] {
-        let file = files[workload.file]
-        let ref = workload.deployment
-        func location(_ located: Located) -> SourceLocation {
-            SourceLocation(file: located.file ?? workload.file, line: located.line, column: located.column)
-        }
-        // The environment, with ConfigMap references and env files resolved; container values override env files.
-        var values: [Value] = []
-        var present: [(name: String, located: Located)] = []
-        var byName: [String: Int] = [:]
-        func add(_ name: String, _ value: Located?, nameLocation: Located) {
-            // `OPENAI_API_KEY=` or `value: ""` says the setting is left unset; a name with no value at all (compose
-            // `- OPENAI_API_KEY`, a secret reference) passes one through.
-            if let value, value.text.trimmed.isEmpty {
-                present.removeAll { $0.name == name }
-                return
-            }
-            present.append((name, nameLocation))
-            guard let value, !value.text.isEmpty else { return }
-            if let index = byName[name] { values[index] = Value(name: name, text: value.text, located: value) } else {
-                byName[name] = values.count
-                values.append(Value(name: name, text: value.text, located: value))
-            }
-        }
-        for variable in fileEnv { add(variable.name, variable.value, nameLocation: variable.nameLocation) }
-        for map in container.envFromConfigMaps {
-            for (key, value) in (configMaps[map] ?? [:]).sorted(by: { $0.key < $1.key }) { add(key, value, nameLocation: value) }
-        }
-        for variable in container.env {
-            var value = variable.value
-            if case .configMap(let map, let key)? = variable.reference {
-                value = configMaps[map]?[key] ?? configMaps["/" + (map.split(separator: "/").last.map(String.init) ?? "")]?[key]
-            }
-            add(variable.name, value, nameLocation: variable.nameLocation)
-        }
-        // Compose interpolates `${VAR}` from the `.env` beside the file (and projects often export them from an
-        // env script there); the container's own environment comes first.
-        var substitution = siblingVariables(of: workload)
-        for value in values { substitution[value.name] = value.text }
-        for index in values.indices { values[index].text = substitute(values[index].text, substitution) }
-        // A selector (`LLM_PROVIDER=google`) leaves the other providers' settings as unselected alternatives.
-        if let selected = WorkloadAnalyzer.selectedStems(values.map { ($0.name, $0.text) }) {
-            let unselected = { (name: String) in WorkloadAnalyzer.namesOtherProvider(name, selected: selected) }
-            values.removeAll { unselected($0.name) }
-            present.removeAll { unselected($0.name) }
-        }
-
-        let commandStrings = container.command + container.args
-        let runtime = RuntimeDetector.runtime(image: container.image?.text, command: commandStrings.map(\.text)) ?? container.runtimeHint
-            ?? RuntimeDetector.runtime(flags: commandStrings.map(\.text))
-        var usages: [Usage] = []
-        var consumed = Set<String>()
-
-        // 1. A model server: the models its command line, image or environment names.
-        if let runtime {
-            if runtime == "nim", let image = container.image, RuntimeDetector.nimModel(image: image.text) != nil {
-                usages.append(Usage(deployment: ref, model: image.text, location: location(image), hosting: .selfHosted, runtime: runtime, evidence: "image"))
-            }
-            for (text, token) in RuntimeDetector.models(in: commandStrings, runtime: runtime) {
-                let resolved = substitute(text, substitution)
-                let at = position(of: token, in: file)
-                usages.append(Usage(deployment: ref, model: text, location: location(at), hosting: .selfHosted, runtime: runtime,
-                                    evidence: "command", catalogName: resolved == text ? nil : resolved))
-            }
-        }
-
-        // 2. Base URLs: where clients send requests.
-        var endpoints: [(name: String, endpoint: Endpoint, located: Located)] = []
-        // URL variables by name, or by value when the name says a model API (`LITELLM_PROXY=http://litellm:4000/v1`).
-        for value in values {
-            let byName = isURLVariable(value.name)
-            guard byName || (value.text.hasPrefix("http") && value.text.includes("://")) else { continue }
-            // Where weights are downloaded from is not where prompts go.
-            if WorkloadAnalyzer.isWeightsDownload(value.text) { continue }
-            let modelAPI = WorkloadAnalyzer.isModelAPIVariable(value.name)
-            guard byName || modelAPI else { continue }
-            guard let endpoint = EndpointClassifier.classify(value.text, catalog: catalog) ?? (modelAPI ? knownServiceName(value, from: ref) : nil) else {
-                // The first pass does not know the services yet: look again once it does.
-                if modelAPI, !value.text.isEmpty, !value.text.includes("/") { callsInHouse = true }
-                continue
-            }
-            if case .provider = endpoint {} else if !modelAPI { continue }
-            if case .inHouse = endpoint { callsInHouse = true }
-            endpoints.append((value.name, endpoint, value.located))
-        }
-
-        // A NIM image named in a variable (`NIM_IMAGE=nvcr.io/nim/meta/llama3-8b-instruct`) is a NIM serving that model.
-        for value in values where !isModelVariable(value.name) {
-            if RuntimeDetector.nimModel(image: value.text) != nil {
-                usages.append(Usage(deployment: ref, model: value.written, location: location(value.located),
-                                    hosting: .selfHosted, runtime: "nim", evidence: "image"))
-            }
-        }
-
-        // 3. Model variables. A switch set to false (`USE_BEDROCK=false`, `ENABLE_VLM_INFERENCE=false`) turns off the
-        // variables that share its first word (`BEDROCK_MODEL`, `APP_VLM_MODELNAME`).
-        let switchedOff = Set(values.compactMap { value -> String? in
-            guard value.name.hasPrefix("USE_") || value.name.hasPrefix("ENABLE_") || value.name.hasPrefix("use_") || value.name.hasPrefix("enable_"),
-                  ["false", "0", "no"].contains(value.text.lowercased()) else { return nil }
-            let words = value.name.uppercased().split(separator: "_").map(String.init)
-            guard let first = words.first, ["USE", "ENABLE"].contains(first), words.count >= 2 else { return nil }
-            return words[1]
-        })
-        for value in values where isModelVariable(value.name)
-            && (switchedOff.isEmpty || !value.name.uppercased().split(separator: "_").contains(where: { switchedOff.contains(String($0)) })) {
-            let text = value.text
-            guard RuntimeDetector.isModelValue(text), !Secrets.looksLikeKey(text), text != Secrets.redacted else { continue }
-            // A CI expression with no literal to fall back to (`${{ vars.MODEL }}`) names no model in the file.
-            if text.includes("${{") { continue }
-            // URLs are endpoints, except model URIs and buckets whose path names a catalogued model (`s3://b/models/org--name`).
-            if text.includes("://") && !text.hasPrefix("hf://") && !text.hasPrefix("ollama://")
-                && !(KubernetesScanner.namesModel(storageURI: text) && (catalog.match(text) != nil || value.name.hasPrefix("MODEL_WEIGHTS_"))) { continue }
-            if text.hasPrefix("/") && !text.lowercased().hasSuffix(".gguf") && catalog.match(text) == nil { continue }
-            consumed.insert(value.name)
-            var usage = classifyModel(text, variable: value.name, located: value.located, endpoints: endpoints, runtime: runtime,
-                                      present: present.map(\.name), ref: ref, location: location(value.located))
-            // A CI expression is the model it falls back to, located at that literal; the expression is the evidence.
-            if value.written.includes("${{"), let literal = CIExpression.literalLocation(value.located) {
-                usage.location = location(literal)
-                usage.evidence += ": \(value.written)"
-            } else if value.written != text {
-                // Report the model as written; a resolved placeholder only informs the catalog lookup.
-                usage.model = value.written
-                usage.catalogName = text
-            }
-            usages.append(usage)
-        }
-
-        // 4. Providers called without a model named: API keys and base URLs of external APIs, and gateways.
-        for endpoint in endpoints {
-            guard case .inHouse(let host, _) = endpoint.endpoint, case .gateway(let gateway, let routes)? = directory.target(forHost: host, from: ref),
-                  !usages.contains(where: { $0.evidence.includes("via \(gateway.description)") }) else { continue }
-            usages.append(routed(nil, through: gateway, host: host, routes: routes, ref: ref, location: location(endpoint.located), evidence: "env \(endpoint.name)"))
-        }
-        // A client of an in-house model server whose runtime is known uses that server, even when it names no model.
-        if !usages.contains(where: { $0.hosting == .selfHosted }) {
-            for endpoint in endpoints {
-                guard case .inHouse(let host, let hint) = endpoint.endpoint else { continue }
-                var serverRuntime = hint
-                if case .server(_, let runtime)? = directory.target(forHost: host, from: ref) { serverRuntime = runtime }
-                guard let serverRuntime else { continue }
-                usages.append(Usage(deployment: ref, model: nil, location: location(endpoint.located), hosting: .selfHosted,
-                                    runtime: serverRuntime, evidence: "env \(endpoint.name)"))
-                break
-            }
-        }
-        let calledAPIs = Set(usages.compactMap(\.api))
-        var evidenced = Set<String>()
-        for endpoint in endpoints {
-            guard case .provider(let id, let host) = endpoint.endpoint, !calledAPIs.contains(id), evidenced.insert(id).inserted else { continue }
-            usages.append(Usage(deployment: ref, model: nil, location: location(endpoint.located), hosting: .externalAPI, api: id,
-                                endpoints: [host], evidence: "env \(endpoint.name)"))
-        }
-        for (name, located) in present where !WorkloadAnalyzer.weakEvidence.contains(name) && Secrets.isSecretName(name) {
-            guard let provider = catalog.provider(forEnvVar: name), !calledAPIs.contains(provider.id), !evidenced.contains(provider.id) else { continue }
-            // A key whose own base URL points elsewhere (in-house, or another provider such as a router) belongs to that
-            // endpoint, which is already accounted for.
-            if endpoints.contains(where: { sameStem($0.name, name) }) { continue }
-            evidenced.insert(provider.id)
-            usages.append(Usage(deployment: ref, model: nil, location: location(located), hosting: .externalAPI, api: provider.id,
-                                endpoints: [name], evidence: "env \(name)"))
-        }
-        // A switch that turns a provider on (`USE_AZURE_OPENAI=True`, `ENABLE_OPENAI_API=true`) says the app calls it,
-        // even when its endpoint and deployment names are left to be filled in.
-        for value in values where ["true", "1", "yes"].contains(value.text.lowercased()) {
-            let upper = value.name.uppercased()
-            guard let prefix = ["USE_", "ENABLE_"].first(where: { upper.hasPrefix($0) }) else { continue }
-            let rest = String(upper.dropFirst(prefix.count))
-            guard let named = WorkloadAnalyzer.providerStems.first(where: { rest.hasPrefix($0.stem) }), catalog.providers[named.provider] != nil,
-                  !calledAPIs.contains(named.provider), evidenced.insert(named.provider).inserted else { continue }
-            usages.append(Usage(deployment: ref, model: nil, location: location(value.located), hosting: .externalAPI, api: named.provider,
-                                evidence: "env \(value.name)"))
-        }
-        // A provider selector (`LLM_PROVIDER='bedrock'`) says which API the app calls, even when nothing else about it is set.
-        for value in values {
-            guard let stems = WorkloadAnalyzer.selectedStems([(value.name, value.text)]),
-                  let named = WorkloadAnalyzer.providerStems.first(where: { stems.contains($0.stem) }), catalog.providers[named.provider] != nil
-            else { continue }
-            if !calledAPIs.contains(named.provider), evidenced.insert(named.provider).inserted {
-                usages.append(Usage(deployment: ref, model: nil, location: location(value.located), hosting: .externalAPI, api: named.provider,
-                                    evidence: "env \(value.name)"))
-            }
-            break
-        }
-        // A client that says which kind of server it talks to (`LLM_ENGINE=tgi`, `INFERENCE_BACKEND=vllm`).
-        if let engine = values.lazy.compactMap({ WorkloadAnalyzer.engineHint(name: $0.name, value: $0.text) }).first {
-            for index in usages.indices where usages[index].hosting == .selfHosted && (usages[index].runtime ?? "unknown") == "unknown" {
-                usages[index].runtime = engine
-            }
-        }
-        return usages
-    }
-
     /// A URL of a weights file (`.../resolve/main/x.gguf`, `*.safetensors`), as scripts download them.
     static func isWeightsDownload(_ url: String) -> Bool {
         let lower = url.lowercased()
@@ -291,7 +98,7 @@ struct WorkloadAnalyzer {
         return ValuesScanner.runtimeKeys[value.lowercased()]
     }
 
-    private func classifyModel(_ text: String, variable: String, located: Located, endpoints: [(name: String, endpoint: Endpoint, located: Located)],
+    func classifyModel(_ text: String, variable: String, located: Located, endpoints: [(name: String, endpoint: Endpoint, located: Located)],
                                runtime: String?, present: [String], ref: DeploymentRef, location: SourceLocation) -> Usage {
         let evidence = "env \(variable)"
         let lower = text.lowercased()
@@ -338,7 +145,7 @@ struct WorkloadAnalyzer {
         return Usage(deployment: ref, model: text, location: location, hosting: .selfHosted, runtime: "unknown", evidence: evidence)
     }
 
-    private func usage(_ text: String, endpoint: Endpoint, runtime: String?, ref: DeploymentRef, location: SourceLocation, evidence: String) -> Usage {
+    func usage(_ text: String, endpoint: Endpoint, runtime: String?, ref: DeploymentRef, location: SourceLocation, evidence: String) -> Usage {
         switch endpoint {
         case .inHouse(let host, let hint):
             switch directory.target(forHost: host, from: ref) {
@@ -365,7 +172,7 @@ struct WorkloadAnalyzer {
     }
 
     /// Variables of `.env` and `*env*.sh` files in a compose file's folder, for `${VAR}` interpolation only.
-    private func siblingVariables(of workload: Workload) -> [String: String] {
+    func siblingVariables(of workload: Workload) -> [String: String] {
         guard workload.deployment.kind == "ComposeService" else { return [:] }
         let folder = workload.file.split(separator: "/").dropLast().joined(separator: "/")
         var result: [String: String] = [:]
@@ -379,7 +186,7 @@ struct WorkloadAnalyzer {
     }
 
     /// A client of a gateway uses what the gateway forwards its model to; data leaves through it as it would directly.
-    private func routed(_ model: String?, through gateway: DeploymentRef, host: String, routes: [Usage], ref: DeploymentRef,
+    func routed(_ model: String?, through gateway: DeploymentRef, host: String, routes: [Usage], ref: DeploymentRef,
                         location: SourceLocation, evidence: String) -> Usage {
         let via = "\(evidence) via \(gateway.description)"
         let wanted = model.map { Catalog.normalize($0) }
@@ -459,7 +266,7 @@ struct WorkloadAnalyzer {
         return folderVariables[folder]?[name] ?? text
     }
 
-    private func isModelVariable(_ name: String) -> Bool {
+    func isModelVariable(_ name: String) -> Bool {
         let upper = name.uppercased()
         // An Azure OpenAI deployment name stands for the model it serves.
         if upper.hasPrefix("AZURE") && (upper.hasSuffix("_DEPLOYMENT") || upper.hasSuffix("_DEPLOYMENT_NAME")) { return true }
@@ -476,14 +283,14 @@ struct WorkloadAnalyzer {
 
     /// A bare service name in a model API's host variable (`LLM_SERVER_HOST_IP=tgi-service`), when this scan knows that
     /// service as a model server or gateway; otherwise a bare word is too weak to be an endpoint.
-    private func knownServiceName(_ value: Value, from ref: DeploymentRef) -> Endpoint? {
+    func knownServiceName(_ value: Value, from ref: DeploymentRef) -> Endpoint? {
         guard !value.text.includes("://"), !value.text.includes("/"),
               case .inHouse(let host, let hint)? = EndpointClassifier.classify("http://" + value.text, catalog: catalog),
               directory.target(forHost: host, from: ref) != nil else { return nil }
         return .inHouse(host: host, runtime: hint)
     }
 
-    private func isURLVariable(_ name: String) -> Bool {
+    func isURLVariable(_ name: String) -> Bool {
         let upper = name.uppercased()
         return WorkloadAnalyzer.urlSuffixes.contains { upper.hasSuffix($0) } || WorkloadAnalyzer.urlInfixes.contains { upper.includes($0) }
     }
@@ -559,7 +366,7 @@ struct WorkloadAnalyzer {
         return stem
     }
 
-    private func sameStem(_ a: String, _ b: String) -> Bool {
+    func sameStem(_ a: String, _ b: String) -> Bool {
         let x = WorkloadAnalyzer.stem(a), y = WorkloadAnalyzer.stem(b)
         return !x.isEmpty && x == y
     }
@@ -590,7 +397,7 @@ struct WorkloadAnalyzer {
         return result
     }
 
-    private func position(of token: RuntimeDetector.Token, in file: ManifestFile?) -> Located {
+    func position(of token: RuntimeDetector.Token, in file: ManifestFile?) -> Located {
         let source = token.source
         let direct = Located(token.text, line: source.line, column: source.column + token.offset, file: source.file)
         // A one-line scalar maps offsets to columns; a folded or block scalar spans lines, so look the token up.

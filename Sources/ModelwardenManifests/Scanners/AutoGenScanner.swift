@@ -34,6 +34,29 @@ public struct AutoGenScanner: ManifestScanner {
         result.workloads.append(Workload(deployment: ref, file: file.path, containers: containers))
     }
 
+    /// The entries of a config list written as a variable's JSON value (`OAI_CONFIG_LIST='[{"model": ...}]'` in an
+    /// env file, `OAI_CONFIG_LIST: |` in compose), positioned in the file where the value is: by offset when the text
+    /// is there as written, else (a block scalar, escaped quotes) at the first occurrence from the value's line.
+    static func containers(inValue value: Located, file: ManifestFile) -> [ContainerSpec] {
+        guard value.text.trimmed.hasPrefix("["), let entries = YAMLParser.parse(value.text).documents.first?.sequence else { return [] }
+        func placed(_ inner: Located?) -> Located? {
+            guard let inner else { return nil }
+            let at = Located(inner.text, line: value.line + inner.line - 1, column: inner.line == 1 ? value.column + inner.column - 1 : inner.column,
+                             file: value.file ?? file.path)
+            if let line = file.line(at.line), line.utf8.dropFirst(at.column - 1).starts(with: inner.text.utf8) { return at }
+            var found = file.find(inner.text, from: at.line, fallback: at)
+            found.file = at.file
+            return found
+        }
+        return entries.compactMap { container($0, file: file) }.map { container in
+            var placedContainer = container
+            placedContainer.env = container.env.map { variable in
+                EnvVar(name: variable.name, nameLocation: placed(variable.nameLocation) ?? variable.nameLocation, value: placed(variable.value))
+            }
+            return placedContainer
+        }
+    }
+
     /// One entry: its model keys under the stem its `api_type` names, its base URL beside them.
     static func container(_ entry: YAMLNode, file: ManifestFile) -> ContainerSpec? {
         var env: [EnvVar] = []

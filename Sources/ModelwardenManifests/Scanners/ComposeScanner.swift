@@ -56,7 +56,9 @@ public struct ComposeScanner: ManifestScanner {
                 command: locatedStrings(service["entrypoint"]) + locatedStrings(service["command"]), env: env)
             // Docker Model Runner models the service uses run beside it, not in it: containers of their own.
             let models = ComposeModels.containers(for: service, in: document)
-            var workload = Workload(deployment: ref, file: file.path, containers: [container] + models, envFiles: envFiles)
+            // AutoGen's model list given as JSON in `OAI_CONFIG_LIST`: each entry is a client of its own.
+            let configLists = env.filter { $0.name == "OAI_CONFIG_LIST" }.compactMap(\.value).flatMap { AutoGenScanner.containers(inValue: $0, file: file) }
+            var workload = Workload(deployment: ref, file: file.path, containers: [container] + models + configLists, envFiles: envFiles)
             // `build: ./api` or `build: {context: ./api}`: the service runs the code in that folder.
             if let context = service["build"]?.string ?? service["build"]?["context"]?.string, !context.contains("://") {
                 workload.buildContext = ComposeScanner.join(directory, context)

@@ -26,7 +26,10 @@ public struct EnvFileScanner: ManifestScanner {
         let directory = file.path.split(separator: "/").dropLast().last.map(String.init)
         let ref = DeploymentRef(kind: "EnvFile", namespace: nil, name: directory ?? file.name)
         result.deployments.append(Deployment(ref: ref, location: SourceLocation(file: file.path, line: 1, column: 1)))
-        result.workloads.append(Workload(deployment: ref, file: file.path, containers: [ContainerSpec(name: file.name, env: variables)]))
+        // AutoGen reads its model list from the `OAI_CONFIG_LIST` variable too: each entry is a client of its own.
+        let configLists = variables.filter { $0.name == "OAI_CONFIG_LIST" }.compactMap(\.value).flatMap { AutoGenScanner.containers(inValue: $0, file: file) }
+        let env = AppEnvConventions.refined(variables)
+        result.workloads.append(Workload(deployment: ref, file: file.path, containers: [ContainerSpec(name: file.name, env: env)] + configLists))
     }
 
     static func parse(_ file: ManifestFile) -> [EnvVar] {

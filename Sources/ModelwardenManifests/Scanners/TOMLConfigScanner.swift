@@ -92,7 +92,7 @@ public struct TOMLConfigScanner: ManifestScanner {
 /// Where `key = value` lines are, by table path: `[a.b]` headers, dotted and quoted keys.
 struct TOMLLocator {
     let file: ManifestFile
-    private var lines: [(path: [String], line: Int, valueColumn: Int, rawValue: Substring)] = []
+    private(set) var lines: [(path: [String], line: Int, valueColumn: Int, rawValue: Substring)] = []
     /// `[a.b]` table headers with their line and column.
     private var headers: [(path: [String], line: Int, column: Int)] = []
 

@@ -52,9 +52,14 @@ public struct ValuesScanner: ManifestScanner {
                                                  "bedrock": "BEDROCK", "mistral": "MISTRAL", "groq": "GROQ", "cohere": "COHERE"]
 
     public func scan(_ document: YAMLNode, in file: ManifestFile, into result: inout FileScan) {
+        emit(document, ref: ValuesScanner.deployment(for: file), labelsFrom: document, file: file, into: &result)
+    }
+
+    /// What the values of a file configure: named after the file, in its folder.
+    static func deployment(for file: ManifestFile) -> DeploymentRef {
         let directory = file.path.split(separator: "/").dropLast().last.map(String.init)
         let kind = JSONWithComments.isJSONFileName(file.name.lowercased()) ? "Config" : "Values"
-        emit(document, ref: DeploymentRef(kind: kind, namespace: directory, name: file.name), labelsFrom: document, file: file, into: &result)
+        return DeploymentRef(kind: kind, namespace: directory, name: file.name)
     }
 
     private func emit(_ node: YAMLNode, ref: DeploymentRef, labelsFrom labelNode: YAMLNode, file: ManifestFile, into result: inout FileScan) {
