@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Scores modelwarden's MCP server inventory (the report's `tools` array) on the issue-20 blind set, per kind and in
 # total. Fetches nothing: give it the folder that holds the files under their local names (see mcp-servers.yaml:
-# repository, commit, path, file).
+# repository, commit, path, file); they are scanned laid out at their real paths.
 #
 #   Benchmarks/mcp-servers.sh FOLDER [MODELWARDEN-BINARY]
 #   REPORT=report.json Benchmarks/mcp-servers.sh FOLDER   # score a saved report instead of running the binary
@@ -21,7 +21,27 @@ if [ -n "${REPORT:-}" ]; then
     cp "$REPORT" "$work/report.json"
 else
     binary=$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")
-    (cd "$folder" && "$binary" check . --format json --fail-on never > "$work/report.json")
+    # Each file goes back to its real path (OWNER__REPO/PATH), since clients' files are known by their folders
+    # (.vscode/mcp.json, .cursor/mcp.json); the report's paths are then mapped back to the local names.
+    python3 - "$labels" "$folder" "$work/tree" "$work/paths.json" <<'PY'
+import json, os, shutil, sys, yaml
+labels, folder, tree, paths = sys.argv[1:5]
+mapping = {}
+for entry in yaml.safe_load(open(labels))["files"]:
+    real = entry["repository"].replace("/", "__") + "/" + entry["path"]
+    os.makedirs(os.path.dirname(os.path.join(tree, real)), exist_ok=True)
+    shutil.copyfile(os.path.join(folder, entry["file"]), os.path.join(tree, real))
+    mapping[real] = entry["file"]
+json.dump(mapping, open(paths, "w"))
+PY
+    (cd "$work/tree" && "$binary" check . --format json --fail-on never > "$work/laid-out.json")
+    python3 - "$work/laid-out.json" "$work/paths.json" "$work/report.json" <<'PY'
+import json, sys
+report, mapping = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+for tool in report.get("tools") or []:
+    tool["file"] = mapping.get(tool.get("file"), tool.get("file"))
+json.dump(report, open(sys.argv[3], "w"))
+PY
 fi
 
 python3 - "$labels" "$work/report.json" "${VERBOSE:-0}" <<'PY'
