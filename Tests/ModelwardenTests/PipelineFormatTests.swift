@@ -193,6 +193,37 @@ import Testing
         #expect(found.contains { $0.model == "llama-3.3-70b-versatile" && $0.line == 28 && $0.place == "groq" })
     }
 
+    @Test func libreChatMemoryAgentAndSpeechModelsAreUsages() {
+        let config = """
+        version: 1.2.8
+        endpoints:
+          custom:
+            - name: router
+              apiKey: "${ROUTER_KEY}"
+              baseURL: https://router.example.com/v1
+              models: {fetch: true}
+        memory:
+          personalize: true
+          agent:
+            provider: openAI
+            model: gpt-4.1-mini
+        speech:
+          stt:
+            openai:
+              apiKey: "${STT_KEY}"
+              model: whisper-1
+          tts:
+            elevenlabs:
+              apiKey: "${TTS_KEY}"
+              model: eleven_multilingual_v2
+        """
+        let found = usages([("librechat.yaml", config)])
+        #expect(found.contains { $0.model == "gpt-4.1-mini" && $0.line == 12 && $0.place == "openai" }, "\(found)")
+        #expect(found.contains { $0.model == "whisper-1" && $0.line == 17 && $0.place == "openai" }, "\(found)")
+        // A provider the analyser cannot place is not guessed.
+        #expect(!found.contains { $0.model == "eleven_multilingual_v2" })
+    }
+
     @Test func oaiConfigListInComposeEnvironmentIsReadPerEntry() {
         let compose = """
         services:

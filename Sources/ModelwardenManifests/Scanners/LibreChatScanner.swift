@@ -5,6 +5,7 @@ import ModelwardenYAML
 /// `summaryModel` to its `baseURL`; `endpoints.azureOpenAI.groups[]` name Azure OpenAI models as the keys of
 /// `models:` (a `deploymentName` is the customer's alias); `modelSpecs.list[].preset` picks a model of an endpoint.
 /// `fetch: true` with no default list leaves the models to the server: the endpoint is used, its model unnamed.
+/// `memory.agent` (a provider and a model) and `speech.stt`/`speech.tts` (a model per provider) call models too.
 public struct LibreChatScanner: ManifestScanner {
     public let format = "librechat"
 
@@ -51,11 +52,39 @@ public struct LibreChatScanner: ManifestScanner {
             }
             containers.append(ContainerSpec(name: spec["name"]?.string ?? endpoint, env: env))
         }
+        containers += Self.agentAndSpeech(document)
         containers.removeAll { container in !container.env.contains { $0.name.includes("MODEL") || $0.name == "BASE_URL" } }
         guard !containers.isEmpty else { return }
         let folder = file.path.split(separator: "/").dropLast().last.map(String.init)
         let ref = DeploymentRef(kind: "LibreChat", namespace: nil, name: folder ?? file.name)
         result.deployments.append(Deployment(ref: ref, location: file.location(document.mark)))
         result.workloads.append(Workload(deployment: ref, file: file.path, containers: containers))
+    }
+
+    /// The memory agent's model, and the speech-to-text and text-to-speech models, each under its provider.
+    static func agentAndSpeech(_ document: YAMLNode) -> [ContainerSpec] {
+        var containers: [ContainerSpec] = []
+        func add(_ name: String, provider: String, _ node: YAMLNode?) {
+            guard let model = Located(node?["model"]) else { return }
+            var env = [EnvVar(name: "MODEL_0", nameLocation: model, value: model)]
+            if let stem = builtInStems[provider.lowercased()] {
+                env = env.named(forStem: stem)
+            } else if let url = Located(node?["url"]) ?? Located(node?["baseURL"]) {
+                env.append(EnvVar(name: "BASE_URL", nameLocation: url, value: url))
+            } else {
+                return  // a provider the analyser cannot place (ElevenLabs, a local engine without a URL)
+            }
+            containers.append(ContainerSpec(name: name, env: env))
+        }
+        if let agent = document["memory"]?["agent"], let provider = agent["provider"]?.string {
+            add("memory-agent", provider: provider, agent)
+        }
+        for direction in ["stt", "tts"] {
+            for pair in document["speech"]?[direction]?.pairs ?? [] {
+                guard let provider = pair.key.string else { continue }
+                add("speech-\(direction)-\(provider)", provider: provider, pair.value)
+            }
+        }
+        return containers
     }
 }
