@@ -15,7 +15,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 binary=$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")
-(cd "$folder" && "$binary" check . --format json --fail-on never > "$work/report.json")
+# The files are scanned at their real paths (OWNER__REPO/PATH), then the report's paths are mapped back.
+python3 "$here/blind_layout.py" layout "$labels" "$folder" "$work/tree"
+(cd "$work/tree" && "$binary" check . --format json --fail-on never > "$work/laid-out.json")
+python3 "$here/blind_layout.py" remap "$labels" "$work/laid-out.json" "$work/report.json"
 
 # One labels file per kind, so each kind is scored on its own files.
 python3 - "$labels" "$work" <<'PY'

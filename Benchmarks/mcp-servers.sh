@@ -23,25 +23,9 @@ else
     binary=$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")
     # Each file goes back to its real path (OWNER__REPO/PATH), since clients' files are known by their folders
     # (.vscode/mcp.json, .cursor/mcp.json); the report's paths are then mapped back to the local names.
-    python3 - "$labels" "$folder" "$work/tree" "$work/paths.json" <<'PY'
-import json, os, shutil, sys, yaml
-labels, folder, tree, paths = sys.argv[1:5]
-mapping = {}
-for entry in yaml.safe_load(open(labels))["files"]:
-    real = entry["repository"].replace("/", "__") + "/" + entry["path"]
-    os.makedirs(os.path.dirname(os.path.join(tree, real)), exist_ok=True)
-    shutil.copyfile(os.path.join(folder, entry["file"]), os.path.join(tree, real))
-    mapping[real] = entry["file"]
-json.dump(mapping, open(paths, "w"))
-PY
+    python3 "$here/blind_layout.py" layout "$labels" "$folder" "$work/tree"
     (cd "$work/tree" && "$binary" check . --format json --fail-on never > "$work/laid-out.json")
-    python3 - "$work/laid-out.json" "$work/paths.json" "$work/report.json" <<'PY'
-import json, sys
-report, mapping = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
-for tool in report.get("tools") or []:
-    tool["file"] = mapping.get(tool.get("file"), tool.get("file"))
-json.dump(report, open(sys.argv[3], "w"))
-PY
+    python3 "$here/blind_layout.py" remap "$labels" "$work/laid-out.json" "$work/report.json"
 fi
 
 python3 - "$labels" "$work/report.json" "${VERBOSE:-0}" <<'PY'

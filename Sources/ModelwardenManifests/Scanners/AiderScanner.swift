@@ -11,7 +11,7 @@ public struct AiderScanner: ManifestScanner {
     static let modelKeys = ["model", "weak-model", "editor-model"]
 
     public func accepts(_ document: YAMLNode, in file: ManifestFile) -> Bool {
-        let base = file.name.components(separatedBy: "__").last ?? file.name
+        let base = file.name
         return (base == ".aider.conf.yml" || base == ".aider.conf.yaml") && document.isMapping
     }
 

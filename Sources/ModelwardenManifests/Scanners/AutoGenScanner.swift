@@ -12,7 +12,7 @@ public struct AutoGenScanner: ManifestScanner {
     public func acceptsText(_ file: ManifestFile) -> Bool { AutoGenScanner.isConfigListName(file.name) }
 
     static func isConfigListName(_ name: String) -> Bool {
-        let base = name.components(separatedBy: "__").last ?? name
+        let base = name
         return base == "OAI_CONFIG_LIST" || base.hasPrefix("OAI_CONFIG_LIST.") || base.hasSuffix("_OAI_CONFIG_LIST")
             || base == "OAI_CONFIG_LIST_sample"
     }

@@ -13,7 +13,7 @@ public struct CrewAIScanner: ManifestScanner {
     static let modelKeys = ["llm", "model", "function_calling_llm", "manager_llm", "planning_llm"]
 
     public func accepts(_ document: YAMLNode, in file: ManifestFile) -> Bool {
-        let base = (file.name.components(separatedBy: "__").last ?? file.name).lowercased()
+        let base = file.name.lowercased()
         return CrewAIScanner.fileNames.contains(base) && !CrewAIScanner.agents(document).isEmpty
     }
 

@@ -12,9 +12,7 @@ public struct DockerfileScanner: ManifestScanner {
     public func acceptsText(_ file: ManifestFile) -> Bool { DockerfileScanner.isDockerfileName(file.name) }
 
     static func isDockerfileName(_ name: String) -> Bool {
-        // Corpus-style flattened names (`app__Dockerfile`) end the same way as real ones.
-        let base = name.components(separatedBy: "__").last ?? name
-        let lower = base.lowercased()
+        let lower = name.lowercased()
         return lower == "dockerfile" || lower == "containerfile" || lower.hasSuffix(".dockerfile") || lower.hasPrefix("dockerfile.")
             || lower.hasSuffix(".containerfile")
     }

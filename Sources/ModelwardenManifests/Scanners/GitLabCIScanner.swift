@@ -14,7 +14,7 @@ public struct GitLabCIScanner: ManifestScanner {
                                         "after_script", "cache", "spec", "pages"]
 
     public func accepts(_ document: YAMLNode, in file: ManifestFile) -> Bool {
-        let base = (file.name.components(separatedBy: "__").last ?? file.name).lowercased()
+        let base = file.name.lowercased()
         guard base == ".gitlab-ci.yml" || base.hasSuffix(".gitlab-ci.yml") || base.hasSuffix(".gitlab-ci.yaml") else { return false }
         return !GitLabCIScanner.jobs(document).isEmpty
     }

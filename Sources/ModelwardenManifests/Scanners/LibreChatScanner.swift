@@ -12,7 +12,7 @@ public struct LibreChatScanner: ManifestScanner {
     public init() {}
 
     public func accepts(_ document: YAMLNode, in file: ManifestFile) -> Bool {
-        let base = (file.name.components(separatedBy: "__").last ?? file.name).lowercased()
+        let base = file.name.lowercased()
         return base.hasPrefix("librechat") && (base.hasSuffix(".yaml") || base.hasSuffix(".yml")) && document["endpoints"]?.isMapping == true
     }
 

@@ -11,7 +11,7 @@ public struct PromptfooScanner: ManifestScanner {
     public init() {}
 
     public func accepts(_ document: YAMLNode, in file: ManifestFile) -> Bool {
-        let base = (file.name.components(separatedBy: "__").last ?? file.name).lowercased()
+        let base = file.name.lowercased()
         let named = base.hasPrefix("promptfooconfig") || base.hasSuffix(".promptfooconfig.yaml")
         return named && (document["providers"] != nil || document["targets"] != nil)
     }

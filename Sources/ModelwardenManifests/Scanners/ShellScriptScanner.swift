@@ -34,7 +34,7 @@ public struct ShellScriptScanner: ManifestScanner {
             }
         }
         guard !commands.isEmpty else { return }
-        let ref = DeploymentRef(kind: "Script", namespace: nil, name: file.name.components(separatedBy: "__").last ?? file.name)
+        let ref = DeploymentRef(kind: "Script", namespace: nil, name: file.name)
         result.deployments.append(Deployment(ref: ref, location: SourceLocation(file: file.path, line: 1, column: 1)))
         let container = ContainerSpec(name: file.name, command: commands, env: env)
         result.workloads.append(Workload(deployment: ref, file: file.path, containers: [container]))

@@ -16,7 +16,7 @@ public struct TOMLConfigScanner: ManifestScanner {
     public func acceptsText(_ file: ManifestFile) -> Bool { TOMLConfigScanner.isTOMLName(file.name) }
 
     static func isTOMLName(_ name: String) -> Bool {
-        let base = (name.components(separatedBy: "__").last ?? name).lowercased()
+        let base = name.lowercased()
         return base.hasSuffix(".toml") && !skipped.contains(base)
     }
 
