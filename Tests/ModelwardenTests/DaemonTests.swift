@@ -212,6 +212,8 @@ struct DaemonTests {
         let api = try #require(daemon.apiAddress(), "stderr:\n\(daemon.stderr)")
         #expect(api.host == "0.0.0.0")
         #expect(daemon.stderr.contains("token_required=true"))
+        // The API listens before the first scan is recorded; the answers below describe that scan.
+        #expect(daemon.waitForLog("scan recorded", timeout: 60), "stderr:\n\(daemon.stderr)")
 
         #expect(httpRequest("GET", port: api.port, path: "/healthz")?.status == 200)
         let anonymous = try #require(httpRequest("GET", port: api.port, path: "/v1/inventory"))
