@@ -5,7 +5,7 @@ import ModelwardenStore
 
 extension Modelwarden {
     struct Inventory: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The models in use, as the last scan of each source recorded them.")
+        static let configuration = CommandConfiguration(commandName: "inventory", abstract: "The models in use, as the last scan of each source recorded them.")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var sources: SourceFilterOptions
