@@ -154,8 +154,8 @@ if wants daemon; then
     say "daemon on $N files, debounce $DAEMON_DEBOUNCE, $DAEMON_CHANGES changes:"
     python3 "$BENCH_DIR/daemon_latency.py" "$BIN" "$copy" --policies "$POLICIES" --debounce "$DAEMON_DEBOUNCE" \
         --changes "$DAEMON_CHANGES" --idle 10 | tee "$OUT/daemon.txt"
-    p50=$(sed -n 's/.*p50 \([0-9.]*\) s.*/\1/p' "$OUT/daemon.txt")
-    p95=$(sed -n 's/.*p95 \([0-9.]*\) s.*/\1/p' "$OUT/daemon.txt")
+    p50=$(sed -n 's/.*p50 *\([0-9.]*\) s.*/\1/p' "$OUT/daemon.txt")
+    p95=$(sed -n 's/.*p95 *\([0-9.]*\) s.*/\1/p' "$OUT/daemon.txt")
     idle=$(sed -n 's/.*idle CPU *\([0-9.]*\) %.*/\1/p' "$OUT/daemon.txt")
     p95ms=$(awk -v a="$p95" 'BEGIN { printf "%.0f", a * 1000 }')
     summary "daemon change -> API at $N files: p50 $p50 s, p95 $p95 s  target p95 <= 0.1 s  $(verdict "$p95ms" "<=" 100)"
