@@ -29,8 +29,8 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
-        // Writes Policies/ as Swift source; run by the EmbedPolicies plugin at build time.
-        .executableTarget(name: "policy-embedder", path: "Sources/policy-embedder"),
+        // Writes Policies/ as Swift source, with each file's YAML tree parsed once; run by the EmbedPolicies plugin at build time.
+        .executableTarget(name: "policy-embedder", dependencies: ["ModelwardenYAML"], path: "Sources/policy-embedder"),
         .plugin(name: "EmbedPolicies", capability: .buildTool(), dependencies: ["policy-embedder"]),
         // The shipped policy set compiled in, so the binary needs no folder beside it.
         .target(name: "ModelwardenBuiltinPolicies", plugins: ["EmbedPolicies"]),

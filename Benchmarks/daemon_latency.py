@@ -6,6 +6,7 @@ that follows (from the daemon's own log), and the daemon's memory (VmRSS, VmHWM)
 Used by Benchmarks/daemon.sh; prints one line per figure."""
 import argparse
 import json
+import math
 import os
 import re
 import shutil
@@ -44,6 +45,19 @@ def memory(pid):
     return fields
 
 
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    # utime and stime, fields 14 and 15 of stat(5), counted after the command name's closing bracket.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def percentile(values, fraction):
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))]
+
+
 def get(port, path):
     with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
         return response.read()
@@ -56,6 +70,7 @@ def main():
     parser.add_argument("--policies", required=True)
     parser.add_argument("--debounce", default="2s")
     parser.add_argument("--changes", type=int, default=5)
+    parser.add_argument("--idle", type=float, default=0, help="seconds to measure the daemon's CPU use while nothing changes")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="modelwarden-daemon-bench-")
@@ -115,8 +130,15 @@ def main():
         scans = [int(m) for m in re.findall(r'scan recorded duration_ms=(\d+)[^\n]*reason="files changed"', log.read())]
         print(f"  change to usage in the API (debounce {args.debounce:>5})  median {statistics.median(latencies):6.3f} s, "
               f"min {min(latencies):6.3f} s, max {max(latencies):6.3f} s over {len(latencies)} changes")
+        print(f"  change to usage in the API                  p50 {percentile(latencies, 0.5):6.3f} s, p95 {percentile(latencies, 0.95):6.3f} s")
         if scans:
             print(f"  of which the rescan (daemon's log)          median {statistics.median(scans) / 1000:6.3f} s")
+        if args.idle > 0:
+            time.sleep(1)  # the last change's rescan and recording are over
+            before = cpu_seconds(daemon.pid)
+            time.sleep(args.idle)
+            used = cpu_seconds(daemon.pid) - before
+            print(f"  idle CPU                                    {100 * used / args.idle:6.3f} % over {args.idle:.0f} s ({used:.2f} s of CPU)")
         mem = memory(daemon.pid)
         print(f"  memory at the end                           VmRSS {mem['VmRSS']:6.1f} MiB, peak VmHWM {mem['VmHWM']:6.1f} MiB")
         shutil.rmtree(target)

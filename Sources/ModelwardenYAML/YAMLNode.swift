@@ -18,18 +18,18 @@ public struct Mark: Sendable, Hashable, Comparable, CustomStringConvertible {
 /// A compact YAML node with the mark where it starts.
 ///
 /// Aliases are already expanded and merge keys (`<<`) already applied, so consumers see plain data.
-public struct YAMLNode: Sendable {
+public struct YAMLNode: Sendable, Equatable {
     public enum ScalarStyle: UInt8, Sendable {
         case plain, singleQuoted, doubleQuoted, literal, folded
     }
 
-    public enum Content: Sendable {
+    public enum Content: Sendable, Equatable {
         case scalar(String, ScalarStyle)
         case sequence([YAMLNode])
         case mapping([Pair])
     }
 
-    public struct Pair: Sendable {
+    public struct Pair: Sendable, Equatable {
         public var key: YAMLNode
         public var value: YAMLNode
 

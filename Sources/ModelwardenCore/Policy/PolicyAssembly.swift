@@ -60,9 +60,11 @@ final class PolicyAssembly {
     // MARK: - Reading
 
     /// Parses one YAML file, feeding the digest; nil (with the problem recorded) when it does not parse.
+    /// A built-in file's tree was parsed when the executable was built: it is only decoded.
     func document(_ file: PolicyFile) -> YAMLNode? {
         hasher.update(data: Array(file.displayPath.utf8))
         hasher.update(data: file.bytes)
+        if let tree = file.compactTree, let root = YAMLCompact.decode(tree) { return root }
         let stream = YAMLParser.parse(file.bytes)
         if let error = stream.error {
             problems.error(file.displayPath, error.mark, "", error.message)

@@ -8,11 +8,15 @@ public struct PolicyFile: Sendable {
     /// How diagnostics and `policy show` name it: `<built-in>/rules/default.yaml`, `Deployments/.modelwarden.yaml`.
     public var displayPath: String
     public var bytes: [UInt8]
+    /// The built-in files' one YAML document, parsed when the executable was built (`YAMLCompact`), so a start
+    /// never runs libyaml over the shipped set; nil for files read at run time.
+    public var compactTree: String?
 
-    public init(relativePath: String, displayPath: String, bytes: [UInt8]) {
+    public init(relativePath: String, displayPath: String, bytes: [UInt8], compactTree: String? = nil) {
         self.relativePath = relativePath
         self.displayPath = displayPath
         self.bytes = bytes
+        self.compactTree = compactTree
     }
 }
 
@@ -99,7 +103,9 @@ public struct PolicyLayer: Sendable {
     public static let builtin: PolicyLayer = {
         var layer = PolicyLayer(
             kind: .folder, origin: "built-in",
-            files: BuiltinPolicies.files.map { PolicyFile(relativePath: $0.path, displayPath: "<built-in>/\($0.path)", bytes: Array($0.text.utf8)) },
+            files: BuiltinPolicies.files.map {
+                PolicyFile(relativePath: $0.path, displayPath: "<built-in>/\($0.path)", bytes: Array($0.text.utf8), compactTree: $0.tree)
+            },
             baseFolder: "/")
         layer.isBuiltIn = true
         return layer

@@ -16,6 +16,7 @@ enum FailOn: String, ExpressibleByArgument, CaseIterable {
 extension Modelwarden {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Scan manifests, evaluate the policies and print findings; no database needed.",
             discussion: """
                 Several --format/--output pairs write several reports in one run: the n-th --output is the file of the \

@@ -10,6 +10,7 @@ import Prometheus
 extension Modelwarden {
     struct Daemon: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "daemon",
             abstract: "Watch manifest folders, rescan on change and on a timer, record in SQLite, serve a local API.",
             discussion: """
                 Reads \(DaemonConfiguration.defaultPath) (or --config FILE); flags override it. Speaks the systemd notify \

@@ -7,6 +7,7 @@ import ModelwardenReports
 extension Modelwarden {
     struct Explain: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "explain",
             abstract: "Show what the catalog knows about a model id (family, licence, obligations, thresholds, and why), or print a rule's page.")
 
         @Argument(help: ArgumentHelp(

@@ -5,7 +5,7 @@ import ModelwardenStore
 
 extension Modelwarden {
     struct Findings: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Findings recorded by scans, open, resolved or waived.")
+        static let configuration = CommandConfiguration(commandName: "findings", abstract: "Findings recorded by scans, open, resolved or waived.")
 
         enum Status: String, ExpressibleByArgument, CaseIterable { case open, resolved, waived }
 

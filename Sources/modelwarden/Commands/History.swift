@@ -7,6 +7,7 @@ import ModelwardenStore
 extension Modelwarden {
     struct History: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "history",
             abstract: "What changed, scan by scan: usages that appeared, disappeared or changed model; findings opened, resolved, waived.")
 
         @OptionGroup var database: DatabaseOptions

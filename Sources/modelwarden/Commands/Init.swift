@@ -5,6 +5,7 @@ import ModelwardenCore
 extension Modelwarden {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Write a commented .modelwarden.yaml for a repository: the organisation, waivers, rule settings and ignores.",
             discussion: "The file starts neutral (nothing approved, no facts assumed), so it changes no verdict until you fill it in.")
 

@@ -6,6 +6,7 @@ import ModelwardenStore
 extension Modelwarden {
     struct Inventory: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "inventory",
             abstract: "The models in use (or, with --kind tools, the MCP servers agents are given), as the last scan of each source recorded them.")
 
         enum Kind: String, ExpressibleByArgument, CaseIterable { case models, tools }

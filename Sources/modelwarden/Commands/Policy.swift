@@ -7,6 +7,7 @@ import ModelwardenReports
 extension Modelwarden {
     struct Policy: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "policy",
             abstract: "Check and show the policy set.", subcommands: [Validate.self, Test.self, Show.self])
     }
 }
@@ -35,6 +36,7 @@ struct PolicyFolderArguments: ParsableArguments {
 extension Modelwarden.Policy {
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "validate",
             abstract: "Validate every policy file and report all problems as file:line:column; exit 2 when any is wrong.")
 
         @OptionGroup var arguments: PolicyFolderArguments
@@ -54,6 +56,7 @@ extension Modelwarden.Policy {
 
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "test",
             abstract: "Run every rule's examples and check each reaches its expected verdict; exit 1 when one does not.")
 
         @OptionGroup var arguments: PolicyFolderArguments
@@ -86,6 +89,7 @@ extension Modelwarden.Policy {
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Print the merged policy set with the origin of every entry: layers, organisation, rules, waivers, ignores, catalog.")
 
         @Argument(help: "Paths whose repository configuration applies, as for check (default: the working folder).")

@@ -7,6 +7,7 @@ import ModelwardenStore
 extension Modelwarden {
     struct Prune: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "prune",
             abstract: "Delete scans and their events older than --keep-days, except the latest scan of each source.",
             discussion: """
                 One transaction on SQLite or PostgreSQL. Usages that disappeared, findings that were resolved, and \

@@ -30,6 +30,7 @@ struct FileSink: ReportSink {
 extension Modelwarden {
     struct Report: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "report",
             abstract: "Export a compliance report from the recorded history, or from a one-off scan of PATH...",
             discussion: "With PATH... and no --db, the report covers a scan made now, without history.")
 

@@ -6,6 +6,7 @@ import ModelwardenReports
 extension Modelwarden {
     struct Rules: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rules",
             abstract: "List the rules of the policy set in use, or write their documentation pages.",
             subcommands: [List.self, Docs.self], defaultSubcommand: List.self)
     }
@@ -14,6 +15,7 @@ extension Modelwarden {
 extension Modelwarden.Rules {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List every rule: id, severity, category, title (the policy set's rules, then the built-in ones).")
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
@@ -32,6 +34,7 @@ extension Modelwarden.Rules {
 
     struct Docs: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "docs",
             abstract: "Write one Markdown page per rule and an index; with --check, write nothing and exit 1 when a page is stale or missing.")
 
         @Option(name: .long, help: "Folder of the pages.")

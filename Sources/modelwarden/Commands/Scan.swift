@@ -78,6 +78,7 @@ struct StaleOptions: ParsableArguments {
 extension Modelwarden {
     struct Scan: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "scan",
             abstract: "Scan, evaluate and record in the store: usages and findings with their history, under a source.",
             discussion: """
                 Each scan is one transaction: a scan that is killed leaves the previous one intact. Files whose size and \
