@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.34.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // The system libyaml, through pkg-config `yaml-0.1` (Debian: libyaml-dev).
@@ -90,6 +91,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                // scan --push: an HTTP client on the NIO stack the daemon already links, not URLSession (whose libcurl and
+                // GnuTLS every start of the binary would load).
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         // The entry points of the libFuzzer targets, plain functions so that tests replay the inputs they found.

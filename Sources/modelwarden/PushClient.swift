@@ -1,8 +1,7 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import ModelwardenStore
+import NIOCore
 
 /// Sends a scan's result to a daemon's `POST /v1/sources/{source}/scans` with a push token (`scan --push`).
 struct PushClient {
@@ -43,11 +42,11 @@ struct PushClient {
 
     /// Posts the scan; returns the daemon's summary (JSON object), or throws with what the daemon or the network said.
     func push(_ scan: PushedScan, source: String) async throws -> [String: Any] {
-        var request = URLRequest(url: endpoint(source: source), timeoutInterval: 300)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        request.httpBody = try scan.encoded()
+        var request = HTTPClientRequest(url: endpoint(source: source).absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.body = .bytes(ByteBuffer(bytes: try scan.encoded()))
         let (data, status) = try await send(request)
         let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
         guard status == 201, let object else {
@@ -58,16 +57,13 @@ struct PushClient {
     }
 
     /// One request, no retries: a refused push is reported, and the CI job decides whether to run again.
-    private func send(_ request: URLRequest) async throws -> (Data, Int) {
-        let base = self.base
-        return try await withCheckedThrowingContinuation { continuation in
-            URLSession.shared.dataTask(with: request) { data, response, error in
-                if let error {
-                    continuation.resume(throwing: Failure(description: "cannot reach \(base.absoluteString): \(error.localizedDescription)"))
-                } else {
-                    continuation.resume(returning: (data ?? Data(), (response as? HTTPURLResponse)?.statusCode ?? 0))
-                }
-            }.resume()
+    private func send(_ request: HTTPClientRequest) async throws -> (Data, Int) {
+        do {
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(300))
+            let body = try await response.body.collect(upTo: 16 << 20)
+            return (Data(body.readableBytesView), Int(response.status.code))
+        } catch {
+            throw Failure(description: "cannot reach \(base.absoluteString): \(error)")
         }
     }
 }
