@@ -138,6 +138,51 @@ struct DaemonTests {
         #expect(daemon.waitForExit() == 0)
     }
 
+    @Test("GET /v1/tools lists the MCP servers with transport, pin and host; with a token it needs the token")
+    func toolsEndpoint() throws {
+        let folder = try TempFolder()
+        try folder.write("repo/.mcp.json", MCPServerTests.claudeCode)
+        let token = "tools-token-0123456789abcdef"
+        try folder.write("token", token + "\n")
+        let daemon = try DaemonProcess(arguments: ["--watch", folder.path + "/repo", "--policies", Paths.policies, "--db", folder.path + "/mw.sqlite",
+                                                   "--listen", "127.0.0.1:0", "--interval", "1h", "--source", "laptop",
+                                                   "--token-file", folder.path + "/token"])
+        let api = try #require(daemon.apiAddress(), "stderr:\n\(daemon.stderr)")
+        #expect(daemon.waitForLog("scan recorded"), "stderr:\n\(daemon.stderr)")
+        let refused = try #require(httpRequest("GET", port: api.port, path: "/v1/tools"))
+        #expect(refused.status == 401 && !refused.body.contains("sentry"))
+        #expect(httpRequest("GET", port: api.port, path: "/v1/tools", headers: ["Authorization": "Bearer wrong-token-0123456789"])?.status == 401)
+
+        let authorization = ["Authorization": "Bearer " + token]
+        let reply = try #require(httpRequest("GET", port: api.port, path: "/v1/tools", headers: authorization))
+        #expect(reply.status == 200 && reply.headers.lowercased().contains("content-type: application/json"))
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [[String: Any]], "\(reply.body)")
+        #expect(Set(rows.compactMap { $0["name"] as? String }) == ["github", "sentry", "fetch", "old"])
+        let sentry = try #require(rows.first { $0["name"] as? String == "sentry" })
+        #expect(sentry["transport"] as? String == "http" && sentry["host"] as? String == "mcp.sentry.dev")
+        #expect(sentry["host_scope"] as? String == "external" && sentry["source"] as? String == "laptop")
+        #expect(sentry["location"] as? String == ".mcp.json:8:5")
+        let fetch = try #require(rows.first { $0["name"] as? String == "fetch" })
+        #expect(fetch["package"] as? String == "mcp-server-fetch" && fetch["version"] as? String == "2025.4.7" && fetch["pinned"] as? Bool == true)
+        let github = try #require(rows.first { $0["name"] as? String == "github" })
+        #expect(github["pinned"] as? Bool == false && github["env"] as? String == "GITHUB_PERSONAL_ACCESS_TOKEN")
+        // Names only: no query token of a URL, no env or header value.
+        #expect(!reply.body.contains("token=abc") && !reply.body.contains("${GITHUB_TOKEN}") && !reply.body.contains("SENTRY_TOKEN}"))
+
+        // The same rows as the CLI's `inventory --kind tools --format json`, and the same `source=` filter as the other readers.
+        let cli = try run(Paths.binary, ["inventory", "--db", folder.path + "/mw.sqlite", "--kind", "tools", "--format", "json"])
+        #expect(cli.status == 0 && cli.stdout == reply.body, "\(cli.stdout)\n---\n\(reply.body)")
+        let other = try #require(httpRequest("GET", port: api.port, path: "/v1/tools?source=ci-*", headers: authorization))
+        let otherRows = try JSONSerialization.jsonObject(with: Data(other.body.utf8)) as? [Any]
+        #expect(other.status == 200 && otherRows?.isEmpty == true, "\(other.body)")
+        let own = try #require(httpRequest("GET", port: api.port, path: "/v1/tools?source=lap*", headers: authorization))
+        #expect(own.body == reply.body)
+        #expect(httpRequest("POST", port: api.port, path: "/v1/tools", headers: authorization)?.status == 405)
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        #expect(!daemon.stderr.contains(token))
+    }
+
     @Test("a watched file that is replaced by a rename (as editors and kubectl do) stays watched")
     func watchedFileReplacedByRename() throws {
         let folder = try TempFolder()
