@@ -16,7 +16,7 @@ public enum APIServer {
     static let requestDeadline: TimeAmount = .seconds(10)
     /// Every path the API serves, with its methods: another method on one of them is 405, any other path 404.
     static let routes: [String: Set<HTTPRequest.Method>] = [
-        "/healthz": [.get], "/readyz": [.get], "/metrics": [.get], "/v1/inventory": [.get], "/v1/findings": [.get], "/v1/history": [.get],
+        "/healthz": [.get], "/readyz": [.get], "/metrics": [.get], "/v1/inventory": [.get], "/v1/tools": [.get], "/v1/findings": [.get], "/v1/history": [.get],
         "/v1/scans": [.get, .post],
     ]
     static let decoder = HTTP1Channel.Configuration.DecoderConfiguration(maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 16 * 1024,
@@ -71,6 +71,10 @@ public enum APIServer {
         router.get("/v1/inventory") { request, _ in
             let sources = sourceSelection(request)
             return await table { ReportTable.inventory(try await coordinator.store.inventory(sources: sources)) }
+        }
+        router.get("/v1/tools") { request, _ in
+            let sources = sourceSelection(request)
+            return await table { ReportTable.tools(try await coordinator.store.tools(sources: sources)) }
         }
         router.get("/v1/findings") { request, _ in
             let status = request.uri.queryParameters["status"].map(String.init)

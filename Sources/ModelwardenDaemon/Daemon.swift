@@ -66,10 +66,12 @@ public struct Daemon {
         let metrics = DaemonMetrics(registry: registry, version: version)
         let coordinator = ScanCoordinator(paths: paths, store: store, source: configuration.source, policySource: policySource,
                                           policy: policy, metrics: metrics, notifier: notifier, logger: logger,
-                                          discovery: DiscoveryOptions(followSymlinks: configuration.followSymlinks))
+                                          discovery: DiscoveryOptions(followSymlinks: configuration.followSymlinks),
+                                          userToolFolders: configuration.userToolConfigs)
         logger.notice("modelwarden daemon starting", metadata: [
             "version": "\(version)", "watch": "\(paths.joined(separator: ","))", "policies": "\(policyDirectory)",
             "database": "\(location)", "source": "\(coordinator.sourceName)", "push_tokens": "\(pushTokens.count)", "interval": "\(DurationText.format(configuration.interval))",
+            "user_tool_configs": "\(configuration.userToolConfigs.joined(separator: ","))",
             "watches": "\(watcher?.watchCount ?? 0)", "systemd": "\(notifier.isActive)",
         ])
         let api = APIServer.application(listen: configuration.listen, coordinator: coordinator, metrics: metrics, token: token,

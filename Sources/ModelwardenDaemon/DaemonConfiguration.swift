@@ -25,11 +25,14 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var logLevel: Logger.Level = .info
     /// Follow symbolic links that lead outside the watched folders (`follow_symlinks: true`); off by default.
     public var followSymlinks = false
+    /// Folders (users' homes, `/etc/codex`) whose MCP client files are read for servers only, recorded with scope `user`
+    /// (`user_tool_configs:`). Only the clients' known paths under each are read; empty: no user-scope files.
+    public var userToolConfigs: [String] = []
 
     public init() {}
 
     static let keys = ["watch", "policies", "database", "source", "interval", "debounce", "listen", "token_file", "push_tokens", "log_level",
-                       "follow_symlinks"]
+                       "follow_symlinks", "user_tool_configs"]
 
     /// Reads a configuration file; every problem is a located diagnostic and the result is nil when there is any.
     public static func load(path: String) -> (configuration: DaemonConfiguration?, diagnostics: [Diagnostic]) {
@@ -44,6 +47,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
             value.hasPrefix("/") ? value : folder.appendingPathComponent(value).standardizedFileURL.path
         }
         configuration.watch = configuration.watch.map(anchored)
+        configuration.userToolConfigs = configuration.userToolConfigs.map(anchored)
         configuration.policies = configuration.policies.map(anchored)
         // A PostgreSQL URL is not a path.
         if !configuration.database.contains("://") { configuration.database = anchored(configuration.database) }
@@ -95,11 +99,29 @@ public struct DaemonConfiguration: Sendable, Equatable {
         configuration.tokenFile = reader.string("token_file")
         configuration.pushTokensFile = reader.string("push_tokens")
         configuration.followSymlinks = reader.bool("follow_symlinks") ?? false
+        configuration.userToolConfigs = userToolConfigs(reader, file: file, problems: problems)
         if let level = reader.oneOf("log_level", Logger.Level.allCases.map(\.rawValue)) {
             configuration.logLevel = Logger.Level(rawValue: level) ?? .info
         }
         let errors = problems.diagnostics.filter { $0.level == .error }
         return (errors.isEmpty ? configuration : nil, problems.diagnostics)
+    }
+
+    /// `user_tool_configs:`, a folder or a list of folders; an empty entry is a mistake, not "the current folder".
+    static func userToolConfigs(_ reader: FieldReader, file: String, problems: PolicyProblems) -> [String] {
+        guard let node = reader.node["user_tool_configs"], !node.isNull else { return [] }
+        if let single = node.scalar {
+            guard !single.isEmpty else {
+                problems.error(file, node.mark, "user_tool_configs", "expected a folder, found an empty string")
+                return []
+            }
+            return [single]
+        }
+        let folders = reader.strings("user_tool_configs")
+        for (index, item) in (node.sequence ?? []).enumerated() where item.scalar?.isEmpty == true {
+            problems.error(file, item.mark, "user_tool_configs[\(index)]", "expected a folder, found an empty string")
+        }
+        return folders.filter { !$0.isEmpty }
     }
 
     /// Problems no single key shows: nothing to watch, a bad interval, an exposed API without a token.

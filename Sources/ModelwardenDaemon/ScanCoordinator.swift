@@ -29,6 +29,8 @@ public actor ScanCoordinator {
     public private(set) var isReady = false
     /// How the watched folders are walked (`follow_symlinks:`).
     public let discovery: DiscoveryOptions
+    /// Folders whose MCP client files are read for servers only (`user_tool_configs:`).
+    public let userToolFolders: [String]
     private let metrics: DaemonMetrics
     private let scanCache = ScanCache()
     private let notifier: SystemdNotifier
@@ -47,8 +49,10 @@ public actor ScanCoordinator {
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
     public init(paths: [String], store: any AuditStore, source: String? = nil, policySource: PolicySource, policy: PolicySet,
-                metrics: DaemonMetrics, notifier: SystemdNotifier, logger: Logger, discovery: DiscoveryOptions = DiscoveryOptions()) {
+                metrics: DaemonMetrics, notifier: SystemdNotifier, logger: Logger, discovery: DiscoveryOptions = DiscoveryOptions(),
+                userToolFolders: [String] = []) {
         self.paths = paths
+        self.userToolFolders = userToolFolders
         self.discovery = discovery
         self.store = store
         self.source = source
@@ -92,7 +96,8 @@ public actor ScanCoordinator {
     }
 
     private func performScan(reason: String) async -> Result<ScanSummary, DaemonFailure> {
-        let recorder = Recorder(store: store, auditor: Auditor(policy: policy, discovery: discovery), source: source, cache: scanCache)
+        let recorder = Recorder(store: store, auditor: Auditor(policy: policy, discovery: discovery), source: source, cache: scanCache,
+                                userToolFolders: userToolFolders)
         let clock = ContinuousClock()
         let start = clock.now
         logger.debug("scan started", metadata: ["reason": "\(reason)"])

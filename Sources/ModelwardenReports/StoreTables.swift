@@ -19,10 +19,10 @@ extension ReportTable {
     /// The MCP servers agents are given (`inventory --kind tools`): names and shapes, never values.
     public static func tools(_ rows: [ToolRow]) -> ReportTable {
         ReportTable(
-            columns: ["name", "client", "enabled", "transport", "launcher", "package", "version", "pinned", "host", "host_scope", "auth", "env",
+            columns: ["name", "client", "scope", "enabled", "transport", "launcher", "package", "version", "pinned", "host", "host_scope", "auth", "env",
                       "data_classification", "location", "first_seen", "last_seen", "source"],
             rows: rows.map { row in
-                [.string(row.name), .string(row.client), .bool(row.enabled), .string(row.transport), .optional(row.launcher),
+                [.string(row.name), .string(row.client), .string(row.scope), .bool(row.enabled), .string(row.transport), .optional(row.launcher),
                  .optional(row.package), .optional(row.version), .bool(row.pinned), .optional(row.host), .optional(row.hostScope),
                  .string(row.auth.joined(separator: " ")), .string(row.env.joined(separator: " ")), .optional(row.dataClassification),
                  .string("\(row.file):\(row.line):\(row.column)"), .string(row.firstSeen), .string(row.lastSeen), .string(row.source)]

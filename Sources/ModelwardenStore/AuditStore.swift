@@ -156,6 +156,8 @@ public struct ToolRow: Sendable, Equatable {
     public var firstSeen: String
     public var lastSeen: String
     public var source: String
+    /// `project` (a repository's file) or `user` (a user's own client file the daemon was told to read).
+    public var scope: String = "project"
 
     static func names(_ json: String) -> [String] { (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? [] }
 }

@@ -128,7 +128,7 @@ public struct PostgresAuditStore: AuditStore {
                     pinned: try row["pinned"].decode(Bool.self), url: try row.optionalText("url"), host: try row.optionalText("host"),
                     hostScope: try row.optionalText("host_scope"), auth: ToolRow.names(try row.text("auth")), env: ToolRow.names(try row.text("env")),
                     dataClassification: try row.optionalText("data_classification"), firstSeen: try row.text("first_seen_at"),
-                    lastSeen: try row.text("last_seen_at"), source: try row.text("source"))
+                    lastSeen: try row.text("last_seen_at"), source: try row.text("source"), scope: try row.text("scope"))
         }
     }
 
@@ -366,16 +366,16 @@ public struct PostgresAuditStore: AuditStore {
             try await connection.query("""
                 INSERT INTO tool_server (source_id, key, name, client, file, line, "column", enabled, transport, launcher, package, version, pinned,
                                          url, host, host_scope, auth, env, data_classification, first_seen_scan_id, last_seen_scan_id,
-                                         first_seen_at, last_seen_at, active)
+                                         first_seen_at, last_seen_at, scope, active)
                 VALUES (\(ids.source), \(tool.key), \(tool.name), \(tool.client), \(tool.file), \(tool.line), \(tool.column), \(tool.enabled),
                         \(tool.transport), \(tool.launcher), \(tool.package), \(tool.version), \(tool.pinned), \(tool.url), \(tool.host),
                         \(tool.hostScope), \(tool.auth), \(tool.env), \(tool.dataClassification), \(ids.scan), \(ids.scan), \(recording.seenAt),
-                        \(recording.seenAt), TRUE)
+                        \(recording.seenAt), \(tool.scope), TRUE)
                 ON CONFLICT (source_id, key) DO UPDATE SET line = EXCLUDED.line, "column" = EXCLUDED."column", enabled = EXCLUDED.enabled,
                     transport = EXCLUDED.transport, launcher = EXCLUDED.launcher, package = EXCLUDED.package, version = EXCLUDED.version,
                     pinned = EXCLUDED.pinned, url = EXCLUDED.url, host = EXCLUDED.host, host_scope = EXCLUDED.host_scope, auth = EXCLUDED.auth,
                     env = EXCLUDED.env, data_classification = EXCLUDED.data_classification, last_seen_scan_id = EXCLUDED.last_seen_scan_id,
-                    last_seen_at = EXCLUDED.last_seen_at, active = TRUE
+                    last_seen_at = EXCLUDED.last_seen_at, scope = EXCLUDED.scope, active = TRUE
                 """, logger: logger)
         }
         if !changes.disappearedTools.isEmpty {

@@ -212,6 +212,10 @@ enum PostgresSchema {
                 'tool-appeared', 'tool-disappeared', 'tool-changed'))
             """,
         ]),
+        // As SQLite's `v5-tool-scope`: servers from users' own client files.
+        ("pg-v5-tool-scope", [
+            "ALTER TABLE tool_server ADD COLUMN scope TEXT NOT NULL DEFAULT 'project' CHECK (scope IN ('project', 'user'))",
+        ]),
     ]
 
     struct NewerSchema: Error, CustomStringConvertible {

@@ -56,12 +56,15 @@ public struct Recorder: Sendable {
     public let source: String?
     /// Decoded scans from earlier scans of this process, when it keeps them.
     public let cache: ScanCache?
+    /// Folders whose MCP client files are read for servers only, with scope `user` (the daemon's `user_tool_configs:`).
+    public let userToolFolders: [String]
 
-    public init(store: any AuditStore, auditor: Auditor, source: String? = nil, cache: ScanCache? = nil) {
+    public init(store: any AuditStore, auditor: Auditor, source: String? = nil, cache: ScanCache? = nil, userToolFolders: [String] = []) {
         self.store = store
         self.auditor = auditor
         self.source = source
         self.cache = cache
+        self.userToolFolders = userToolFolders
     }
 
     public init(database: AuditDatabase, auditor: Auditor, source: String? = nil, cache: ScanCache? = nil) {
@@ -74,6 +77,8 @@ public struct Recorder: Sendable {
         var mtime: Double
         /// The bytes and their SHA-256 of a file that exists only in memory (standard input); nil for files on disk.
         var contents: (data: Data, sha256: String)? = nil
+        /// A user's MCP client file (`UserToolConfigs`): only its servers are kept.
+        var userScope = false
     }
 
     /// The source name a scan of these roots records under.
@@ -85,13 +90,21 @@ public struct Recorder: Sendable {
         let discovered = auditor.discover(paths)
         let (candidates, discoveryDiagnostics) = (discovered.candidates, discovered.diagnostics)
         let roots = paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-        let seen: [Seen] = candidates.map { candidate in
-            var info = stat()
-            guard stat(candidate.absolutePath, &info) == 0 else { return Seen(candidate: candidate, size: -1, mtime: -1) }
-            return Seen(candidate: candidate, size: Int64(info.st_size),
-                        mtime: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
-        }
-        return try await scanAndRecord(seen, roots: roots, diagnostics: discoveryDiagnostics, now: now)
+        // Users' client files beside the walk; one that a watched folder holds already is read as the repository's.
+        let user = UserToolConfigs.candidates(in: userToolFolders)
+        let walked = Set(candidates.map(\.absolutePath))
+        let userCandidates = user.candidates.filter { !walked.contains($0.absolutePath) }
+        let seen: [Seen] = candidates.map { Self.seen($0) } + userCandidates.map { Self.seen($0, userScope: true) }
+        let userRoots = userToolFolders.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        return try await scanAndRecord(seen, roots: roots, diagnostics: discoveryDiagnostics + user.diagnostics, now: now,
+                                       otherRoots: userRoots)
+    }
+
+    private static func seen(_ candidate: Discovery.Candidate, userScope: Bool = false) -> Seen {
+        var info = stat()
+        guard stat(candidate.absolutePath, &info) == 0 else { return Seen(candidate: candidate, size: -1, mtime: -1, userScope: userScope) }
+        return Seen(candidate: candidate, size: Int64(info.st_size),
+                    mtime: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9, userScope: userScope)
     }
 
     /// Records a stream read from standard input like a folder: its root is `-`, its virtual files are `-/PATH` in the
@@ -112,7 +125,9 @@ public struct Recorder: Sendable {
     }
 
     /// Parses what changed since the source's last scan (reusing cached scans), audits, and records it all in one transaction.
-    private func scanAndRecord(_ seen: [Seen], roots: [String], diagnostics discoveryDiagnostics: [Diagnostic], now: Date) async throws -> ScanSummary {
+    /// A known file under `roots` or `otherRoots` (the users' folders) that is not seen now has disappeared.
+    private func scanAndRecord(_ seen: [Seen], roots: [String], diagnostics discoveryDiagnostics: [Diagnostic], now: Date,
+                               otherRoots: [String] = []) async throws -> ScanSummary {
         let source = sourceName(roots: roots)
         if let problem = SourceName.problem(source) { throw RecorderError.invalidSource(problem) }
         let started = Self.timestamp(now)
@@ -121,7 +136,9 @@ public struct Recorder: Sendable {
         // Waivers expire by the calendar: the first scan of a new day evaluates again even when no file changed.
         let evaluatedToday = state.lastEvaluatedAt.flatMap(Self.date(fromTimestamp:)).map { PolicyDate($0) == PolicyDate(now) } ?? false
         let current = Set(seen.map(\.candidate.absolutePath))
-        let removed = known.keys.filter { path in !current.contains(path) && roots.contains { path == $0 || path.hasPrefix($0 + "/") } }.sorted()
+        let removed = known.keys.filter { path in
+            !current.contains(path) && (roots + otherRoots).contains { path == $0 || path.hasPrefix(($0 == "/" ? "" : $0) + "/") }
+        }.sorted()
         let unchanged = seen.filter { item in
             guard let row = known[item.candidate.absolutePath] else { return false }
             if let contents = item.contents { return row.sha256 == contents.sha256 }
@@ -168,28 +185,9 @@ public struct Recorder: Sendable {
         for (path, scan) in decoded { if let scan { fromStore[path] = scan } }
         let cached = inMemory.merging(fromStore) { memory, _ in memory }
         let loaded: [(file: ManifestFile?, scan: FileScan, sha: String, parsed: Bool, seen: Seen)] = ParallelMap.map(seen) { item in
-            // Read as the auditor reads: through the opened descriptor, inside the scanned folders, within the limit.
-            // A file that fails here is read again by the auditor, which reports why.
-            let window = GGUFScanner.claims(item.candidate.path) ? GGUFHeader.window : nil
-            let read = item.contents?.data
-                ?? (try? ContainedRead.read(item.candidate, limit: auditor.limits.maxFileBytes, window: window).get())?.data
-            let data = read ?? Data()
-            let text = String(decoding: data, as: UTF8.self)
-            let file = ManifestFile(path: item.candidate.path, absolutePath: item.candidate.absolutePath, text: text)
-            if unchangedPaths.contains(item.candidate.absolutePath), let scan = cached[item.candidate.absolutePath] {
-                return (file, scan, known[item.candidate.absolutePath]!.sha256, false, item)
-            }
-            let sha = item.contents?.sha256 ?? Self.sha256(data)
-            if let row = known[item.candidate.absolutePath], row.sha256 == sha, let scan = cached[item.candidate.absolutePath] {
-                return (file, scan, sha, false, item)  // touched, not changed
-            }
-            if item.contents != nil {
-                // Standard input was checked as a whole; its virtual files are YAML or JSON whatever their names.
-                return (file, auditor.scanYAML(file), sha, true, item)
-            }
-            // The bytes were read once for the hash; scanning reuses them. The auditor's scans come with secrets cut out.
-            let (scanned, scan) = auditor.read(item.candidate, preloaded: read)
-            return (scanned, scan, sha, true, item)
+            var read = readOne(item, known: known, unchangedPaths: unchangedPaths, cached: cached, auditor: auditor)
+            if item.userScope { read.scan = UserToolConfigs.serversOnly(read.scan) }
+            return read
         }
         let result = auditor.audit(loaded.map { ($0.file, $0.scan) }, extraDiagnostics: diagnostics)
         let encoder = JSONEncoder()
@@ -199,6 +197,33 @@ public struct Recorder: Sendable {
                                cache: item.parsed ? ((try? encoder.encode(item.scan)) ?? Data()) : nil)
         }
         return Prepared(result: result, files: files, scans: loaded.map { ($0.seen.candidate.absolutePath, $0.sha, $0.scan) })
+    }
+
+    /// One file's scan: cached when its content is unchanged, else read and scanned.
+    private static func readOne(_ item: Seen, known: [String: SourceState.KnownFile], unchangedPaths: Set<String>, cached: [String: FileScan],
+                                auditor: Auditor) -> (file: ManifestFile?, scan: FileScan, sha: String, parsed: Bool, seen: Seen) {
+        // Read as the auditor reads: through the opened descriptor, inside the scanned folders, within the limit.
+        // A file that fails here is read again by the auditor, which reports why.
+        let window = GGUFScanner.claims(item.candidate.path) ? GGUFHeader.window : nil
+        let read = item.contents?.data
+            ?? (try? ContainedRead.read(item.candidate, limit: auditor.limits.maxFileBytes, window: window).get())?.data
+        let data = read ?? Data()
+        let text = String(decoding: data, as: UTF8.self)
+        let file = ManifestFile(path: item.candidate.path, absolutePath: item.candidate.absolutePath, text: text)
+        if unchangedPaths.contains(item.candidate.absolutePath), let scan = cached[item.candidate.absolutePath] {
+            return (file, scan, known[item.candidate.absolutePath]!.sha256, false, item)
+        }
+        let sha = item.contents?.sha256 ?? Self.sha256(data)
+        if let row = known[item.candidate.absolutePath], row.sha256 == sha, let scan = cached[item.candidate.absolutePath] {
+            return (file, scan, sha, false, item)  // touched, not changed
+        }
+        if item.contents != nil {
+            // Standard input was checked as a whole; its virtual files are YAML or JSON whatever their names.
+            return (file, auditor.scanYAML(file), sha, true, item)
+        }
+        // The bytes were read once for the hash; scanning reuses them. The auditor's scans come with secrets cut out.
+        let (scanned, scan) = auditor.read(item.candidate, preloaded: read)
+        return (scanned, scan, sha, true, item)
     }
 
     static func timestamp(_ date: Date) -> String {

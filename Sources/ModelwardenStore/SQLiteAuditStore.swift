@@ -99,7 +99,7 @@ extension AuditDatabase: AuditStore {
                     enabled: row["enabled"], transport: row["transport"], launcher: row["launcher"], package: row["package"],
                     version: row["version"], pinned: row["pinned"], url: row["url"], host: row["host"], hostScope: row["host_scope"],
                     auth: ToolRow.names(row["auth"]), env: ToolRow.names(row["env"]), dataClassification: row["data_classification"],
-                    firstSeen: row["first_seen_at"], lastSeen: row["last_seen_at"], source: row["source"])
+                    firstSeen: row["first_seen_at"], lastSeen: row["last_seen_at"], source: row["source"], scope: row["scope"])
         }
     }
 
@@ -347,19 +347,19 @@ extension AuditDatabase: AuditStore {
         let upsertTool = try db.cachedStatement(sql: """
             INSERT INTO tool_server (source_id, key, name, client, file, line, column, enabled, transport, launcher, package, version, pinned,
                                      url, host, host_scope, auth, env, data_classification, first_seen_scan_id, last_seen_scan_id,
-                                     first_seen_at, last_seen_at, active)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                                     first_seen_at, last_seen_at, scope, active)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
             ON CONFLICT(source_id, key) DO UPDATE SET line = excluded.line, column = excluded.column, enabled = excluded.enabled,
                 transport = excluded.transport, launcher = excluded.launcher, package = excluded.package, version = excluded.version,
                 pinned = excluded.pinned, url = excluded.url, host = excluded.host, host_scope = excluded.host_scope, auth = excluded.auth,
                 env = excluded.env, data_classification = excluded.data_classification, last_seen_scan_id = excluded.last_seen_scan_id,
-                last_seen_at = excluded.last_seen_at, active = 1
+                last_seen_at = excluded.last_seen_at, scope = excluded.scope, active = 1
             """)
         for tool in recording.tools {
             try upsertTool.execute(arguments: [
                 sourceID, tool.key, tool.name, tool.client, tool.file, tool.line, tool.column, tool.enabled, tool.transport, tool.launcher,
                 tool.package, tool.version, tool.pinned, tool.url, tool.host, tool.hostScope, tool.auth, tool.env, tool.dataClassification,
-                scanID, scanID, recording.seenAt, recording.seenAt,
+                scanID, scanID, recording.seenAt, recording.seenAt, tool.scope,
             ])
         }
         for key in changes.disappearedTools {

@@ -84,6 +84,8 @@ public struct ScanRecording: Sendable {
         public var auth: String
         public var env: String
         public var dataClassification: String?
+        /// `project` or `user` (`ToolServer.scope`).
+        public var scope: String = "project"
     }
 
     public var source: String
@@ -182,7 +184,7 @@ extension ScanRecording {
                         column: server.location.column, enabled: server.enabled, transport: server.transport.rawValue, launcher: server.launcher,
                         package: server.package, version: server.version, pinned: server.pinned, url: server.url, host: server.host,
                         hostScope: server.hostScope?.rawValue, auth: list(server.auth), env: list(server.env),
-                        dataClassification: tool.dataClassification)
+                        dataClassification: tool.dataClassification, scope: server.scope)
         }
     }
 

@@ -306,6 +306,10 @@ enum Schema {
                 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
                 """)
         }
+        // User-scope MCP client files (the daemon's `user_tool_configs:`): every server recorded before was a repository's.
+        migrator.registerMigration("v5-tool-scope") { db in
+            try db.execute(sql: "ALTER TABLE tool_server ADD COLUMN scope TEXT NOT NULL DEFAULT 'project' CHECK (scope IN ('project', 'user'))")
+        }
         return migrator
     }
 }

@@ -58,6 +58,38 @@ struct DaemonConfigurationTests {
         #expect(broken.configuration == nil && broken.diagnostics.first?.location.line == 2)
     }
 
+    @Test("user_tool_configs: a folder or a list of folders, checked with file, line and column, relative to the file")
+    func userToolConfigs() throws {
+        let list = DaemonConfiguration.parse(Array("watch: /srv\nuser_tool_configs: [/home/alice, /etc/codex]\n".utf8), file: "m.yaml")
+        #expect(list.diagnostics.isEmpty && list.configuration?.userToolConfigs == ["/home/alice", "/etc/codex"])
+        let single = DaemonConfiguration.parse(Array("user_tool_configs: /home/alice\n".utf8), file: "m.yaml")
+        #expect(single.configuration?.userToolConfigs == ["/home/alice"])
+        #expect(DaemonConfiguration.parse(Array("watch: /srv\n".utf8), file: "m.yaml").configuration?.userToolConfigs == [])
+
+        let bad = DaemonConfiguration.parse(Array("""
+            watch: /srv
+            user_tool_configs:
+              - /home/alice
+              - ""
+              - [nested]
+            """.utf8), file: "m.yaml")
+        #expect(bad.configuration == nil)
+        #expect(bad.diagnostics.map(\.description) == [
+            "m.yaml:5:5: error: at 'user_tool_configs[2]': expected a string, found list",
+            "m.yaml:4:5: error: at 'user_tool_configs[1]': expected a folder, found an empty string",
+        ])
+        let mapping = DaemonConfiguration.parse(Array("user_tool_configs: {alice: /home/alice}\n".utf8), file: "m.yaml")
+        #expect(mapping.configuration == nil)
+        #expect(mapping.diagnostics.map(\.description) == ["m.yaml:1:20: error: at 'user_tool_configs': expected a list of strings, found mapping"])
+        let misspelt = DaemonConfiguration.parse(Array("user_tool_config: [/home/alice]\n".utf8), file: "m.yaml")
+        #expect(misspelt.diagnostics.first?.description == "m.yaml:1:1: error: at 'user_tool_config': unknown key 'user_tool_config' (did you mean 'user_tool_configs'?)")
+
+        let folder = try TempFolder()
+        let path = try folder.write("etc/modelwarden.yaml", "watch: [/srv]\nuser_tool_configs: [../home/alice, /etc/codex]\n")
+        let configuration = try #require(DaemonConfiguration.load(path: path).configuration)
+        #expect(configuration.userToolConfigs == [URL(fileURLWithPath: folder.path).standardizedFileURL.path + "/home/alice", "/etc/codex"])
+    }
+
     @Test("relative paths in a configuration file are relative to that file")
     func relativePaths() throws {
         let folder = try TempFolder()

@@ -138,6 +138,136 @@ struct DaemonTests {
         #expect(daemon.waitForExit() == 0)
     }
 
+    @Test("GET /v1/tools lists the MCP servers with transport, pin and host; with a token it needs the token")
+    func toolsEndpoint() throws {
+        let folder = try TempFolder()
+        try folder.write("repo/.mcp.json", MCPServerTests.claudeCode)
+        let token = "tools-token-0123456789abcdef"
+        try folder.write("token", token + "\n")
+        let daemon = try DaemonProcess(arguments: ["--watch", folder.path + "/repo", "--policies", Paths.policies, "--db", folder.path + "/mw.sqlite",
+                                                   "--listen", "127.0.0.1:0", "--interval", "1h", "--source", "laptop",
+                                                   "--token-file", folder.path + "/token"])
+        let api = try #require(daemon.apiAddress(), "stderr:\n\(daemon.stderr)")
+        #expect(daemon.waitForLog("scan recorded"), "stderr:\n\(daemon.stderr)")
+        let refused = try #require(httpRequest("GET", port: api.port, path: "/v1/tools"))
+        #expect(refused.status == 401 && !refused.body.contains("sentry"))
+        #expect(httpRequest("GET", port: api.port, path: "/v1/tools", headers: ["Authorization": "Bearer wrong-token-0123456789"])?.status == 401)
+
+        let authorization = ["Authorization": "Bearer " + token]
+        let reply = try #require(httpRequest("GET", port: api.port, path: "/v1/tools", headers: authorization))
+        #expect(reply.status == 200 && reply.headers.lowercased().contains("content-type: application/json"))
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [[String: Any]], "\(reply.body)")
+        #expect(Set(rows.compactMap { $0["name"] as? String }) == ["github", "sentry", "fetch", "old"])
+        let sentry = try #require(rows.first { $0["name"] as? String == "sentry" })
+        #expect(sentry["transport"] as? String == "http" && sentry["host"] as? String == "mcp.sentry.dev")
+        #expect(sentry["host_scope"] as? String == "external" && sentry["source"] as? String == "laptop")
+        #expect(sentry["location"] as? String == ".mcp.json:8:5")
+        let fetch = try #require(rows.first { $0["name"] as? String == "fetch" })
+        #expect(fetch["package"] as? String == "mcp-server-fetch" && fetch["version"] as? String == "2025.4.7" && fetch["pinned"] as? Bool == true)
+        let github = try #require(rows.first { $0["name"] as? String == "github" })
+        #expect(github["pinned"] as? Bool == false && github["env"] as? String == "GITHUB_PERSONAL_ACCESS_TOKEN")
+        // Names only: no query token of a URL, no env or header value.
+        #expect(!reply.body.contains("token=abc") && !reply.body.contains("${GITHUB_TOKEN}") && !reply.body.contains("SENTRY_TOKEN}"))
+
+        // The same rows as the CLI's `inventory --kind tools --format json`, and the same `source=` filter as the other readers.
+        let cli = try run(Paths.binary, ["inventory", "--db", folder.path + "/mw.sqlite", "--kind", "tools", "--format", "json"])
+        #expect(cli.status == 0 && cli.stdout == reply.body, "\(cli.stdout)\n---\n\(reply.body)")
+        let other = try #require(httpRequest("GET", port: api.port, path: "/v1/tools?source=ci-*", headers: authorization))
+        let otherRows = try JSONSerialization.jsonObject(with: Data(other.body.utf8)) as? [Any]
+        #expect(other.status == 200 && otherRows?.isEmpty == true, "\(other.body)")
+        let own = try #require(httpRequest("GET", port: api.port, path: "/v1/tools?source=lap*", headers: authorization))
+        #expect(own.body == reply.body)
+        #expect(httpRequest("POST", port: api.port, path: "/v1/tools", headers: authorization)?.status == 405)
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        #expect(!daemon.stderr.contains(token))
+    }
+
+    @Test("user_tool_configs: a user's own MCP client files are read for servers only, recorded with scope user")
+    func userScopeToolConfigs() throws {
+        let folder = try TempFolder()
+        try folder.write("repo/.mcp.json", #"{"mcpServers": {"github": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-github@2025.4.8"]}}}"#)
+        try folder.write("repo/.codex/config.toml", "model = \"o4-mini\"\n")
+        // alice's home: the clients' own files, a project below it that is not read, and a link out of the home.
+        try folder.write("home/alice/.cursor/mcp.json", """
+            {"mcpServers": {"linear": {"url": "https://mcp.linear.app/sse",
+                                       "headers": {"Authorization": "Bearer lin_api_PLANTEDuserSECRET0123456789"}}}}
+            """)
+        try folder.write("home/alice/.codex/config.toml", """
+            model = "gpt-5-codex"
+
+            [mcp_servers.context7]
+            command = "npx"
+            args = ["-y", "@upstash/context7-mcp@1.0.14"]
+            env = { CONTEXT7_API_KEY = "ctx7sk-PLANTEDuserSECRET0123456789" }
+            """)
+        try folder.write("home/alice/.config/Code/User/mcp.json", """
+            {
+              // VS Code's user file
+              "servers": {"docs": {"type": "http", "url": "http://localhost:3000/mcp"}}
+            }
+            """)
+        try folder.write("home/alice/.config/Claude/claude_desktop_config.json",
+                         #"{"mcpServers": {"files": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem", "/home/alice"]}}}"#)
+        try folder.write("home/alice/projects/app/.mcp.json", #"{"mcpServers": {"walked": {"command": "uvx", "args": ["walked-server"]}}}"#)
+        try folder.write("elsewhere/claude.json", #"{"mcpServers": {"outside": {"command": "uvx", "args": ["outside-server"]}}}"#)
+        #expect(symlink(folder.path + "/elsewhere/claude.json", folder.path + "/home/alice/.claude.json") == 0)
+        // bob's home is not listed: never read.
+        try folder.write("home/bob/.cursor/mcp.json", #"{"mcpServers": {"bobs": {"command": "uvx", "args": ["bobs-server"]}}}"#)
+        let config = try folder.write("etc/modelwarden.yaml", """
+            watch: [../repo]
+            database: ../state/mw.sqlite
+            policies: \(Paths.policies)
+            listen: 127.0.0.1:0
+            interval: 1h
+            source: workstation
+            user_tool_configs: [../home/alice, ../home/nobody]
+            """)
+        let daemon = try DaemonProcess(arguments: ["--config", config])
+        let api = try #require(daemon.apiAddress(), "stderr:\n\(daemon.stderr)")
+        #expect(daemon.waitForLog("scan recorded"), "stderr:\n\(daemon.stderr)")
+        let home = URL(fileURLWithPath: folder.path + "/home/alice").standardizedFileURL.path
+
+        let reply = try #require(httpRequest("GET", port: api.port, path: "/v1/tools"))
+        #expect(reply.status == 200)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(reply.body.utf8)) as? [[String: Any]], "\(reply.body)")
+        let scopes = Dictionary(uniqueKeysWithValues: rows.map { ("\($0["client"]!)/\($0["name"]!)", $0["scope"] as? String ?? "") })
+        #expect(scopes == ["claude-code/github": "project", "cursor/linear": "user", "codex/context7": "user", "vscode/docs": "user",
+                           "claude-desktop/files": "user"], "\(reply.body)\nstderr:\n\(daemon.stderr)")
+        let linear = try #require(rows.first { $0["name"] as? String == "linear" })
+        #expect(linear["location"] as? String == home + "/.cursor/mcp.json:1:17" && linear["host"] as? String == "mcp.linear.app")
+        #expect(linear["transport"] as? String == "sse" && linear["auth"] as? String == "header:Authorization")
+        let context7 = try #require(rows.first { $0["name"] as? String == "context7" })
+        #expect(context7["pinned"] as? Bool == true && context7["env"] as? String == "CONTEXT7_API_KEY")
+        // A link out of the listed folder is refused, with a warning; the daemon keeps running.
+        #expect(daemon.stderr.contains(home + "/.claude.json"), "stderr:\n\(daemon.stderr)")
+        // Servers only: the user's Codex model is not a model usage of the estate (the repository's is).
+        let inventory = try #require(httpRequest("GET", port: api.port, path: "/v1/inventory")).body
+        #expect(inventory.contains("o4-mini") && !inventory.contains("gpt-5-codex"), "\(inventory)")
+
+        // The CLI reads the same store: the same rows, scope user among them.
+        let database = folder.path + "/state/mw.sqlite"
+        let cli = try run(Paths.binary, ["inventory", "--db", database, "--kind", "tools", "--format", "json"])
+        #expect(cli.status == 0 && cli.stdout == reply.body, "\(cli.stdout)\n---\n\(reply.body)")
+
+        // A file removed from the home: its server disappears at the next scan, as an event.
+        try FileManager.default.removeItem(atPath: folder.path + "/home/alice/.cursor/mcp.json")
+        #expect(httpRequest("POST", port: api.port, path: "/v1/scans")?.status == 200)
+        let after = try #require(httpRequest("GET", port: api.port, path: "/v1/tools")).body
+        #expect(!after.contains("\"linear\"") && after.contains("\"context7\""), "\(after)")
+        let history = try #require(httpRequest("GET", port: api.port, path: "/v1/history")).body
+        #expect(history.contains("tool-disappeared") && history.contains(home + "/.cursor/mcp.json#linear"), "\(history)")
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+
+        // No value of a user's file is stored, logged or served.
+        var stored = daemon.stderr + reply.body + cli.stdout
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path + "/state") {
+            stored += String(decoding: try Data(contentsOf: URL(fileURLWithPath: folder.path + "/state/" + name)), as: UTF8.self)
+        }
+        #expect(!stored.contains("PLANTEDuserSECRET"))
+    }
+
     @Test("a watched file that is replaced by a rename (as editors and kubectl do) stays watched")
     func watchedFileReplacedByRename() throws {
         let folder = try TempFolder()

@@ -106,6 +106,23 @@ import Testing
         #expect(!figma.enabled && figma.hostScope == .estate)
     }
 
+    @Test func usersOwnClientFilesAreKnownByTheirPaths() {
+        let code = #"{"mcpServers": {"a": {"command": "npx", "args": ["-y", "a-server@1.0.0"]}}}"#
+        let vscode = #"{"servers": {"b": {"type": "http", "url": "http://localhost:3000/mcp"}}}"#
+        let settings = #"{"editor.fontSize": 13, "mcp": {"servers": {"c": {"command": "uvx", "args": ["c-server==1.0"]}}}}"#
+        let found = servers([("home/.claude.json", code), (".config/Code/User/mcp.json", vscode),
+                             (".config/Code - Insiders/User/settings.json", settings), ("src/settings.json", settings)])
+        // The same settings elsewhere are an editor's settings, not an MCP config.
+        #expect(found.count == 3 && Set(found.map { "\($0.client)/\($0.name)" }) == ["claude-code/a", "vscode/b", "vscode/c"])
+        #expect(found.allSatisfy { $0.scope == "project" })
+        // What the daemon keeps of a user's file: its servers, marked user, and its problems as warnings.
+        var scan = FileScan()
+        scan.tools = found
+        scan.diagnostics = [Diagnostic(SourceLocation(file: "home/.claude.json", line: 2, column: 3), "broken")]
+        let kept = UserToolConfigs.serversOnly(scan)
+        #expect(kept.tools.map(\.scope) == ["user", "user", "user"] && kept.diagnostics.map(\.level) == [.warning])
+    }
+
     @Test func everyClientByNameAndContent() {
         let desktop = #"{"mcpServers": {"fs": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem@2025.8.21", "/Users/me"]}}}"#
         let windsurf = #"{"mcpServers": {"remote": {"serverUrl": "https://mcp.example.com/sse"}}}"#

@@ -21,6 +21,7 @@ enum StoreContract {
         "modelStringsAreDataNotSQL": modelStringsAreDataNotSQL,
         "pruneKeepsTheLatestScanOfEachSource": pruneKeepsTheLatestScanOfEachSource,
         "toolsAreRecordedLikeUsages": toolsAreRecordedLikeUsages,
+        "usersToolFilesAreRecordedWithScopeUser": usersToolFilesAreRecordedWithScopeUser,
     ]
 
     static var names: [String] { cases.keys.sorted() }
@@ -117,6 +118,34 @@ enum StoreContract {
         #expect(try await store.tools(sources: .all).isEmpty)
         let gone = try await store.history(model: nil, deployment: nil, since: nil, sources: .all).filter { $0.kind == "tool-disappeared" }
         #expect(gone.count == 2)
+    }
+
+    /// The daemon's `user_tool_configs:`: a user's client files join the scan for their servers only, with scope `user`,
+    /// and are hashed, rescanned and removed like walked files.
+    static func usersToolFilesAreRecordedWithScopeUser(_ store: any AuditStore) async throws {
+        let repository = try TempFolder(), home = try TempFolder()
+        try repository.write(".mcp.json", mcpConfig("1.0.14"))
+        try home.write(".codex/config.toml", "model = \"gpt-5-codex\"\n\n[mcp_servers.docs]\ncommand = \"uvx\"\nargs = [\"docs-server==0.3.1\"]\n")
+        let recorder = Recorder(store: store, auditor: Auditor(policy: Shipped.policy, today: Shipped.today), source: "laptop",
+                                userToolFolders: [home.path])
+        _ = try await recorder.scan(paths: [repository.path])
+        let tools = try await store.tools(sources: .all)
+        let userFile = URL(fileURLWithPath: home.path).standardizedFileURL.path + "/.codex/config.toml"
+        #expect(tools.map { "\($0.scope) \($0.client)/\($0.name)" } == ["project claude-code/context7", "project claude-code/linear", "user codex/docs"])
+        #expect(tools.last?.file == userFile && tools.last?.version == "0.3.1" && tools.last?.pinned == true)
+        #expect(try await store.inventory(sources: .all).allSatisfy { $0.model != "gpt-5-codex" })
+        let unchanged = try await recorder.scan(paths: [repository.path], now: Date().addingTimeInterval(2))
+        #expect(unchanged.status == "unchanged")
+
+        try home.write(".codex/config.toml", "[mcp_servers.docs]\ncommand = \"uvx\"\nargs = [\"docs-server==0.4.0\"]\n")
+        _ = try await recorder.scan(paths: [repository.path])
+        let changed = try await store.history(model: nil, deployment: nil, since: nil, sources: .all).filter { $0.kind == "tool-changed" }
+        #expect(changed.map(\.detail) == ["pin docs-server@0.3.1 -> docs-server@0.4.0"])
+        try FileManager.default.removeItem(atPath: userFile)
+        _ = try await recorder.scan(paths: [repository.path])
+        #expect(try await store.tools(sources: .all).map(\.scope) == ["project", "project"])
+        let gone = try await store.history(model: nil, deployment: nil, since: nil, sources: .all).filter { $0.kind == "tool-disappeared" }
+        #expect(gone.map(\.subject) == [userFile + "#docs"])
     }
 
     /// The bug of issue 13: a scan of a second folder into the same store retired every usage of the first.

@@ -45,7 +45,8 @@ public struct ToolServerResolution: Sendable {
         var server = server
         if let host = server.host { server.hostScope = ToolServer.scope(ofHost: host, estateDomains: organization.estateDomains) }
         var resolved = ResolvedToolServer(server: server)
-        if let (deployment, classification) = mostSensitiveWorkload(besides: server.location.file) {
+        // A user's own file (`scope: user`) lies in no repository folder: the workloads beside it are none.
+        if server.scope == "project", let (deployment, classification) = mostSensitiveWorkload(besides: server.location.file) {
             resolved.workload = deployment.ref
             resolved.dataClassification = classification
             resolved.classifiedBy = deployment.ref.description

@@ -10,8 +10,11 @@ enum MCPConfigFiles {
         let parts = path.lowercased().split(separator: "/").map(String.init)
         guard let name = parts.last else { return nil }
         let folder = parts.dropLast().last ?? ""
+        // VS Code's user folder (`~/.config/Code/User/`, also `Code - Insiders`, `VSCodium`).
+        let vscodeUser = folder == "user" && parts.dropLast(2).last.map { ["code", "code - insiders", "vscodium"].contains($0) } == true
         switch name {
-        case ".mcp.json": return "claude-code"
+        case ".mcp.json", ".claude.json": return "claude-code"
+        case "mcp.json" where vscodeUser, "settings.json" where vscodeUser: return "vscode"
         case "mcp.json" where folder == ".cursor": return "cursor"
         case "mcp.json" where folder == ".vscode", "settings.json" where folder == ".vscode": return "vscode"
         case "claude_desktop_config.json": return "claude-desktop"
