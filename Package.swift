@@ -1,4 +1,5 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -111,12 +112,26 @@ let package = Package(
 
 // libFuzzer executables, one per entry point, only when Fuzz/run.sh asks for them: each defines
 // LLVMFuzzerTestOneInput and gets its main() from `-sanitize=fuzzer`, so an ordinary build could not link them.
-// Only Modelwarden's own parsing modules are instrumented (coverage and AddressSanitizer); dependencies and the
-// build plugin's tool are built as usual, which keeps the fuzz build short.
+// Only Modelwarden's own parsing modules are instrumented (coverage and AddressSanitizer); dependencies are built as
+// usual, which keeps the fuzz build short.
 if Context.environment["MODELWARDEN_FUZZ"] != nil {
     let sanitizers = ["-sanitize=fuzzer,address"]
     for target in package.targets where ["ModelwardenYAML", "ModelwardenCore", "ModelwardenManifests", "ModelwardenFuzzing"].contains(target.name) {
         target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(sanitizers)]
+    }
+    // The build plugin's tool links ModelwardenYAML, instrumented above: it needs AddressSanitizer's runtime and
+    // libFuzzer's without its main() (the tool has its own), from the toolchain's clang resource folder.
+    let toolchain = (Context.environment["PATH"] ?? "").split(separator: ":").map { String($0) + "/swiftc" }
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+        .map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent().path }
+    let clang = toolchain.map { $0 + "/lib/clang" }
+    let versions = clang.flatMap { try? FileManager.default.contentsOfDirectory(atPath: $0) } ?? []
+    let fuzzerWithoutMain = versions.sorted().reversed().compactMap { version -> String? in
+        let path = "\(clang!)/\(version)/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a"
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }.first
+    if let embedder = package.targets.first(where: { $0.name == "policy-embedder" }) {
+        embedder.linkerSettings = [.unsafeFlags(["-sanitize=address"] + (fuzzerWithoutMain.map { ["-Xlinker", $0] } ?? []))]
     }
     package.targets.append(.target(name: "FuzzDriver", path: "Fuzz/Driver"))
     for name in ["yaml", "scanners", "policy", "env", "modelfile", "jsonc"] {
