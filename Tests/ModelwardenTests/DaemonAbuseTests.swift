@@ -79,7 +79,9 @@ struct DaemonAbuseTests {
         #expect(daemon.waitForExit(timeout: 20) == 0)
         #expect(Date().timeIntervalSince(stopping) < 10, "SIGTERM waited for queued reloads")
         let reloads = daemon.stderr.components(separatedBy: "SIGHUP: reloading policies").count - 1
-        #expect(reloads >= 1 && reloads <= 10, "\(reloads) reloads for 50 SIGHUPs")
+        // How many reloads 250 ms of signals make depends on how long one reload takes (the compact built-in set made
+        // them faster: 11 were seen on CI); one per signal is what must not happen.
+        #expect(reloads >= 1 && reloads <= 25, "\(reloads) reloads for 50 SIGHUPs")
         _ = port
     }
 
