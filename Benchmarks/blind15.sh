@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 folder=${1:?usage: blind15.sh FOLDER [BINARY]}
 binary=${2:-$here/../.build/debug/modelwarden}
 score=${SCORE_CORPUS:-$here/../../shared/tools/score-corpus}
-labels=$here/blind15.yaml
+labels=${LABELS:-$here/blind15.yaml}  # another blind set in the same format: LABELS=...
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

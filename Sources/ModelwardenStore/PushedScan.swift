@@ -143,7 +143,7 @@ extension PushedScan {
                            findingsWaived: recording.waivedFindings),
             diagnostics: recording.diagnostics,
             tools: recording.tools.map { tool in
-                func names(_ json: String) -> [String] { (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? [] }
+                let names = ToolRow.names
                 return Tool(name: tool.name, client: tool.client, file: tool.file, line: tool.line, column: tool.column, enabled: tool.enabled,
                             transport: tool.transport, launcher: tool.launcher, package: tool.package, version: tool.version,
                             pinned: tool.pinned, url: tool.url, host: tool.host, hostScope: tool.hostScope, auth: names(tool.auth),
