@@ -38,10 +38,15 @@ public struct Auditor: Sendable {
     }
 
     public func audit(paths: [String], logger: Logger? = nil) -> AuditResult {
+        var clock = PhaseClock()
         let discovered = discover(paths)
-        logger?.debug("discovered files", metadata: ["files": "\(discovered.candidates.count)", "skipped": "\(discovered.skipped.count)"])
+        logger?.debug("discovered files", metadata: ["files": "\(discovered.candidates.count)", "skipped": "\(discovered.skipped.count)",
+                                                     "ms": "\(clock.lap())"])
         let loaded = ParallelMap.map(discovered.candidates) { candidate in self.read(candidate) }
-        return audit(loaded, extraDiagnostics: discovered.diagnostics)
+        logger?.debug("files read and scanned", metadata: ["files": "\(loaded.count)", "ms": "\(clock.lap())"])
+        let result = audit(loaded, extraDiagnostics: discovered.diagnostics)
+        logger?.debug("cross-file analysis and rules done", metadata: ["usages": "\(result.usages.count)", "ms": "\(clock.lap())"])
+        return result
     }
 
     /// Audits files already in memory (rule examples, tests).
@@ -500,3 +505,14 @@ public struct Auditor: Sendable {
     }
 }
 
+
+/// Milliseconds between the phases of a run, for the debug log.
+struct PhaseClock {
+    private var last = DispatchTime.now().uptimeNanoseconds
+
+    mutating func lap() -> Int {
+        let now = DispatchTime.now().uptimeNanoseconds
+        defer { last = now }
+        return Int((now - last) / 1_000_000)
+    }
+}

@@ -25,10 +25,11 @@ enum EndpointClassifier {
         let untemplated = value.includes("{{") ? LineScanner.withoutTemplates(value).replacingOccurrences(of: "://.", with: "://x.") : value
         var text = Substring(untemplated.trimmed)
         if text.isEmpty || text.includes("${") || text.includes("{{") || text.includes("$(") || text.includes(" ") { return nil }
-        if let scheme = text.range(of: "://") {
-            let name = text[..<scheme.lowerBound].lowercased()
+        if let offset = text.byteOffset(of: "://") {
+            let schemeEnd = text.utf8.index(text.startIndex, offsetBy: offset)
+            let name = text[..<schemeEnd].lowercased()
             guard ["http", "https", "ws", "wss", "grpc", "grpcs"].contains(name) else { return nil }
-            text = text[scheme.upperBound...]
+            text = text[text.utf8.index(schemeEnd, offsetBy: 3)...]
         } else if !text.includes(".") && !text.includes(":") {
             return nil
         }

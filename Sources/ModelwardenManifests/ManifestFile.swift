@@ -60,7 +60,14 @@ public struct ManifestFile: Sendable {
         self.text = text
     }
 
-    public var name: String { String(path.split(separator: "/").last ?? Substring(path)) }
+    /// The last path component; scanners ask for it often, so it is found from the end, not by splitting the path.
+    public var name: String {
+        let utf8 = path.utf8
+        var end = utf8.endIndex
+        while end > utf8.startIndex, utf8[utf8.index(before: end)] == UInt8(ascii: "/") { end = utf8.index(before: end) }
+        guard let slash = utf8[..<end].lastIndex(of: UInt8(ascii: "/")) else { return String(path[..<end]) }
+        return String(path[utf8.index(after: slash)..<end])
+    }
 
     public func location(_ located: Located) -> SourceLocation {
         SourceLocation(file: located.file ?? path, line: located.line, column: located.column)

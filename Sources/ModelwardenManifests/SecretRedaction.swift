@@ -78,7 +78,7 @@ extension FileScan {
     /// its absence is kept.
     static func scrubbedConfigValue(_ value: Located, key: String) -> Located {
         var value = value
-        value.text = value.text.trimmed.contains("\n") ? Secrets.redacted : SecretScrubber.scrub(value: value.text, named: key)
+        value.text = value.text.trimmed.utf8.contains(UInt8(ascii: "\n")) ? Secrets.redacted : SecretScrubber.scrub(value: value.text, named: key)
         return value
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ModelwardenCore
 
 /// Templates of a manifest rather than the manifest itself: a Helm chart's `templates/`, Jinja and Go templates.
 /// Without their values they are read as far as they go (as YAML, or line by line) and listed once as not rendered;
@@ -56,6 +57,8 @@ enum TemplateFile {
 
     /// The chart's folder name when the file is under `<chart>/templates/` and `<chart>/Chart.yaml` exists.
     static func helmChart(holdingTemplate absolutePath: String) -> String? {
+        // Most files lie under no `templates` folder; that costs one byte search, not a walk of URLs.
+        guard absolutePath.includes("/templates/") else { return nil }
         var folder = URL(fileURLWithPath: absolutePath).deletingLastPathComponent()
         while folder.path != "/" && !folder.path.isEmpty {
             if folder.lastPathComponent == "templates" {

@@ -355,12 +355,14 @@ struct WorkloadAnalyzer {
     }
 
     /// `OPENAI_BASE_URL` and `OPENAI_MODEL` share the stem `OPENAI`.
+    static let stemMarkers = ["_MODEL", "_API_BASE", "_BASE_URL", "_BASE", "_ENDPOINT", "_URL", "_HOST", "_API_KEY", "_KEY", "_URI", "_SERVER",
+                              "_ADDRESS", "_ADDR"]
+
     static func stem(_ name: String) -> String {
         let upper = name.uppercased()
         // The earliest marker: `LLM_SERVER_HOST_IP` and `LLM_MODEL` share the stem `LLM`.
-        let starts = ["_MODEL", "_API_BASE", "_BASE_URL", "_BASE", "_ENDPOINT", "_URL", "_HOST", "_API_KEY", "_KEY", "_URI", "_SERVER", "_ADDRESS", "_ADDR"]
-            .compactMap { upper.range(of: $0)?.lowerBound }
-        guard var stem = starts.min().map({ String(upper[..<$0]) }) else { return "" }
+        let starts = stemMarkers.compactMap { upper.byteOffset(of: $0) }
+        guard var stem = starts.min().map({ String(Substring(upper.utf8.prefix($0))) }) else { return "" }
         // The protocol is not part of the name: `PARSE_HTTP_ENDPOINT` goes with `PARSE_MODEL_NAME`.
         for transport in ["_HTTP", "_GRPC", "_REST", "_HTTPS"] where stem.hasSuffix(transport) { stem.removeLast(transport.count) }
         return stem

@@ -5,7 +5,14 @@ public struct JSONReporter: Reporter {
     public init() {}
 
     public func render(_ result: AuditResult, context: ReportContext) -> String {
-        document(result, context: context).serialized() + "\n"
+        var text = document(result, context: context).serialized()
+        text += "\n"
+        return text
+    }
+
+    public func render(_ result: AuditResult, context: ReportContext, into write: (String) throws -> Void) rethrows {
+        try document(result, context: context).serialize(into: write)
+        try write("\n")
     }
 
     public func document(_ result: AuditResult, context: ReportContext) -> JSONValue {

@@ -1,3 +1,5 @@
+import ModelwardenCore
+
 /// A JSON value whose objects keep their key order, so output is stable and reads in a sensible order.
 public enum JSONValue: Sendable, Equatable {
     case object([(String, JSONValue)])
@@ -15,39 +17,102 @@ public enum JSONValue: Sendable, Equatable {
 
     public func serialized(indent: Int? = 2) -> String {
         var out = ""
-        write(into: &out, indent: indent, level: 0)
+        serialize(indent: indent) { out += $0 }
         return out
     }
 
-    private func write(into out: inout String, indent: Int?, level: Int) {
-        let newline = indent == nil ? "" : "\n"
-        func pad(_ level: Int) -> String { indent.map { String(repeating: " ", count: $0 * level) } ?? "" }
-        switch self {
-        case .null: out += "null"
-        case .bool(let flag): out += flag ? "true" : "false"
-        case .int(let number): out += String(number)
-        case .string(let text): JSONValue.escape(text, into: &out)
-        case .array(let items):
-            if items.isEmpty { out += "[]"; return }
-            out += "[" + newline
-            for (index, item) in items.enumerated() {
-                out += pad(level + 1)
-                item.write(into: &out, indent: indent, level: level + 1)
-                out += (index < items.count - 1 ? "," : "") + newline
-            }
-            out += pad(level) + "]"
-        case .object(let pairs):
-            if pairs.isEmpty { out += "{}"; return }
-            out += "{" + newline
-            for (index, (key, value)) in pairs.enumerated() {
-                out += pad(level + 1)
-                JSONValue.escape(key, into: &out)
-                out += indent == nil ? ":" : ": "
-                value.write(into: &out, indent: indent, level: level + 1)
-                out += (index < pairs.count - 1 ? "," : "") + newline
-            }
-            out += pad(level) + "}"
+    /// The text handed to `emit` in pieces of about 64 KiB; large arrays are written in chunks on all cores.
+    public func serialize(indent: Int? = 2, into emit: (String) throws -> Void) rethrows {
+        var writer = Writer(indent: indent)
+        try write(into: &writer, level: 0, emit: emit)
+        try emit(writer.buffer)
+    }
+
+    /// The text being written and what it needs at every line.
+    struct Writer {
+        let indent: Int?
+        /// A chunk written on another core keeps all of its text: it neither hands pieces on nor splits its arrays.
+        var streams = true
+        var buffer = ""
+        var newline: String { indent == nil ? "" : "\n" }
+
+        mutating func pad(_ level: Int) { buffer += JSONValue.pad(indent, level) }
+
+        mutating func flushIfLarge(_ emit: (String) throws -> Void) rethrows {
+            guard streams, buffer.utf8.count >= 65_536 else { return }
+            try emit(buffer)
+            buffer = ""
         }
+    }
+
+    /// Arrays longer than this are written in chunks on all cores (the usages and findings of a large scan).
+    static let parallelArrayThreshold = 2_000
+    static let chunkSize = 500
+
+    private func write(into out: inout Writer, level: Int, emit: (String) throws -> Void) rethrows {
+        switch self {
+        case .null: out.buffer += "null"
+        case .bool(let flag): out.buffer += flag ? "true" : "false"
+        case .int(let number): out.buffer += String(number)
+        case .string(let text): JSONValue.escape(text, into: &out.buffer)
+        case .array(let items):
+            if items.isEmpty { out.buffer += "[]"; return }
+            out.buffer += "[" + out.newline
+            if out.streams && items.count >= JSONValue.parallelArrayThreshold {
+                try JSONValue.writeInChunks(items, into: &out, level: level + 1, emit: emit)
+            } else {
+                for index in items.indices {
+                    out.pad(level + 1)
+                    try items[index].write(into: &out, level: level + 1, emit: emit)
+                    out.buffer += (index < items.count - 1 ? "," : "") + out.newline
+                    try out.flushIfLarge(emit)
+                }
+            }
+            out.pad(level)
+            out.buffer += "]"
+        case .object(let pairs):
+            if pairs.isEmpty { out.buffer += "{}"; return }
+            out.buffer += "{" + out.newline
+            for (index, (key, value)) in pairs.enumerated() {
+                out.pad(level + 1)
+                JSONValue.escape(key, into: &out.buffer)
+                out.buffer += out.indent == nil ? ":" : ": "
+                try value.write(into: &out, level: level + 1, emit: emit)
+                out.buffer += (index < pairs.count - 1 ? "," : "") + out.newline
+            }
+            out.pad(level)
+            out.buffer += "}"
+        }
+    }
+
+    /// A long array's items, a few chunks at a time: each chunk is written on its own core, then handed on in order.
+    private static func writeInChunks(_ items: [JSONValue], into out: inout Writer, level: Int, emit: (String) throws -> Void) rethrows {
+        let starts = Array(stride(from: 0, to: items.count, by: chunkSize))
+        let indent = out.indent
+        for batch in stride(from: 0, to: starts.count, by: 8) {
+            let chunks = ParallelMap.map(Array(starts[batch..<min(batch + 8, starts.count)])) { start in
+                var chunk = Writer(indent: indent, streams: false)
+                let end = min(start + chunkSize, items.count)
+                for index in start..<end {
+                    chunk.pad(level)
+                    items[index].write(into: &chunk, level: level) { _ in }  // never called: the chunk does not stream
+                    chunk.buffer += (index < items.count - 1 ? "," : "") + chunk.newline
+                }
+                return chunk.buffer
+            }
+            try emit(out.buffer)
+            out.buffer = ""
+            for chunk in chunks { try emit(chunk) }
+        }
+    }
+
+    /// Indentation strings, made once: every line of a large report starts with one.
+    static let pads = (0..<16).map { String(repeating: " ", count: $0) }
+
+    static func pad(_ indent: Int?, _ level: Int) -> String {
+        guard let indent else { return "" }
+        let width = indent * level
+        return width < pads.count ? pads[width] : String(repeating: " ", count: width)
     }
 
     static func escape(_ text: String, into out: inout String) {

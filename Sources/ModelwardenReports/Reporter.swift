@@ -26,6 +26,14 @@ public struct ReportContext: Sendable {
 /// One output format.
 public protocol Reporter: Sendable {
     func render(_ result: AuditResult, context: ReportContext) -> String
+    /// The same text handed to `write` in pieces, so a large report never sits whole in memory.
+    func render(_ result: AuditResult, context: ReportContext, into write: (String) throws -> Void) rethrows
+}
+
+extension Reporter {
+    public func render(_ result: AuditResult, context: ReportContext, into write: (String) throws -> Void) rethrows {
+        try write(render(result, context: context))
+    }
 }
 
 /// The output formats of `check`; adding one is a case here and a reporter file.

@@ -6,6 +6,17 @@ public struct SARIFReporter: Reporter {
     public init() {}
 
     public func render(_ result: AuditResult, context: ReportContext) -> String {
+        var text = document(result, context: context).serialized()
+        text += "\n"
+        return text
+    }
+
+    public func render(_ result: AuditResult, context: ReportContext, into write: (String) throws -> Void) rethrows {
+        try document(result, context: context).serialize(into: write)
+        try write("\n")
+    }
+
+    func document(_ result: AuditResult, context: ReportContext) -> JSONValue {
         let rules = result.rules
         let ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.id, $0) })
         var run: [(String, JSONValue)] = [
@@ -26,12 +37,11 @@ public struct SARIFReporter: Reporter {
         ])])))
         run.append(("columnKind", .string("unicodeCodePoints")))
         run.append(("results", .array(result.findings.map { self.result($0, ruleIndex: ruleIndex[$0.rule], context: context) })))
-        let document: JSONValue = .object([
+        return .object([
             ("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
             ("version", .string("2.1.0")),
             ("runs", .array([.object(run)])),
         ])
-        return document.serialized() + "\n"
     }
 
     private func rule(_ rule: RuleSummary) -> JSONValue {

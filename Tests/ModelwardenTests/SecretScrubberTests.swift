@@ -75,4 +75,32 @@ import Testing
         #expect(SecretScrubber.words(of: "schlüsselToken") == ["schlüssel", "token"])
         #expect(SecretScrubber.namesSecret("hf-token") && !SecretScrubber.namesSecret("max_tokens") && !SecretScrubber.namesSecret("tokenizer"))
     }
+
+    @Test("the in-place ASCII answer of namesSecret equals the answer from the split words")
+    func namesSecretInPlace() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["key", "KEY", "Key", "token", "Token", "pass", "PASS", "word", "api", "_", "-", ".", "9", "a", "Z", "secret", "s", "ecret"]
+        for _ in 0..<3000 {
+            let name = (0..<Int.random(in: 0...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let fromWords = SecretScrubber.words(of: name).contains { SecretScrubber.secretWords.contains($0) }
+            #expect(SecretScrubber.namesSecret(name) == fromWords, "\(name)")
+        }
+    }
+
+    @Test("text the byte-wise precheck calls clean is text the scalar passes leave alone")
+    func precheckNeverHidesASecret() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["sk-", "AIza", "ghp_", "eyJ", "hf_", "xoxb-", "abcdefghij", "ABCDEFGHIJ", "0123456789", "://", "@", "user:pw", "-----BEGIN",
+                      "-----END", " RSA PRIVATE KEY", "key", "Token", "PASSWORD", "=", ": ", "\"", " ", "\n", "/", ".", "_", "-", "Bearer ",
+                      "Basic ", "ü", "x", "9"]
+        var clean = 0
+        for _ in 0..<5000 {
+            let text = (0..<Int.random(in: 1...9, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            guard ScrubPrecheck.isPlainlyClean(text) else { continue }
+            clean += 1
+            #expect(SecretScrubber.scrubScalars(text) == text, "\(text)")
+        }
+        #expect(clean > 200, "the generator should produce many texts the precheck passes")
+        #expect(!ScrubPrecheck.isPlainlyClean("api: \(PlantedSecrets.openAI)") && ScrubPrecheck.isPlainlyClean("image: vllm/vllm-openai:v0.6.3"))
+    }
 }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Finds secrets inside any text read from a manifest and replaces them, keeping what detection needs around them
 /// (the host of a URL, the variable name of an assignment, the model string beside a key). One pass, applied to
 /// every value before it is kept anywhere: the shapes are key prefixes, URL userinfo, JWTs, PEM blocks, and the
@@ -15,7 +19,12 @@ public enum SecretScrubber {
 
     /// The text with every secret it contains replaced.
     public static func scrub(_ text: String) -> String {
-        guard text.utf8.count >= 8 else { return text }
+        guard text.utf8.count >= 8, !ScrubPrecheck.isPlainlyClean(text) else { return text }
+        return scrubScalars(text)
+    }
+
+    /// The scalar passes of `scrub`, without its byte-wise precheck.
+    static func scrubScalars(_ text: String) -> String {
         var scalars = Array(text.unicodeScalars)
         var changed = false
         changed = replacePEMBlocks(&scalars) || changed
@@ -43,7 +52,31 @@ public enum SecretScrubber {
     /// Whether a name says its value is a secret, word by word (`OPENAI_API_KEY`, `dbPassword`, `hf-token`), so that
     /// `tokenizer` or `max_tokens` are not.
     public static func namesSecret(_ name: String) -> Bool {
-        words(of: name).contains { secretWords.contains($0) }
+        var name = name
+        // Every variable of every file asks this: ASCII names are split and compared on their bytes, with no word kept.
+        if let asciiAnswer = name.withUTF8(asciiNamesSecret) { return asciiAnswer }
+        return words(of: name).contains { secretWords.contains($0) }
+    }
+
+    static let secretWordBytes: [[UInt8]] = secretWords.map { Array($0.utf8) }
+
+    /// `namesSecret` for an ASCII name (nil for any other): the split of `words(of:)`, each word compared in place.
+    static func asciiNamesSecret(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        var previousLower = false
+        var word: [UInt8] = []
+        word.reserveCapacity(16)
+        func wordIsSecret() -> Bool { !word.isEmpty && secretWordBytes.contains(word) }
+        for byte in bytes {
+            if byte >= 0x80 { return nil }
+            let isLower = byte >= 0x61 && byte <= 0x7A, isUpper = byte >= 0x41 && byte <= 0x5A, isDigit = byte >= 0x30 && byte <= 0x39
+            if !(isLower || isUpper || isDigit) || (isUpper && previousLower) {
+                if wordIsSecret() { return true }
+                word.removeAll(keepingCapacity: true)
+            }
+            if isLower || isUpper || isDigit { word.append(isUpper ? byte + 0x20 : byte) }
+            previousLower = isLower
+        }
+        return wordIsSecret()
     }
 
     /// Values that cannot be a secret even under a secret name: references to one, numbers, booleans, nothing.
@@ -102,5 +135,44 @@ public enum SecretScrubber {
         }
         if !current.isEmpty { words.append(current.lowercased()) }
         return words
+    }
+}
+
+/// Nearly every value a scan keeps holds no secret; this answers that for ASCII text on its bytes, so that the scalar
+/// passes of `SecretScrubber.scrub` run only where one of their shapes can start. It may say "not clean" wrongly,
+/// never "clean" wrongly: every shape the passes act on needs one of the marks it looks for.
+enum ScrubPrecheck {
+    /// What the assignment pass (`mayAssignSecret`) and the PEM and URL passes need, lower-cased.
+    static let marks: [[UInt8]] = (["key", "token", "secret", "pass", "pwd", "credential", "bearer", "basic", "-----begin", "://"])
+        .map { Array($0.utf8) }
+    /// What the token pass needs at the start of a word: a key prefix or a JWT's `eyJ`.
+    static let tokenStarts: [[UInt8]] = (SecretScrubber.keyPrefixes + ["eyJ"]).map { Array($0.utf8) }
+    static let tokenFirstBytes: Set<UInt8> = Set(tokenStarts.compactMap(\.first))
+
+    static func isPlainlyClean(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable(isPlainlyClean) ?? false
+    }
+
+    static func isPlainlyClean(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var lowered = [UInt8](repeating: 0, count: bytes.count)
+        var previousIsWord = false
+        for (offset, byte) in bytes.enumerated() {
+            // Beyond ASCII, letters have Unicode case and word rules: the scalar passes decide.
+            if byte >= 0x80 { return false }
+            let isUpper = byte >= 0x41 && byte <= 0x5A
+            let isWord = isUpper || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F
+            if !previousIsWord, tokenFirstBytes.contains(byte), startsToken(bytes, at: offset) { return false }
+            lowered[offset] = isUpper ? byte | 0x20 : byte
+            previousIsWord = isWord
+        }
+        return lowered.withUnsafeBufferPointer { haystack in
+            !marks.contains { mark in mark.withUnsafeBufferPointer { ByteSearch.find($0.baseAddress!, count: $0.count, in: haystack.baseAddress!, count: haystack.count) } }
+        }
+    }
+
+    private static func startsToken(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
+        tokenStarts.contains { start in
+            offset + start.count <= bytes.count && start.indices.allSatisfy { bytes[offset + $0] == start[$0] }
+        }
     }
 }

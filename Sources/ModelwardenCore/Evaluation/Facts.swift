@@ -66,79 +66,146 @@ public final class UsageFacts {
 
     public static let paths: Set<String> = Set(catalog.map(\.path))
 
+    /// Each path as a case: `value(_:)` is asked for a few paths per rule and usage, and a `switch` over strings
+    /// compares them one by one.
+    enum Key {
+        case deploymentKind, deploymentNamespace, deploymentName, deploymentEnvironment, deploymentDataClassification,
+            deploymentPersonalData, deploymentProduct, deploymentAttribution
+        case usageModel, usageHosting, usageRuntime, usageApi, usagePinned, usageFile, usageDeclaredLicense,
+            usageDeclaredLicenseSource
+        case licenseMatchesDeclared, licenseKnown, licenseId, licenseName, licenseKind, licenseSpdx, licenseAttribution,
+            licenseNotice, licenseMauThreshold, licenseEuMultimodalRestriction
+        case modelKnown, modelId, modelVendor, modelFamily, modelModalities, modelMultimodal, modelOpenWeights,
+            modelBaseModel
+        case providerId, providerName, providerApproved, providerZeroDataRetention, providerTier,
+            providerTrainsOnApiData, providerMayTrainOnData, providerRetentionDays
+        case productName, productMonthlyActiveUsers
+        case orgName, orgJurisdiction, orgCommercialUse
+    }
+
+    static let keys: [String: Key] = [
+        "deployment.kind": .deploymentKind,
+        "deployment.namespace": .deploymentNamespace,
+        "deployment.name": .deploymentName,
+        "deployment.environment": .deploymentEnvironment,
+        "deployment.data_classification": .deploymentDataClassification,
+        "deployment.personal_data": .deploymentPersonalData,
+        "deployment.product": .deploymentProduct,
+        "deployment.attribution": .deploymentAttribution,
+        "usage.model": .usageModel,
+        "usage.hosting": .usageHosting,
+        "usage.runtime": .usageRuntime,
+        "usage.api": .usageApi,
+        "usage.pinned": .usagePinned,
+        "usage.file": .usageFile,
+        "usage.declared_license": .usageDeclaredLicense,
+        "usage.declared_license_source": .usageDeclaredLicenseSource,
+        "license.matches_declared": .licenseMatchesDeclared,
+        "model.known": .modelKnown,
+        "model.id": .modelId,
+        "model.vendor": .modelVendor,
+        "model.family": .modelFamily,
+        "model.modalities": .modelModalities,
+        "model.multimodal": .modelMultimodal,
+        "model.open_weights": .modelOpenWeights,
+        "model.base_model": .modelBaseModel,
+        "license.known": .licenseKnown,
+        "license.id": .licenseId,
+        "license.name": .licenseName,
+        "license.kind": .licenseKind,
+        "license.spdx": .licenseSpdx,
+        "license.attribution": .licenseAttribution,
+        "license.notice": .licenseNotice,
+        "license.mau_threshold": .licenseMauThreshold,
+        "license.eu_multimodal_restriction": .licenseEuMultimodalRestriction,
+        "provider.id": .providerId,
+        "provider.name": .providerName,
+        "provider.approved": .providerApproved,
+        "provider.zero_data_retention": .providerZeroDataRetention,
+        "provider.tier": .providerTier,
+        "provider.trains_on_api_data": .providerTrainsOnApiData,
+        "provider.may_train_on_data": .providerMayTrainOnData,
+        "provider.retention_days": .providerRetentionDays,
+        "product.name": .productName,
+        "product.monthly_active_users": .productMonthlyActiveUsers,
+        "org.name": .orgName,
+        "org.jurisdiction": .orgJurisdiction,
+        "org.commercial_use": .orgCommercialUse,
+    ]
+
     public func value(_ path: String) -> FactValue? {
         let usage = resolved.usage
         let match = resolved.match
         let license = resolved.license
         let provider = resolved.provider
-        switch path {
-        case "deployment.kind": return .string(usage.deployment.kind)
-        case "deployment.namespace": return usage.deployment.namespace.map(FactValue.string)
-        case "deployment.name": return .string(usage.deployment.name)
-        case "deployment.environment":
+        guard let key = Self.keys[path] else { return nil }
+        switch key {
+        case .deploymentKind: return .string(usage.deployment.kind)
+        case .deploymentNamespace: return usage.deployment.namespace.map(FactValue.string)
+        case .deploymentName: return .string(usage.deployment.name)
+        case .deploymentEnvironment:
             return (label(LabelKey.environment) ?? namespaceDefaults?.environment).map(FactValue.string)
-        case "deployment.data_classification":
+        case .deploymentDataClassification:
             return (label(LabelKey.dataClassification) ?? namespaceDefaults?.dataClassification).map { .string($0.lowercased()) }
-        case "deployment.personal_data":
+        case .deploymentPersonalData:
             if let text = label(LabelKey.personalData) { return .bool(["true", "yes", "1"].contains(text.lowercased())) }
             return namespaceDefaults?.personalData.map(FactValue.bool)
-        case "deployment.product": return label(LabelKey.product).map(FactValue.string)
-        case "deployment.attribution": return label(LabelKey.attribution).map(FactValue.string)
-        case "usage.model": return usage.model.map(FactValue.string)
-        case "usage.hosting": return .string(usage.hosting.rawValue)
-        case "usage.runtime": return usage.runtime.map(FactValue.string)
-        case "usage.api": return usage.api.map(FactValue.string)
-        case "usage.pinned":
+        case .deploymentProduct: return label(LabelKey.product).map(FactValue.string)
+        case .deploymentAttribution: return label(LabelKey.attribution).map(FactValue.string)
+        case .usageModel: return usage.model.map(FactValue.string)
+        case .usageHosting: return .string(usage.hosting.rawValue)
+        case .usageRuntime: return usage.runtime.map(FactValue.string)
+        case .usageApi: return usage.api.map(FactValue.string)
+        case .usagePinned:
             // A placeholder or an Azure deployment name is judged by what it resolves to.
             return usage.model.map { .bool(UsageFacts.isPinned(usage.catalogName ?? $0, usage: usage, match: match)) }
-        case "usage.file": return .string(usage.location.file)
-        case "usage.declared_license": return usage.declaredLicense.map(FactValue.string)
-        case "usage.declared_license_source": return usage.declaredLicenseSource.map(FactValue.string)
-        case "license.matches_declared":
+        case .usageFile: return .string(usage.location.file)
+        case .usageDeclaredLicense: return usage.declaredLicense.map(FactValue.string)
+        case .usageDeclaredLicenseSource: return usage.declaredLicenseSource.map(FactValue.string)
+        case .licenseMatchesDeclared:
             guard let declared = usage.declaredLicense, let license else { return nil }
             return .bool(license.isNamed(declared))
-        case "model.known": return .bool(match != nil)
-        case "model.id": return match.map { .string($0.model.id) }
-        case "model.vendor": return .string(resolved.vendor)
-        case "model.family": return .string(resolved.family)
-        case "model.modalities": return match.map { .list($0.modalities) }
-        case "model.multimodal": return match.map { .bool($0.isMultimodal) }
-        case "model.open_weights": return match.map { .bool($0.model.openWeights) }
-        case "model.base_model": return match?.model.baseModel.map(FactValue.string)
-        case "license.known": return .bool(license != nil)
-        case "license.id": return license.map { .string($0.id) }
-        case "license.name": return license.map { .string($0.name) }
-        case "license.kind": return license.map { .string($0.kind.rawValue) }
-        case "license.spdx": return license?.spdx.map(FactValue.string)
-        case "license.attribution": return license?.attribution.map(FactValue.string)
-        case "license.notice": return license?.notice.map(FactValue.string)
-        case "license.mau_threshold": return license?.monthlyActiveUserThreshold.map { .number(Double($0)) }
-        case "license.eu_multimodal_restriction": return license.map { .bool($0.euMultimodalRestriction) }
-        case "provider.id": return (provider?.id ?? usage.api).map(FactValue.string)
-        case "provider.name": return provider.map { .string($0.name) }
-        case "provider.approved":
+        case .modelKnown: return .bool(match != nil)
+        case .modelId: return match.map { .string($0.model.id) }
+        case .modelVendor: return .string(resolved.vendor)
+        case .modelFamily: return .string(resolved.family)
+        case .modelModalities: return match.map { .list($0.modalities) }
+        case .modelMultimodal: return match.map { .bool($0.isMultimodal) }
+        case .modelOpenWeights: return match.map { .bool($0.model.openWeights) }
+        case .modelBaseModel: return match?.model.baseModel.map(FactValue.string)
+        case .licenseKnown: return .bool(license != nil)
+        case .licenseId: return license.map { .string($0.id) }
+        case .licenseName: return license.map { .string($0.name) }
+        case .licenseKind: return license.map { .string($0.kind.rawValue) }
+        case .licenseSpdx: return license?.spdx.map(FactValue.string)
+        case .licenseAttribution: return license?.attribution.map(FactValue.string)
+        case .licenseNotice: return license?.notice.map(FactValue.string)
+        case .licenseMauThreshold: return license?.monthlyActiveUserThreshold.map { .number(Double($0)) }
+        case .licenseEuMultimodalRestriction: return license.map { .bool($0.euMultimodalRestriction) }
+        case .providerId: return (provider?.id ?? usage.api).map(FactValue.string)
+        case .providerName: return provider.map { .string($0.name) }
+        case .providerApproved:
             guard usage.hosting == .externalAPI else { return nil }
             return .bool(organization.approvedProviders.contains(provider?.id ?? usage.api ?? ""))
-        case "provider.zero_data_retention":
+        case .providerZeroDataRetention:
             guard usage.hosting == .externalAPI else { return nil }
             return .bool(agreement?.zeroDataRetention ?? false)
-        case "provider.tier": return agreement?.tier.map(FactValue.string)
-        case "provider.trains_on_api_data": return provider.map { .string($0.trainsOnAPIData.rawValue) }
-        case "provider.may_train_on_data":
+        case .providerTier: return agreement?.tier.map(FactValue.string)
+        case .providerTrainsOnApiData: return provider.map { .string($0.trainsOnAPIData.rawValue) }
+        case .providerMayTrainOnData:
             guard usage.hosting == .externalAPI, let provider else { return nil }
             switch provider.trainsOnAPIData {
             case .no: return .bool(false)
             case .yes: return .bool(agreement?.zeroDataRetention != true)
             case .dependsOnTier: return .bool(!(agreement?.tier == "paid" || agreement?.tier == "enterprise" || agreement?.zeroDataRetention == true))
             }
-        case "provider.retention_days": return provider?.retentionDays.map { .number(Double($0)) }
-        case "product.name": return label(LabelKey.product).map(FactValue.string)
-        case "product.monthly_active_users":
+        case .providerRetentionDays: return provider?.retentionDays.map { .number(Double($0)) }
+        case .productName: return label(LabelKey.product).map(FactValue.string)
+        case .productMonthlyActiveUsers:
             return label(LabelKey.product).flatMap { organization.products[$0] }.map { .number(Double($0)) }
-        case "org.name": return .string(organization.name)
-        case "org.jurisdiction": return organization.jurisdiction.map(FactValue.string)
-        case "org.commercial_use": return .bool(organization.commercialUse)
-        default: return nil
+        case .orgName: return .string(organization.name)
+        case .orgJurisdiction: return organization.jurisdiction.map(FactValue.string)
+        case .orgCommercialUse: return .bool(organization.commercialUse)
         }
     }
 
@@ -165,7 +232,7 @@ public final class UsageFacts {
         }
         if usage.hosting == .externalAPI && match?.model.openWeights != true {
             // Closed API models float unless a date or version suffix fixes them.
-            return lower.range(of: #"(\d{4}-?\d{2}-?\d{2}|@\d+|-\d{3}$|-v\d+(:\d+)?$|-\d{4}$)"#, options: .regularExpression) != nil
+            return VersionSuffix.fixesVersion(lower)
         }
         return true
     }

@@ -15,10 +15,13 @@ enum ContentShapes {
     }
 
     static let evaluationResults = ShapeRolePredicate(name: "evaluation-results") { documents in
-        var keys = Set<String>()
-        for document in documents { collectKeys(document, into: &keys, budget: 3000) }
-        let scores = keys.filter(isScoreKey)
-        let runs = keys.filter(isRunKey)
+        var scores = Set<String>(), runs = Set<String>()
+        for document in documents {
+            forEachKey(document, budget: 3000) { key in
+                if scoreKeys.matches(key) { scores.insert(key) }
+                if runKeys.matches(key) { runs.insert(key) }
+            }
+        }
         guard scores.count >= 2 && !runs.isEmpty else { return nil }
         return "evaluation or benchmark results (scores: \(scores.sorted().prefix(3).joined(separator: ", ")); run: \(runs.sorted().first ?? ""))"
     }
@@ -35,30 +38,62 @@ enum ContentShapes {
     static let runWords = ["latency", "latency_seconds", "duration", "elapsed", "timestamp", "runtime", "time_taken", "seconds",
                            "started_at", "finished_at", "completed_at", "total_time", "run_id", "total_queries", "num_samples", "n_samples"]
 
-    static func isScoreKey(_ key: String) -> Bool {
-        let lower = key.lowercased()
-        return scoreWords.contains { lower == $0 || lower.hasSuffix("_" + $0) || lower.hasPrefix($0 + "_") || lower.hasPrefix("avg_" + $0) }
-    }
+    /// Every file's keys pass through these, so the affixes are built once and compared as bytes.
+    static let scoreKeys = KeyWordMatcher(words: scoreWords, extraPrefixes: ["avg_"])
+    static let runKeys = KeyWordMatcher(words: runWords)
 
-    static func isRunKey(_ key: String) -> Bool {
-        let lower = key.lowercased()
-        return runWords.contains { lower == $0 || lower.hasSuffix("_" + $0) || lower.hasPrefix($0 + "_") }
-    }
+    static func isScoreKey(_ key: String) -> Bool { scoreKeys.matches(key) }
+
+    static func isRunKey(_ key: String) -> Bool { runKeys.matches(key) }
 
     /// Mapping keys at any depth, up to a budget of nodes so a huge file costs little.
-    static func collectKeys(_ node: YAMLNode, into keys: inout Set<String>, budget: Int) {
+    static func forEachKey(_ node: YAMLNode, budget: Int, _ body: (String) -> Void) {
         var stack = [node]
         var visited = 0
         while let current = stack.popLast(), visited < budget {
             visited += 1
             if let pairs = current.pairs {
                 for pair in pairs {
-                    if let key = pair.key.scalar { keys.insert(key) }
+                    if let key = pair.key.scalar { body(key) }
                     stack.append(pair.value)
                 }
             } else if let items = current.sequence {
                 stack.append(contentsOf: items.prefix(50))
             }
         }
+    }
+}
+
+/// A key that is one of the words, or carries one as a `_`-separated prefix or suffix (`f1_macro`, `mean_latency`),
+/// or starts with an extra prefix followed by the word (`avg_score`); ASCII case is ignored.
+struct KeyWordMatcher: Sendable {
+    private let words: [[UInt8]]
+    private let prefixes: [[UInt8]]
+    private let suffixes: [[UInt8]]
+
+    init(words: [String], extraPrefixes: [String] = []) {
+        self.words = words.map { Array($0.utf8) }
+        self.prefixes = words.map { Array(($0 + "_").utf8) } + extraPrefixes.flatMap { extra in words.map { Array((extra + $0).utf8) } }
+        self.suffixes = words.map { Array(("_" + $0).utf8) }
+    }
+
+    func matches(_ key: String) -> Bool {
+        var key = key
+        return key.withUTF8 { bytes in
+            if words.contains(where: { bytes.count == $0.count && Self.equalFolded(bytes, from: 0, $0) }) { return true }
+            // Every affix holds a `_`; most keys (camelCase Kubernetes fields) have none.
+            guard bytes.contains(UInt8(ascii: "_")) else { return false }
+            return prefixes.contains { bytes.count >= $0.count && Self.equalFolded(bytes, from: 0, $0) }
+                || suffixes.contains { bytes.count >= $0.count && Self.equalFolded(bytes, from: bytes.count - $0.count, $0) }
+        }
+    }
+
+    /// Whether `bytes` from `start` begin with `word` (lower-case ASCII), ignoring ASCII case.
+    private static func equalFolded(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ word: [UInt8]) -> Bool {
+        for offset in word.indices {
+            let byte = bytes[start + offset]
+            if (byte >= 65 && byte <= 90 ? byte | 0x20 : byte) != word[offset] { return false }
+        }
+        return true
     }
 }

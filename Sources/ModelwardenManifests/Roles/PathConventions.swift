@@ -1,3 +1,5 @@
+import ModelwardenCore
+
 /// Data by convention: where people already put tests, fixtures, snapshots, translations, documentation, lock
 /// files and evaluation output. Each predicate names the folder or file that decided.
 enum PathConventions {
@@ -22,7 +24,7 @@ enum PathConventions {
     static let testFileName = PathRolePredicate(name: "test-file-name") { subject in
         let name = subject.name
         let isTest = (name.hasPrefix("test_") && name.hasSuffix(".py")) || name.hasSuffix("_test.py") || name.hasSuffix("_test.go")
-            || name == "conftest.py" || name.contains(".test.") || name.contains(".spec.")
+            || name == "conftest.py" || name.includes(".test.") || name.includes(".spec.")
             || ((name.hasSuffix("test.java") || name.hasSuffix("tests.java")) && subject.path.split(separator: "/").last?.first?.isUppercase == true)
         return isTest ? "test file ('\(name)')" : nil
     }

@@ -41,7 +41,7 @@ public struct KubernetesScanner: ManifestScanner {
             result.configMaps["\(namespace ?? "")/\(name)"] = data
             // A LiteLLM proxy config kept in a ConfigMap.
             for pair in document["data"]?.pairs ?? [] {
-                guard let text = pair.value.scalar, text.contains("model_list"), let embedded = YAMLParser.parse(text).documents.first,
+                guard let text = pair.value.scalar, text.includes("model_list"), let embedded = YAMLParser.parse(text).documents.first,
                       LiteLLMScanner().accepts(embedded) else { continue }
                 let ref = DeploymentRef(kind: "LiteLLMProxy", namespace: namespace, name: name)
                 result.deployments.append(Deployment(ref: ref, location: file.location(document.mark), labels: stringMap(metadata?["labels"])))

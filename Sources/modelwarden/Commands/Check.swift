@@ -102,19 +102,34 @@ extension Modelwarden {
                 let context = ReportContext(
                     toolVersion: Modelwarden.version, colors: color ?? toTerminal, failOn: failOn.severity, exitCode: exitCode,
                     scanRoot: scanRoot, pathPrefix: pathPrefix)
-                let text = format.reporter.render(result, context: context)
                 if let file {
                     do {
-                        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+                        try write(format.reporter, result, context, to: file)
                     } catch {
                         printError("modelwarden: cannot write \(file): \(error.localizedDescription)")
                         throw ExitCode(2)
                     }
                 } else {
-                    FileHandle.standardOutput.write(Data(text.utf8))
+                    try? write(format.reporter, result, context, to: FileHandle.standardOutput)
                 }
             }
             if exitCode != 0 { throw ExitCode(exitCode) }
+        }
+
+        /// A report can be tens of megabytes: it is written in the pieces the reporter hands on, from their own bytes.
+        private func write(_ reporter: any Reporter, _ result: AuditResult, _ context: ReportContext, to path: String) throws {
+            // Creating (or emptying) the file first gives the usual error for a missing folder or a read-only file.
+            try Data().write(to: URL(fileURLWithPath: path))
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            try write(reporter, result, context, to: handle)
+        }
+
+        private func write(_ reporter: any Reporter, _ result: AuditResult, _ context: ReportContext, to handle: FileHandle) throws {
+            try reporter.render(result, context: context) { piece in
+                var piece = piece
+                try piece.withUTF8 { try handle.write(contentsOf: UnsafeRawBufferPointer($0)) }
+            }
         }
 
         /// The folder file paths are relative to, when one folder is scanned.
