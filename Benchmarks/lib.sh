@@ -29,7 +29,9 @@ ensure_time() {
     fi
 }
 
-# Build the release binary. SwiftPM rebuilds only what changed; SKIP_BUILD=1 uses the binary as is.
+# Build the release binary as `make` builds the one that is shipped (the Swift runtime and Foundation linked in,
+# which also starts faster: no symbol binding for a dozen shared libraries). SwiftPM rebuilds only what changed,
+# but a build without --static-swift-stdlib in the same folder is rebuilt whole; SKIP_BUILD=1 uses the binary as is.
 # The build folder is shared with other builds, so retry while SwiftPM reports it locked (or a
 # source file changed under the build).
 build_release() {
@@ -39,7 +41,7 @@ build_release() {
     fi
     local attempt
     for attempt in $(seq 1 40); do
-        if (cd "$ROOT" && swift build -c release --product modelwarden) >"$OUT/build.log" 2>&1; then
+        if (cd "$ROOT" && swift build -c release --static-swift-stdlib --product modelwarden) >"$OUT/build.log" 2>&1; then
             return
         fi
         if grep -qiE 'lock|modified during the build' "$OUT/build.log"; then
@@ -47,7 +49,7 @@ build_release() {
             sleep 15
         else
             tail -30 "$OUT/build.log" >&2
-            die "swift build -c release failed (full log: $OUT/build.log)"
+            die "swift build -c release --static-swift-stdlib failed (full log: $OUT/build.log)"
         fi
     done
     die "build folder stayed locked (or sources kept changing)"

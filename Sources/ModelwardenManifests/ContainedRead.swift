@@ -35,7 +35,7 @@ public enum ContainedRead {
         }
         let size = Int(info.st_size)
         if window == nil, size > limit { return .failure(.tooLarge(bytes: size, limit: limit)) }
-        guard let data = readAll(descriptor, upTo: window ?? limit + 1) else { return .failure(.readError) }
+        guard let data = readAll(descriptor, upTo: window ?? limit + 1, expected: size) else { return .failure(.readError) }
         // The file grew past the limit after fstat: still too large.
         if window == nil, data.count > limit { return .failure(.tooLarge(bytes: data.count, limit: limit)) }
         return .success(Contents(data: data, size: size))
@@ -43,26 +43,28 @@ public enum ContainedRead {
 
     /// The real path of an open descriptor, from the kernel; nil where /proc is not mounted.
     static func openedPath(_ descriptor: Int32) -> String? {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let count = readlink("/proc/self/fd/\(descriptor)", &buffer, buffer.count - 1)
-        guard count > 0 else { return nil }
-        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Int(PATH_MAX) + 1) { buffer in
+            let count = readlink("/proc/self/fd/\(descriptor)", buffer.baseAddress!, buffer.count - 1)
+            guard count > 0 else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<count]), as: UTF8.self)
+        }
     }
 
-    private static func readAll(_ descriptor: Int32, upTo maximum: Int) -> Data? {
-        var data = Data()
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while data.count < maximum {
-            let wanted = min(chunk.count, maximum - data.count)
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, wanted) }
+    /// Reads into a buffer sized from `fstat` (one byte more, to see growth), growing it only if the file grew.
+    private static func readAll(_ descriptor: Int32, upTo maximum: Int, expected: Int) -> Data? {
+        var buffer = [UInt8](repeating: 0, count: max(1, min(maximum, expected + 1)))
+        var filled = 0
+        while filled < maximum {
+            if filled == buffer.count { buffer += repeatElement(0, count: min(buffer.count, maximum - filled)) }
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
             if count < 0 {
                 if errno == EINTR { continue }
                 return nil
             }
             if count == 0 { break }
-            data.append(contentsOf: chunk[0..<count])
+            filled += count
         }
-        return data
+        return Data(buffer[0..<filled])
     }
 }
 

@@ -78,15 +78,34 @@ public enum ByteSearch {
     public static func offset(of pattern: UnsafePointer<UInt8>, count patternCount: Int, in haystack: UnsafePointer<UInt8>, count: Int) -> Int? {
         guard patternCount > 0 else { return 0 }
         guard count >= patternCount else { return nil }
-        let first = Int32(pattern[0])
-        var cursor = haystack
-        let last = haystack + (count - patternCount)
+        // memchr looks for the pattern's rarest byte (`mcpServers`: the `S`, not the `m`), so common letters do not
+        // stop it at every other position of a manifest.
+        let anchor = rarestByteIndex(pattern, count: patternCount)
+        let anchorByte = Int32(pattern[anchor])
+        var cursor = haystack + anchor
+        let last = haystack + (count - patternCount) + anchor
         while cursor <= last {
-            guard let found = memchr(cursor, first, last - cursor + 1) else { return nil }
-            let candidate = UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
+            guard let found = memchr(cursor, anchorByte, last - cursor + 1) else { return nil }
+            let candidate = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - anchor
             if memcmp(candidate, pattern, patternCount) == 0 { return candidate - haystack }
-            cursor = candidate + 1
+            cursor = candidate + anchor + 1
         }
         return nil
+    }
+
+    /// Bytes of manifests and code from the most common on; any other byte counts as rare.
+    @usableFromInline
+    static let commonness: [UInt8] = {
+        var rank = [UInt8](repeating: 0, count: 256)
+        let common = Array(" \netaoinsrlcdmuhpgf-_.:\"/ybvwkx0123456789".utf8)
+        for (index, byte) in common.enumerated() { rank[Int(byte)] = UInt8(common.count - index) }
+        return rank
+    }()
+
+    @inlinable
+    static func rarestByteIndex(_ pattern: UnsafePointer<UInt8>, count: Int) -> Int {
+        var best = 0
+        for index in 1..<max(count, 1) where commonness[Int(pattern[index])] < commonness[Int(pattern[best])] { best = index }
+        return best
     }
 }
