@@ -102,5 +102,6 @@ import Testing
         }
         #expect(clean > 200, "the generator should produce many texts the precheck passes")
         #expect(!ScrubPrecheck.isPlainlyClean("api: \(PlantedSecrets.openAI)") && ScrubPrecheck.isPlainlyClean("image: vllm/vllm-openai:v0.6.3"))
+        #expect(ScrubPrecheck.isPlainlyClean("http://vllm.ml.svc:8000/v1") && !ScrubPrecheck.isPlainlyClean("https://bot:hunter22@example.com/v1"))
     }
 }

@@ -140,11 +140,13 @@ public enum SecretScrubber {
 
 /// Nearly every value a scan keeps holds no secret; this answers that for ASCII text on its bytes, so that the scalar
 /// passes of `SecretScrubber.scrub` run only where one of their shapes can start. It may say "not clean" wrongly,
-/// never "clean" wrongly: every shape the passes act on needs one of the marks it looks for.
+/// never "clean" wrongly: every shape the passes act on needs one of the marks it looks for (a URL's userinfo both).
 enum ScrubPrecheck {
-    /// What the assignment pass (`mayAssignSecret`) and the PEM and URL passes need, lower-cased.
-    static let marks: [[UInt8]] = (["key", "token", "secret", "pass", "pwd", "credential", "bearer", "basic", "-----begin", "://"])
+    /// What the assignment pass (`mayAssignSecret`) and the PEM pass need, lower-cased.
+    static let marks: [[UInt8]] = (["key", "token", "secret", "pass", "pwd", "credential", "bearer", "basic", "-----begin"])
         .map { Array($0.utf8) }
+    /// The URL pass needs both: userinfo sits between `://` and an `@`. Most URLs have no `@`.
+    static let urlMarks: [[UInt8]] = ["://", "@"].map { Array($0.utf8) }
     /// What the token pass needs at the start of a word: a key prefix or a JWT's `eyJ`.
     static let tokenStarts: [[UInt8]] = (SecretScrubber.keyPrefixes + ["eyJ"]).map { Array($0.utf8) }
     static let tokenFirstBytes: Set<UInt8> = Set(tokenStarts.compactMap(\.first))
@@ -166,7 +168,10 @@ enum ScrubPrecheck {
             previousIsWord = isWord
         }
         return lowered.withUnsafeBufferPointer { haystack in
-            !marks.contains { mark in mark.withUnsafeBufferPointer { ByteSearch.find($0.baseAddress!, count: $0.count, in: haystack.baseAddress!, count: haystack.count) } }
+            let holds = { (mark: [UInt8]) in
+                mark.withUnsafeBufferPointer { ByteSearch.find($0.baseAddress!, count: $0.count, in: haystack.baseAddress!, count: haystack.count) }
+            }
+            return !marks.contains(where: holds) && !urlMarks.allSatisfy(holds)
         }
     }
 

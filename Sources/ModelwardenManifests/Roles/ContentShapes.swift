@@ -15,6 +15,9 @@ enum ContentShapes {
     }
 
     static let evaluationResults = ShapeRolePredicate(name: "evaluation-results") { documents in
+        // Kubernetes objects (`apiVersion` and `kind` at the top of every document) are never a results file; most
+        // manifests are one, so their trees are not walked.
+        guard !documents.allSatisfy(isKubernetesObject) else { return nil }
         var scores = Set<String>(), runs = Set<String>()
         for document in documents {
             forEachKey(document, budget: 3000) { key in
@@ -24,6 +27,10 @@ enum ContentShapes {
         }
         guard scores.count >= 2 && !runs.isEmpty else { return nil }
         return "evaluation or benchmark results (scores: \(scores.sorted().prefix(3).joined(separator: ", ")); run: \(runs.sorted().first ?? ""))"
+    }
+
+    static func isKubernetesObject(_ document: YAMLNode) -> Bool {
+        document["apiVersion"]?.scalar != nil && document["kind"]?.scalar != nil
     }
 
     static let supportedModels = ShapeRolePredicate(name: "supported-model-catalog") { documents in
