@@ -149,28 +149,32 @@ enum ScrubPrecheck {
     static let urlMarks: [[UInt8]] = ["://", "@"].map { Array($0.utf8) }
     /// What the token pass needs at the start of a word: a key prefix or a JWT's `eyJ`.
     static let tokenStarts: [[UInt8]] = (SecretScrubber.keyPrefixes + ["eyJ"]).map { Array($0.utf8) }
-    static let tokenFirstBytes: Set<UInt8> = Set(tokenStarts.compactMap(\.first))
+    /// Whether a byte starts some token shape, by byte value: asked at every word start of every value.
+    static let startsSomeToken: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for start in tokenStarts { if let first = start.first { table[Int(first)] = true } }
+        return table
+    }()
 
     static func isPlainlyClean(_ text: String) -> Bool {
         text.utf8.withContiguousStorageIfAvailable(isPlainlyClean) ?? false
     }
 
     static func isPlainlyClean(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var lowered = [UInt8](repeating: 0, count: bytes.count)
-        var previousIsWord = false
-        for (offset, byte) in bytes.enumerated() {
-            // Beyond ASCII, letters have Unicode case and word rules: the scalar passes decide.
-            if byte >= 0x80 { return false }
-            let isUpper = byte >= 0x41 && byte <= 0x5A
-            let isWord = isUpper || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F
-            if !previousIsWord, tokenFirstBytes.contains(byte), startsToken(bytes, at: offset) { return false }
-            lowered[offset] = isUpper ? byte | 0x20 : byte
-            previousIsWord = isWord
-        }
-        return lowered.withUnsafeBufferPointer { haystack in
-            let holds = { (mark: [UInt8]) in
-                mark.withUnsafeBufferPointer { ByteSearch.find($0.baseAddress!, count: $0.count, in: haystack.baseAddress!, count: haystack.count) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bytes.count, 1)) { lowered in
+            var previousIsWord = false
+            for offset in 0..<bytes.count {
+                let byte = bytes[offset]
+                // Beyond ASCII, letters have Unicode case and word rules: the scalar passes decide.
+                if byte >= 0x80 { return false }
+                let isUpper = byte >= 0x41 && byte <= 0x5A
+                let isWord = isUpper || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F
+                if !previousIsWord, startsSomeToken[Int(byte)], startsToken(bytes, at: offset) { return false }
+                lowered[offset] = isUpper ? byte | 0x20 : byte
+                previousIsWord = isWord
             }
+            let haystack = UnsafeBufferPointer(rebasing: lowered[0..<bytes.count])
+            let holds = { (mark: [UInt8]) in mark.withUnsafeBufferPointer { ByteSearch.offset(of: $0, in: haystack) != nil } }
             return !marks.contains(where: holds) && !urlMarks.allSatisfy(holds)
         }
     }
