@@ -40,6 +40,23 @@ import Testing
         }
     }
 
+    @Test func aKeyWrittenTwiceInOneMappingIsAnErrorAtTheSecond() throws {
+        let folder = try TempFolder()
+        try folder.write("licenses/mit.yaml", """
+        schemaVersion: 1
+        id: mit
+        name: MIT License
+        kind: permissive
+        name: MIT
+        sources: [https://opensource.org/license/mit]
+        as_of: 2026-01-01
+        """)
+        let loaded = PolicyLoader.load(from: folder.path, today: Shipped.today)
+        let messages = loaded.errors.map(\.description)
+        #expect(messages.contains { $0.contains("licenses/mit.yaml:5:1") && $0.contains("duplicate key 'name'") }, "\(messages)")
+        #expect(messages.filter { $0.contains("duplicate key") }.count == 1, "\(messages)")
+    }
+
     @Test func reportsEveryProblemAtOnceWithLocations() throws {
         let folder = try TempFolder()
         try folder.write("licenses/mit.yaml", """

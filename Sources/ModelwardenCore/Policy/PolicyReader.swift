@@ -37,13 +37,13 @@ public struct FieldReader {
         self.file = file
         self.path = path
         self.problems = problems
-        var seen = Set<String>()
-        for pair in pairs {
+        for (index, pair) in pairs.enumerated() {
             guard let key = pair.key.scalar else {
                 problems.error(file, pair.key.mark, path, "keys must be strings")
                 continue
             }
-            if !seen.insert(key).inserted {
+            // A policy mapping has a handful of keys: comparing with the earlier ones costs less than hashing them.
+            if pairs[..<index].contains(where: { $0.key.scalar == key }) {
                 problems.error(file, pair.key.mark, sub(key), "duplicate key '\(key)'")
             }
             if !allowed.contains(key) {
