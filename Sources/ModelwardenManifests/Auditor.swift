@@ -44,13 +44,13 @@ public struct Auditor: Sendable {
         return audit(loaded, extraDiagnostics: discovered.diagnostics)
     }
 
-    /// Audits files already in memory (rule examples, tests).
-    public func audit(texts: [(path: String, text: String)]) -> AuditResult {
+    /// Audits files already in memory (rule examples, tests), with a memo of earlier audits of them when given.
+    public func audit(texts: [(path: String, text: String)], memo: AuditMemo? = nil) -> AuditResult {
         let loaded = ParallelMap.map(texts) { item -> (ManifestFile?, FileScan) in
             let file = ManifestFile(path: item.path, absolutePath: item.path, text: item.text)
             return (file, self.scan(file))
         }
-        return audit(loaded, extraDiagnostics: [])
+        return audit(loaded, extraDiagnostics: [], memo: memo)
     }
 
     /// Audits manifests piped to standard input: its virtual files are read as YAML or JSON whatever their names.
@@ -62,8 +62,10 @@ public struct Auditor: Sendable {
         return audit(loaded, extraDiagnostics: stream.diagnostics)
     }
 
-    /// The cross-file part of an audit, over files already read and scanned (or taken from a cache).
-    public func audit(_ loaded: [(ManifestFile?, FileScan)], extraDiagnostics: [Diagnostic]) -> AuditResult {
+    /// The cross-file part of an audit, over files already read and scanned (or taken from a cache). With a `memo`
+    /// of earlier audits of the same estate, only what can see a changed file is analysed, resolved and evaluated
+    /// again; the result is the same.
+    public func audit(_ loaded: [(ManifestFile?, FileScan)], extraDiagnostics: [Diagnostic], memo: AuditMemo? = nil) -> AuditResult {
         var files: [String: ManifestFile] = [:]
         var configMaps: [String: [String: Located]] = [:]
         var envFiles: [String: [EnvVar]] = [:]
@@ -109,21 +111,35 @@ public struct Auditor: Sendable {
                 usages.append(usage)
             }
         }
-        let workloads = loaded.flatMap { $0.1.workloads.filter { !skipped($0) } }
-        let firstAnalyzer = analyzer
-        let firstPass: [(Workload, [Usage], Bool)] = ParallelMap.map(workloads) { workload in
-            var callsInHouse = false
-            let usages = firstAnalyzer.analyze(workload, callsInHouse: &callsInHouse)
-            return (workload, usages, callsInHouse)
+        // Each workload under its place (file, position in the file), which keys the memo.
+        let workloads: [(AuditMemo.WorkloadKey, Workload)] = loaded.flatMap { _, scan in
+            scan.workloads.enumerated().filter { !skipped($0.element) }.map { (AuditMemo.WorkloadKey(file: $0.element.file, index: $0.offset), $0.element) }
         }
+        let earlier = memo?.earlier(policyDigest: policy.digest)
+        let firstAnalyzer = analyzer
+        let firstPass: [AuditMemo.Analysis?] = ParallelMap.map(workloads) { key, workload in
+            guard let earlier else { return nil }
+            return firstAnalyzer.firstPass(workload, earlier: earlier.analyses[key])
+        }
+        let plainFirstPass: [(usages: [Usage], callsInHouse: Bool)] = memo != nil ? firstPass.map { ($0!.usages, $0!.callsInHouse) }
+            : ParallelMap.map(workloads) { _, workload in
+                var callsInHouse = false
+                let usages = firstAnalyzer.analyze(workload, callsInHouse: &callsInHouse)
+                return (usages, callsInHouse)
+            }
         analyzer.directory = directory(services: loaded.flatMap { $0.1.services }, deployments: deployments,
-                                       analysed: firstPass.map { ($0.0, $0.1) }, routes: routeUsages)
+                                       analysed: zip(workloads, plainFirstPass).map { ($0.0.1, $0.1.usages) }, routes: routeUsages)
         let secondAnalyzer = analyzer
         // Only clients of in-house hosts can learn something from the servers and gateways behind them.
-        let final: [[Usage]] = ParallelMap.map(firstPass.map { ($0.0, $0.1, $0.2) }) { item in
-            item.2 && !secondAnalyzer.directory.isEmpty ? secondAnalyzer.analyze(item.0) : item.1
+        let secondRuns = !secondAnalyzer.directory.isEmpty
+        let final: [AuditMemo.Outcome] = ParallelMap.map(Array(workloads.indices)) { index in
+            let workload = workloads[index].1, first = plainFirstPass[index]
+            guard first.callsInHouse && secondRuns else { return AuditMemo.Outcome(usages: first.usages, analysis: firstPass[index]) }
+            guard let analysis = firstPass[index] else { return AuditMemo.Outcome(usages: secondAnalyzer.analyze(workload), analysis: nil) }
+            let second = secondAnalyzer.secondPass(workload, after: analysis)
+            return AuditMemo.Outcome(usages: second.analysis.second!.usages, analysis: second.analysis, secondPass: second.reused ? .reused : .analysed)
         }
-        for workloadUsages in final { usages += workloadUsages }
+        for workloadUsages in final { usages += workloadUsages.usages }
         usages = GenericModelReferences.yielding(usages, loadedEnvFiles: loadedEnvFiles)
         usages.sort { ($0.location, $0.model ?? "") < ($1.location, $1.model ?? "") }
         // A server that names no model is not a usage of its own when the same file names a model for that runtime
@@ -148,11 +164,21 @@ public struct Auditor: Sendable {
         // One string written once is one usage, even when an anchor merges it into several services.
         var places = Set<String>()
         usages = usages.filter { places.insert("\($0.location)|\($0.model ?? "")|\($0.api ?? "")").inserted }
-        let resolved = ParallelMap.map(usages) { self.resolve($0) }
+        let resolved = ParallelMap.map(usages) { earlier?.resolved[$0] ?? self.resolve($0) }
         var byRef: [DeploymentRef: Deployment] = [:]
         for deployment in deployments where byRef[deployment.ref] == nil { byRef[deployment.ref] = deployment }
         let tools = ToolServerResolution(organization: policy.organization, deployments: deployments).resolve(loaded.flatMap { $0.1.tools })
-        let findings = Evaluator(policy: policy, today: today).evaluate(resolved, tools: tools, deployments: byRef)
+        let evaluator = Evaluator(policy: policy, today: today)
+        let deploymentsByRef = byRef
+        let perUsage: [[Finding]] = ParallelMap.map(resolved) { item in
+            let deployment = deploymentsByRef[item.usage.deployment]
+            return earlier?.findings[AuditMemo.EvaluationKey(usage: item.usage, deployment: deployment)]
+                ?? evaluator.findings(for: item, deployment: deployment)
+        }
+        let findings = evaluator.evaluate(perUsage: perUsage, tools: tools, deployments: byRef)
+        if let memo, let earlier {
+            remember(in: memo, earlier: earlier, workloads: workloads.map(\.0), analyses: final, resolved: resolved, perUsage: perUsage, byRef: byRef)
+        }
         let rules = policy.rules.map {
             RuleSummary(id: $0.id, title: $0.title, description: $0.description, remediation: $0.remediation, helpURI: $0.helpURI,
                         severity: $0.severity, category: $0.category.rawValue)
@@ -166,6 +192,33 @@ public struct Auditor: Sendable {
         result.supported = loaded.flatMap { $0.1.supported ?? [] }.sorted { $0.location < $1.location }
         result.tools = tools
         return result
+    }
+
+    /// Keeps this audit's analyses, resolutions and per-usage findings for the next audit with the memo.
+    private func remember(in memo: AuditMemo, earlier: AuditMemo.Contents, workloads: [AuditMemo.WorkloadKey],
+                          analyses: [AuditMemo.Outcome], resolved: [ResolvedUsage],
+                          perUsage: [[Finding]], byRef: [DeploymentRef: Deployment]) {
+        var fresh = AuditMemo.Contents(policyDigest: earlier.policyDigest)
+        var statistics = AuditMemo.Statistics()
+        fresh.analyses.reserveCapacity(workloads.count)
+        for (key, item) in zip(workloads, analyses) {
+            guard let analysis = item.analysis else { continue }
+            fresh.analyses[key] = analysis
+            if analysis.reused { statistics.workloadsReused += 1 } else { statistics.workloadsAnalysed += 1 }
+            switch item.secondPass {
+            case .analysed: statistics.secondPassesAnalysed += 1
+            case .reused: statistics.secondPassesReused += 1
+            case nil: break
+            }
+        }
+        fresh.resolved.reserveCapacity(resolved.count)
+        fresh.findings.reserveCapacity(resolved.count)
+        for (item, findings) in zip(resolved, perUsage) {
+            if fresh.resolved.updateValue(item, forKey: item.usage) == nil, earlier.resolved[item.usage] == nil { statistics.usagesResolved += 1 }
+            let key = AuditMemo.EvaluationKey(usage: item.usage, deployment: byRef[item.usage.deployment])
+            if fresh.findings.updateValue(findings, forKey: key) == nil, earlier.findings[key] == nil { statistics.usagesEvaluated += 1 }
+        }
+        memo.replace(with: fresh, statistics: statistics)
     }
 
     /// Literal variable values per folder, from workload environments and env files (first value wins).
