@@ -1,6 +1,8 @@
 import Foundation
 import ModelwardenCore
 import ModelwardenManifests
+import GRDB
+import ModelwardenStore
 import Testing
 
 /// An audit with a memo of the earlier audits of an estate must say exactly what a full audit says, after any sequence
@@ -24,6 +26,64 @@ import Testing
         }
         // The memo is used: most workloads were not analysed again.
         #expect(reused > 0)
+    }
+
+    /// The daemon's path: a recorder with a scan cache (and its memo) over files on disk records what a fresh process
+    /// records, usages, findings and events alike, after each random edit.
+    @Test(arguments: [21, 22, 23])
+    func aRecorderWithAMemoRecordsWhatAFreshRecorderRecords(seed: UInt64) async throws {
+        var estate = GeneratedEstate(seed: seed)
+        let folder = try TempFolder()
+        let withMemo = try AuditDatabase.inMemory(), fresh = try AuditDatabase.inMemory()
+        let cache = ScanCache()
+        let auditor = Auditor(policy: Shipped.policy, today: Shipped.today)
+        var written = Set<String>()
+        for step in 0..<12 {
+            if step > 0 { estate.edit() }
+            let now = Set(estate.files.map(\.path))
+            for gone in written.subtracting(now) { try FileManager.default.removeItem(atPath: folder.path + "/" + gone) }
+            for file in estate.files { try folder.write(file.path, file.text) }
+            written = now
+            let a = try await Recorder(database: withMemo, auditor: auditor, source: "estate", cache: cache).scan(paths: [folder.path])
+            let b = try await Recorder(database: fresh, auditor: auditor, source: "estate").scan(paths: [folder.path])
+            let context = "seed \(seed), step \(step) after \(estate.lastEdit)"
+            #expect(a.usages == b.usages && a.openFindings == b.openFindings && a.waivedFindings == b.waivedFindings && a.events == b.events, "\(context)")
+            #expect(try withMemo.inventory().map(Self.describe) == fresh.inventory().map(Self.describe), "\(context)")
+            #expect(try withMemo.findings().map { "\($0.fingerprint) \($0.status)" } == fresh.findings().map { "\($0.fingerprint) \($0.status)" }, "\(context)")
+            #expect(try withMemo.history().map { "\($0.kind) \($0.deployment ?? "") \($0.model ?? "") \($0.subject) \($0.detail)" }
+                == fresh.history().map { "\($0.kind) \($0.deployment ?? "") \($0.model ?? "") \($0.subject) \($0.detail)" }, "\(context)")
+            // The store writes only changed rows and marks the others seen: its state is what a first scan writes.
+            let first = try AuditDatabase.inMemory()
+            _ = try await Recorder(database: first, auditor: auditor, source: "estate").scan(paths: [folder.path])
+            // Sorted: rows of one place and model (a ConfigMap two deployments read) tie in the inventory's order.
+            let kept = try withMemo.inventory().map(Self.describe).sorted(), truth = try first.inventory().map(Self.describe).sorted()
+            #expect(kept == truth, "\(context): \(AuditComparison.firstDifference(kept, truth))")
+            #expect(try withMemo.findings().filter { $0.status != "resolved" }.map(Self.describe).sorted() == first.findings().map(Self.describe).sorted(),
+                    "\(context)")
+            #expect(try Self.staleMarks(withMemo) == 0, "\(context)")
+        }
+    }
+
+    static func describe(_ row: FindingRow) -> String {
+        "\(row.fingerprint) \(row.status) \(row.severity) \(row.file):\(row.line):\(row.column) \(row.message) \(row.waiver ?? "")"
+    }
+
+    /// Rows the last scan saw whose marks do not say so.
+    static func staleMarks(_ database: AuditDatabase) throws -> Int {
+        try database.writer.read { db in
+            try Int.fetchOne(db, sql: """
+                WITH last AS (SELECT max(id) AS id FROM scan)
+                SELECT (SELECT count(*) FROM file WHERE present = 1 AND last_scan_id != (SELECT id FROM last))
+                     + (SELECT count(*) FROM deployment WHERE active = 1 AND last_seen_scan_id != (SELECT id FROM last))
+                     + (SELECT count(*) FROM usage WHERE active = 1 AND last_seen_scan_id != (SELECT id FROM last))
+                     + (SELECT count(*) FROM usage WHERE active = 1 AND last_seen_at != (SELECT max(last_seen_at) FROM usage))
+                     + (SELECT count(*) FROM finding WHERE status != 'resolved' AND last_seen_scan_id != (SELECT id FROM last))
+                """) ?? -1
+        }
+    }
+
+    static func describe(_ row: InventoryRow) -> String {
+        "\(row.deployment) \(row.model ?? "") \(row.vendor) \(row.license) \(row.hosting) \(row.runtime ?? "") \(row.api ?? "") \(row.file):\(row.line):\(row.column)"
     }
 
     @Test func onlyTheDeploymentsThatSeeAChangedConfigMapAreAnalysedAgain() {
