@@ -163,7 +163,7 @@ public struct Recorder: Sendable {
         }
         let recording = ScanRecording(source: source, result: prepared.result, files: prepared.files, removedFiles: removed, roots: roots,
                                       policy: auditor.policy, previousPolicyDigest: state.lastPolicyDigest, startedAt: started,
-                                      finishedAt: Self.timestamp(Date()), seenAt: started)
+                                      finishedAt: Self.timestamp(Date()), seenAt: started, texts: cache?.texts ?? RecordingTexts())
         let summary = try await store.record(recording)
         // Only what was committed: a failed write leaves the cache describing the previous scan, like the database.
         cache?.replace(with: prepared.scans.map { ($0.path, ScanCache.Entry(sha256: $0.sha256, scan: $0.scan, file: $0.file)) })

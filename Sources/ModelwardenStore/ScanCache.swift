@@ -16,6 +16,8 @@ public final class ScanCache: Sendable {
     private let entries = Mutex<[String: Entry]>([:])
     /// The cross-file stage's results from the last audit of this process.
     public let memo = AuditMemo()
+    /// The labels' JSON and redacted model names of the last recording.
+    public let texts = RecordingTexts()
 
     public init() {}
 
