@@ -90,7 +90,8 @@ public final class AuditMemo: Sendable {
         contents.withLock { $0 }.flatMap { $0.policyDigest == policyDigest ? $0 : nil } ?? Contents(policyDigest: policyDigest)
     }
 
-    /// Keeps what this audit used, and nothing else: a deleted workload or usage leaves the memo.
+    /// The memo after an audit (`Auditor.remember`: this audit's new entries added, the whole rebuilt only when it
+    /// has grown past twice what the audit used).
     func replace(with fresh: Contents, statistics: Statistics) {
         contents.withLock { $0 = fresh }
         self.statistics.withLock { $0 = statistics }

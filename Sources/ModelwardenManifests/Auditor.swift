@@ -164,20 +164,25 @@ public struct Auditor: Sendable {
         // One string written once is one usage, even when an anchor merges it into several services.
         var places = Set<String>()
         usages = usages.filter { places.insert("\($0.location)|\($0.model ?? "")|\($0.api ?? "")").inserted }
-        let resolved = ParallelMap.map(usages) { earlier?.resolved[$0] ?? self.resolve($0) }
+        // Each usage's resolution and findings, from the memo when it has them (`true`: computed now).
+        let resolving: [(ResolvedUsage, Bool)] = ParallelMap.map(usages) { usage in
+            earlier?.resolved[usage].map { ($0, false) } ?? (self.resolve(usage), true)
+        }
+        let resolved = resolving.map(\.0)
         var byRef: [DeploymentRef: Deployment] = [:]
         for deployment in deployments where byRef[deployment.ref] == nil { byRef[deployment.ref] = deployment }
         let tools = ToolServerResolution(organization: policy.organization, deployments: deployments).resolve(loaded.flatMap { $0.1.tools })
         let evaluator = Evaluator(policy: policy, today: today)
         let deploymentsByRef = byRef
-        let perUsage: [[Finding]] = ParallelMap.map(resolved) { item in
+        let evaluating: [([Finding], Bool)] = ParallelMap.map(resolved) { item in
             let deployment = deploymentsByRef[item.usage.deployment]
-            return earlier?.findings[AuditMemo.EvaluationKey(usage: item.usage, deployment: deployment)]
-                ?? evaluator.findings(for: item, deployment: deployment)
+            return earlier?.findings[AuditMemo.EvaluationKey(usage: item.usage, deployment: deployment)].map { ($0, false) }
+                ?? (evaluator.findings(for: item, deployment: deployment), true)
         }
+        let perUsage = evaluating.map(\.0)
         let findings = evaluator.evaluate(perUsage: perUsage, tools: tools, deployments: byRef)
         if let memo, let earlier {
-            remember(in: memo, earlier: earlier, workloads: workloads.map(\.0), analyses: final, resolved: resolved, perUsage: perUsage, byRef: byRef)
+            remember(in: memo, earlier: earlier, workloads: workloads.map(\.0), analyses: final, resolved: resolving, evaluated: evaluating, byRef: byRef)
         }
         let rules = policy.rules.map {
             RuleSummary(id: $0.id, title: $0.title, description: $0.description, remediation: $0.remediation, helpURI: $0.helpURI,
@@ -194,29 +199,34 @@ public struct Auditor: Sendable {
         return result
     }
 
-    /// Keeps this audit's analyses, resolutions and per-usage findings for the next audit with the memo.
-    private func remember(in memo: AuditMemo, earlier: AuditMemo.Contents, workloads: [AuditMemo.WorkloadKey],
-                          analyses: [AuditMemo.Outcome], resolved: [ResolvedUsage],
-                          perUsage: [[Finding]], byRef: [DeploymentRef: Deployment]) {
-        var fresh = AuditMemo.Contents(policyDigest: earlier.policyDigest)
+    /// Adds what this audit computed to the memo for the next audit. Entries taken from the memo stay as they are; the
+    /// memo starts afresh from this audit alone when it holds more than twice what this audit used (deleted files and
+    /// usages that are gone), so it stays within twice the estate's size without being rebuilt on every audit.
+    private func remember(in memo: AuditMemo, earlier: AuditMemo.Contents, workloads: [AuditMemo.WorkloadKey], analyses: [AuditMemo.Outcome],
+                          resolved: [(ResolvedUsage, Bool)], evaluated: [([Finding], Bool)], byRef: [DeploymentRef: Deployment]) {
+        var fresh = earlier
         var statistics = AuditMemo.Statistics()
-        fresh.analyses.reserveCapacity(workloads.count)
+        let rebuildAnalyses = earlier.analyses.count > 2 * workloads.count + 64
+        let rebuildUsages = earlier.resolved.count > 2 * resolved.count + 64 || earlier.findings.count > 2 * resolved.count + 64
+        if rebuildAnalyses { fresh.analyses = [:] }
+        if rebuildUsages { fresh.resolved = [:]; fresh.findings = [:] }
         for (key, item) in zip(workloads, analyses) {
-            guard let analysis = item.analysis else { continue }
-            fresh.analyses[key] = analysis
+            guard var analysis = item.analysis else { continue }
             if analysis.reused { statistics.workloadsReused += 1 } else { statistics.workloadsAnalysed += 1 }
             switch item.secondPass {
             case .analysed: statistics.secondPassesAnalysed += 1
             case .reused: statistics.secondPassesReused += 1
             case nil: break
             }
+            guard rebuildAnalyses || !analysis.reused || item.secondPass == .analysed else { continue }
+            analysis.reused = false
+            fresh.analyses[key] = analysis
         }
-        fresh.resolved.reserveCapacity(resolved.count)
-        fresh.findings.reserveCapacity(resolved.count)
-        for (item, findings) in zip(resolved, perUsage) {
-            if fresh.resolved.updateValue(item, forKey: item.usage) == nil, earlier.resolved[item.usage] == nil { statistics.usagesResolved += 1 }
-            let key = AuditMemo.EvaluationKey(usage: item.usage, deployment: byRef[item.usage.deployment])
-            if fresh.findings.updateValue(findings, forKey: key) == nil, earlier.findings[key] == nil { statistics.usagesEvaluated += 1 }
+        for ((item, resolvedNow), (findings, evaluatedNow)) in zip(resolved, evaluated) {
+            if resolvedNow { statistics.usagesResolved += 1 }
+            if evaluatedNow { statistics.usagesEvaluated += 1 }
+            if rebuildUsages || resolvedNow { fresh.resolved[item.usage] = item }
+            if rebuildUsages || evaluatedNow { fresh.findings[AuditMemo.EvaluationKey(usage: item.usage, deployment: byRef[item.usage.deployment])] = findings }
         }
         memo.replace(with: fresh, statistics: statistics)
     }

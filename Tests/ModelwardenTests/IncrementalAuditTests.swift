@@ -118,6 +118,23 @@ import Testing
         #expect(incremental.usages.contains { $0.usage.deployment.name == "app" && $0.usage.api == "openai" })
     }
 
+    /// Entries of deleted files stay until the memo holds more than twice what an audit used; then it starts afresh.
+    @Test func aMemoThatShrinksWithTheEstateStillAnswersLikeAFullAudit() {
+        let auditor = Auditor(policy: Shipped.policy, today: Shipped.today)
+        let all: [(path: String, text: String)] = (0..<120).map { index in
+            ("apps/app-\(index).yaml", GeneratedEstate.deployment(name: "app-\(index)", namespace: "ns", model: "gpt-4o-mini", configMap: nil, baseURL: nil))
+        }
+        let memo = AuditMemo()
+        _ = auditor.audit(texts: all, memo: memo)
+        for count in [100, 10, 11, 120] {
+            let files = Array(all.prefix(count))
+            let incremental = auditor.audit(texts: files, memo: memo)
+            #expect(AuditComparison.difference(incremental, auditor.audit(texts: files)) == nil, "\(count) files")
+        }
+        // The last audit found all 120 again: those its memo had dropped when the estate shrank were analysed again.
+        #expect(memo.lastAudit.workloadsAnalysed == 109 && memo.lastAudit.workloadsReused == 11)
+    }
+
     @Test func aMemoOfAnotherPolicySetIsNotUsed() {
         let files: [(path: String, text: String)] = [("a.yaml", GeneratedEstate.deployment(name: "a", namespace: "ns", model: "gpt-4o-mini",
                                                                                           configMap: nil, baseURL: nil))]
