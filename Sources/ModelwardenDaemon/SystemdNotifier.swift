@@ -39,7 +39,9 @@ public struct SystemdNotifier: Sendable {
         send("RELOADING=1\nMONOTONIC_USEC=\(microseconds)\nSTATUS=reloading policies")
     }
 
-    /// Sends one datagram; failures are returned, not thrown: a daemon must not stop because systemd went away.
+    /// Sends one datagram; failures are returned, not thrown: a daemon must not stop because systemd went away. The
+    /// send never waits: when the receiver does not read (its queue of datagrams is full), the message is dropped,
+    /// since a status line sent from the scanner must not hold up every scan after it.
     @discardableResult
     public func send(_ message: String) -> Bool {
         guard let socketPath else { return false }
@@ -62,7 +64,7 @@ public struct SystemdNotifier: Sendable {
         let sent = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
                 bytes.withUnsafeBytes { buffer in
-                    sendto(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL), socketAddress, length)
+                    sendto(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT), socketAddress, length)
                 }
             }
         }

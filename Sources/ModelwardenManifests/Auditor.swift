@@ -49,13 +49,13 @@ public struct Auditor: Sendable {
         return result
     }
 
-    /// Audits files already in memory (rule examples, tests).
-    public func audit(texts: [(path: String, text: String)]) -> AuditResult {
+    /// Audits files already in memory (rule examples, tests), with a memo of earlier audits of them when given.
+    public func audit(texts: [(path: String, text: String)], memo: AuditMemo? = nil) -> AuditResult {
         let loaded = ParallelMap.map(texts) { item -> (ManifestFile?, FileScan) in
             let file = ManifestFile(path: item.path, absolutePath: item.path, text: item.text)
             return (file, self.scan(file))
         }
-        return audit(loaded, extraDiagnostics: [])
+        return audit(loaded, extraDiagnostics: [], memo: memo)
     }
 
     /// Audits manifests piped to standard input: its virtual files are read as YAML or JSON whatever their names.
@@ -67,8 +67,10 @@ public struct Auditor: Sendable {
         return audit(loaded, extraDiagnostics: stream.diagnostics)
     }
 
-    /// The cross-file part of an audit, over files already read and scanned (or taken from a cache).
-    public func audit(_ loaded: [(ManifestFile?, FileScan)], extraDiagnostics: [Diagnostic]) -> AuditResult {
+    /// The cross-file part of an audit, over files already read and scanned (or taken from a cache). With a `memo`
+    /// of earlier audits of the same estate, only what can see a changed file is analysed, resolved and evaluated
+    /// again; the result is the same.
+    public func audit(_ loaded: [(ManifestFile?, FileScan)], extraDiagnostics: [Diagnostic], memo: AuditMemo? = nil) -> AuditResult {
         var files: [String: ManifestFile] = [:]
         var configMaps: [String: [String: Located]] = [:]
         var envFiles: [String: [EnvVar]] = [:]
@@ -114,21 +116,35 @@ public struct Auditor: Sendable {
                 usages.append(usage)
             }
         }
-        let workloads = loaded.flatMap { $0.1.workloads.filter { !skipped($0) } }
-        let firstAnalyzer = analyzer
-        let firstPass: [(Workload, [Usage], Bool)] = ParallelMap.map(workloads) { workload in
-            var callsInHouse = false
-            let usages = firstAnalyzer.analyze(workload, callsInHouse: &callsInHouse)
-            return (workload, usages, callsInHouse)
+        // Each workload under its place (file, position in the file), which keys the memo.
+        let workloads: [(AuditMemo.WorkloadKey, Workload)] = loaded.flatMap { _, scan in
+            scan.workloads.enumerated().filter { !skipped($0.element) }.map { (AuditMemo.WorkloadKey(file: $0.element.file, index: $0.offset), $0.element) }
         }
+        let earlier = memo?.earlier(policyDigest: policy.digest)
+        let firstAnalyzer = analyzer
+        let firstPass: [AuditMemo.Analysis?] = ParallelMap.map(workloads) { key, workload in
+            guard let earlier else { return nil }
+            return firstAnalyzer.firstPass(workload, earlier: earlier.analyses[key])
+        }
+        let plainFirstPass: [(usages: [Usage], callsInHouse: Bool)] = memo != nil ? firstPass.map { ($0!.usages, $0!.callsInHouse) }
+            : ParallelMap.map(workloads) { _, workload in
+                var callsInHouse = false
+                let usages = firstAnalyzer.analyze(workload, callsInHouse: &callsInHouse)
+                return (usages, callsInHouse)
+            }
         analyzer.directory = directory(services: loaded.flatMap { $0.1.services }, deployments: deployments,
-                                       analysed: firstPass.map { ($0.0, $0.1) }, routes: routeUsages)
+                                       analysed: zip(workloads, plainFirstPass).map { ($0.0.1, $0.1.usages) }, routes: routeUsages)
         let secondAnalyzer = analyzer
         // Only clients of in-house hosts can learn something from the servers and gateways behind them.
-        let final: [[Usage]] = ParallelMap.map(firstPass.map { ($0.0, $0.1, $0.2) }) { item in
-            item.2 && !secondAnalyzer.directory.isEmpty ? secondAnalyzer.analyze(item.0) : item.1
+        let secondRuns = !secondAnalyzer.directory.isEmpty
+        let final: [AuditMemo.Outcome] = ParallelMap.map(Array(workloads.indices)) { index in
+            let workload = workloads[index].1, first = plainFirstPass[index]
+            guard first.callsInHouse && secondRuns else { return AuditMemo.Outcome(usages: first.usages, analysis: firstPass[index]) }
+            guard let analysis = firstPass[index] else { return AuditMemo.Outcome(usages: secondAnalyzer.analyze(workload), analysis: nil) }
+            let second = secondAnalyzer.secondPass(workload, after: analysis)
+            return AuditMemo.Outcome(usages: second.analysis.second!.usages, analysis: second.analysis, secondPass: second.reused ? .reused : .analysed)
         }
-        for workloadUsages in final { usages += workloadUsages }
+        for workloadUsages in final { usages += workloadUsages.usages }
         usages = GenericModelReferences.yielding(usages, loadedEnvFiles: loadedEnvFiles)
         usages.sort { ($0.location, $0.model ?? "") < ($1.location, $1.model ?? "") }
         // A server that names no model is not a usage of its own when the same file names a model for that runtime
@@ -153,11 +169,26 @@ public struct Auditor: Sendable {
         // One string written once is one usage, even when an anchor merges it into several services.
         var places = Set<String>()
         usages = usages.filter { places.insert("\($0.location)|\($0.model ?? "")|\($0.api ?? "")").inserted }
-        let resolved = ParallelMap.map(usages) { self.resolve($0) }
+        // Each usage's resolution and findings, from the memo when it has them (`true`: computed now).
+        let resolving: [(ResolvedUsage, Bool)] = ParallelMap.map(usages) { usage in
+            earlier?.resolved[usage].map { ($0, false) } ?? (self.resolve(usage), true)
+        }
+        let resolved = resolving.map(\.0)
         var byRef: [DeploymentRef: Deployment] = [:]
         for deployment in deployments where byRef[deployment.ref] == nil { byRef[deployment.ref] = deployment }
         let tools = ToolServerResolution(organization: policy.organization, deployments: deployments).resolve(loaded.flatMap { $0.1.tools })
-        let findings = Evaluator(policy: policy, today: today).evaluate(resolved, tools: tools, deployments: byRef)
+        let evaluator = Evaluator(policy: policy, today: today)
+        let deploymentsByRef = byRef
+        let evaluating: [([Finding], Bool)] = ParallelMap.map(resolved) { item in
+            let deployment = deploymentsByRef[item.usage.deployment]
+            return earlier?.findings[AuditMemo.EvaluationKey(usage: item.usage, deployment: deployment)].map { ($0, false) }
+                ?? (evaluator.findings(for: item, deployment: deployment), true)
+        }
+        let perUsage = evaluating.map(\.0)
+        let findings = evaluator.evaluate(perUsage: perUsage, tools: tools, deployments: byRef)
+        if let memo, let earlier {
+            remember(in: memo, earlier: earlier, workloads: workloads.map(\.0), analyses: final, resolved: resolving, evaluated: evaluating, byRef: byRef)
+        }
         let rules = policy.rules.map {
             RuleSummary(id: $0.id, title: $0.title, description: $0.description, remediation: $0.remediation, helpURI: $0.helpURI,
                         severity: $0.severity, category: $0.category.rawValue)
@@ -171,6 +202,38 @@ public struct Auditor: Sendable {
         result.supported = loaded.flatMap { $0.1.supported ?? [] }.sorted { $0.location < $1.location }
         result.tools = tools
         return result
+    }
+
+    /// Adds what this audit computed to the memo for the next audit. Entries taken from the memo stay as they are; the
+    /// memo starts afresh from this audit alone when it holds more than twice what this audit used (deleted files and
+    /// usages that are gone), so it stays within twice the estate's size without being rebuilt on every audit.
+    private func remember(in memo: AuditMemo, earlier: AuditMemo.Contents, workloads: [AuditMemo.WorkloadKey], analyses: [AuditMemo.Outcome],
+                          resolved: [(ResolvedUsage, Bool)], evaluated: [([Finding], Bool)], byRef: [DeploymentRef: Deployment]) {
+        var fresh = earlier
+        var statistics = AuditMemo.Statistics()
+        let rebuildAnalyses = earlier.analyses.count > 2 * workloads.count + 64
+        let rebuildUsages = earlier.resolved.count > 2 * resolved.count + 64 || earlier.findings.count > 2 * resolved.count + 64
+        if rebuildAnalyses { fresh.analyses = [:] }
+        if rebuildUsages { fresh.resolved = [:]; fresh.findings = [:] }
+        for (key, item) in zip(workloads, analyses) {
+            guard var analysis = item.analysis else { continue }
+            if analysis.reused { statistics.workloadsReused += 1 } else { statistics.workloadsAnalysed += 1 }
+            switch item.secondPass {
+            case .analysed: statistics.secondPassesAnalysed += 1
+            case .reused: statistics.secondPassesReused += 1
+            case nil: break
+            }
+            guard rebuildAnalyses || !analysis.reused || item.secondPass == .analysed else { continue }
+            analysis.reused = false
+            fresh.analyses[key] = analysis
+        }
+        for ((item, resolvedNow), (findings, evaluatedNow)) in zip(resolved, evaluated) {
+            if resolvedNow { statistics.usagesResolved += 1 }
+            if evaluatedNow { statistics.usagesEvaluated += 1 }
+            if rebuildUsages || resolvedNow { fresh.resolved[item.usage] = item }
+            if rebuildUsages || evaluatedNow { fresh.findings[AuditMemo.EvaluationKey(usage: item.usage, deployment: byRef[item.usage.deployment])] = findings }
+        }
+        memo.replace(with: fresh, statistics: statistics)
     }
 
     /// Literal variable values per folder, from workload environments and env files (first value wins).

@@ -1,7 +1,8 @@
 import ModelwardenCore
+import Synchronization
 
 /// What an in-house host name leads to: a model server, or a gateway (a LiteLLM proxy) that forwards requests.
-enum ServiceTarget {
+enum ServiceTarget: Equatable {
     case server(DeploymentRef, runtime: String)
     case gateway(DeploymentRef, routes: [Usage])
 }
@@ -20,6 +21,24 @@ struct ServiceDirectory {
     private var deploymentsByNamespace: [String: [Deployment]] = [:]
     var servers: [DeploymentRef: String] = [:]
     var gateways: [DeploymentRef: [Usage]] = [:]
+    /// Records each lookup and its answer, when set: what a workload's analysis learned from the directory, so that
+    /// `AuditMemo` can tell whether a later directory would answer it the same way.
+    var log: LookupLog?
+
+    /// The lookups of one analysis, in order.
+    final class LookupLog: Sendable {
+        struct Lookup: Equatable {
+            var host: String
+            var client: DeploymentRef
+            var target: ServiceTarget?
+        }
+
+        private let lookups = Mutex<[Lookup]>([])
+
+        var recorded: [Lookup] { lookups.withLock { $0 } }
+
+        func append(_ lookup: Lookup) { lookups.withLock { $0.append(lookup) } }
+    }
 
     init(services: [Service] = [], deployments: [Deployment] = []) {
         servicesByName = Dictionary(grouping: services, by: \.name)
@@ -30,6 +49,12 @@ struct ServiceDirectory {
     var isEmpty: Bool { servers.isEmpty && gateways.isEmpty }
 
     func target(forHost host: String, from client: DeploymentRef) -> ServiceTarget? {
+        let found = lookUp(host, from: client)
+        log?.append(LookupLog.Lookup(host: host, client: client, target: found))
+        return found
+    }
+
+    private func lookUp(_ host: String, from client: DeploymentRef) -> ServiceTarget? {
         let parts = host.split(separator: ".").map(String.init)
         guard let name = parts.first else { return nil }
         let namespace = parts.count > 1 && (parts.count == 2 || parts[2] == "svc") ? parts[1] : client.namespace

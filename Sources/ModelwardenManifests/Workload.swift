@@ -1,7 +1,7 @@
 import ModelwardenCore
 
 /// An environment variable of a container, service or env file.
-public struct EnvVar: Sendable, Codable {
+public struct EnvVar: Sendable, Codable, Equatable {
     public enum Reference: Sendable, Hashable, Codable {
         case configMap(name: String, key: String)
         case secret
@@ -21,7 +21,7 @@ public struct EnvVar: Sendable, Codable {
 }
 
 /// What runs in one container: image, command, arguments, environment.
-public struct ContainerSpec: Sendable, Codable {
+public struct ContainerSpec: Sendable, Codable, Equatable {
     public var name: String
     public var image: Located?
     public var command: [Located]
@@ -46,7 +46,7 @@ public struct ContainerSpec: Sendable, Codable {
 
 /// A deployment whose containers are analysed once every file of the scan has been read,
 /// so references to ConfigMaps and env files in other files resolve.
-public struct Workload: Sendable, Codable {
+public struct Workload: Sendable, Codable, Equatable {
     public var deployment: DeploymentRef
     public var file: String
     public var containers: [ContainerSpec]
@@ -64,7 +64,7 @@ public struct Workload: Sendable, Codable {
 }
 
 /// A model route of a proxy (a LiteLLM `model_list` entry): the model string, where it is sent, what it really is.
-public struct ProxyRoute: Sendable, Codable {
+public struct ProxyRoute: Sendable, Codable, Equatable {
     public var deployment: DeploymentRef
     public var model: Located
     public var apiBase: Located?

@@ -7,10 +7,20 @@ struct WorkloadAnalyzer {
     let configMaps: [String: [String: Located]]
     let envFiles: [String: [EnvVar]]
     let files: [String: ManifestFile]
+    /// The env files a compose service's `${VAR}` can read, by folder: looked up, not searched, per service.
+    let envFilesByFolder: [String: [(path: String, variables: [EnvVar])]]
     /// Model servers and gateways behind in-house hosts, known after a first pass.
     var directory = ServiceDirectory()
     /// Variables set by the workloads and env files of each folder, for LiteLLM's `os.environ/NAME` references.
     var folderVariables: [String: [String: String]] = [:]
+
+    init(catalog: Catalog, configMaps: [String: [String: Located]], envFiles: [String: [EnvVar]], files: [String: ManifestFile]) {
+        self.catalog = catalog
+        self.configMaps = configMaps
+        self.envFiles = envFiles
+        self.files = files
+        envFilesByFolder = WorkloadAnalyzer.siblingEnvFilesByFolder(envFiles)
+    }
 
     /// Variable-name stems that name a provider when no URL says otherwise.
     static let providerStems: [(stem: String, provider: String)] = [
@@ -173,16 +183,32 @@ struct WorkloadAnalyzer {
 
     /// Variables of `.env` and `*env*.sh` files in a compose file's folder, for `${VAR}` interpolation only.
     func siblingVariables(of workload: Workload) -> [String: String] {
-        guard workload.deployment.kind == "ComposeService" else { return [:] }
-        let folder = workload.file.split(separator: "/").dropLast().joined(separator: "/")
         var result: [String: String] = [:]
-        for (path, variables) in envFiles.sorted(by: { $0.key < $1.key }) {
-            let parts = path.split(separator: "/")
-            guard parts.dropLast().joined(separator: "/") == folder, let name = parts.last else { continue }
-            guard name == ".env" || (name.hasSuffix(".sh") && name.lowercased().includes("env")) else { continue }
+        for (_, variables) in siblingEnvFiles(of: workload) {
             for variable in variables { if let value = variable.value { result[variable.name] = value.text } }
         }
         return result
+    }
+
+    /// The `.env` and `*env*.sh` files beside a compose file, in path order: what `siblingVariables` reads.
+    func siblingEnvFiles(of workload: Workload) -> [(path: String, variables: [EnvVar])] {
+        guard workload.deployment.kind == "ComposeService" else { return [] }
+        return envFilesByFolder[WorkloadAnalyzer.folder(of: workload.file)] ?? []
+    }
+
+    /// The env files that can be a compose file's siblings, by folder, each folder's in path order.
+    static func siblingEnvFilesByFolder(_ envFiles: [String: [EnvVar]]) -> [String: [(path: String, variables: [EnvVar])]] {
+        var result: [String: [(path: String, variables: [EnvVar])]] = [:]
+        for (path, variables) in envFiles.sorted(by: { $0.key < $1.key }) {
+            guard let name = path.split(separator: "/").last,
+                  name == ".env" || (name.hasSuffix(".sh") && name.lowercased().includes("env")) else { continue }
+            result[folder(of: path), default: []].append((path, variables))
+        }
+        return result
+    }
+
+    static func folder(of path: String) -> String {
+        path.split(separator: "/").dropLast().joined(separator: "/")
     }
 
     /// A client of a gateway uses what the gateway forwards its model to; data leaves through it as it would directly.

@@ -159,49 +159,55 @@ public struct Recorder: Sendable {
         let auditor = self.auditor
         let prepared = await Offload.run {
             Self.readAndAudit(seen, known: known, unchangedPaths: unchangedPaths, inMemory: inMemory, blobs: blobs, auditor: auditor,
-                              diagnostics: discoveryDiagnostics)
+                              diagnostics: discoveryDiagnostics, memo: cache?.memo)
         }
         let recording = ScanRecording(source: source, result: prepared.result, files: prepared.files, removedFiles: removed, roots: roots,
                                       policy: auditor.policy, previousPolicyDigest: state.lastPolicyDigest, startedAt: started,
-                                      finishedAt: Self.timestamp(Date()), seenAt: started)
+                                      finishedAt: Self.timestamp(Date()), seenAt: started, texts: cache?.texts ?? RecordingTexts())
         let summary = try await store.record(recording)
         // Only what was committed: a failed write leaves the cache describing the previous scan, like the database.
-        cache?.replace(with: prepared.scans)
+        cache?.replace(with: prepared.scans.map { ($0.path, ScanCache.Entry(sha256: $0.sha256, scan: $0.scan, file: $0.file)) })
         return summary
     }
 
     struct Prepared: Sendable {
         var result: AuditResult
         var files: [ScanRecording.File]
-        var scans: [(path: String, sha256: String, scan: FileScan)]
+        var scans: [(path: String, sha256: String, scan: FileScan, file: ManifestFile?)]
     }
 
     /// Reads and scans the files that changed, takes the cached scans of the others, and audits them all.
     private static func readAndAudit(_ seen: [Seen], known: [String: SourceState.KnownFile], unchangedPaths: Set<String>,
-                                     inMemory: [String: FileScan], blobs: [String: Data], auditor: Auditor,
-                                     diagnostics: [Diagnostic]) -> Prepared {
+                                     inMemory: [String: ScanCache.Entry], blobs: [String: Data], auditor: Auditor,
+                                     diagnostics: [Diagnostic], memo: AuditMemo?) -> Prepared {
         let decoded = ParallelMap.map(Array(blobs)) { path, blob in (path, try? JSONDecoder().decode(FileScan.self, from: blob)) }
-        var fromStore: [String: FileScan] = [:]
-        for (path, scan) in decoded { if let scan { fromStore[path] = scan } }
-        let cached = inMemory.merging(fromStore) { memory, _ in memory }
+        var kept = inMemory
+        for (path, scan) in decoded where kept[path] == nil {
+            if let scan { kept[path] = ScanCache.Entry(sha256: known[path]?.sha256 ?? "", scan: scan, file: nil) }
+        }
+        let cached = kept
         let loaded: [(file: ManifestFile?, scan: FileScan, sha: String, parsed: Bool, seen: Seen)] = ParallelMap.map(seen) { item in
             var read = readOne(item, known: known, unchangedPaths: unchangedPaths, cached: cached, auditor: auditor)
             if item.userScope { read.scan = UserToolConfigs.serversOnly(read.scan) }
             return read
         }
-        let result = auditor.audit(loaded.map { ($0.file, $0.scan) }, extraDiagnostics: diagnostics)
+        let result = auditor.audit(loaded.map { ($0.file, $0.scan) }, extraDiagnostics: diagnostics, memo: memo)
         let encoder = JSONEncoder()
         let files = loaded.map { item in
             ScanRecording.File(path: item.seen.candidate.path, absolutePath: item.seen.candidate.absolutePath, size: item.seen.size,
                                mtime: item.seen.mtime, sha256: item.sha, parsed: item.parsed,
                                cache: item.parsed ? ((try? encoder.encode(item.scan)) ?? Data()) : nil)
         }
-        return Prepared(result: result, files: files, scans: loaded.map { ($0.seen.candidate.absolutePath, $0.sha, $0.scan) })
+        return Prepared(result: result, files: files, scans: loaded.map { ($0.seen.candidate.absolutePath, $0.sha, $0.scan, $0.file) })
     }
 
     /// One file's scan: cached when its content is unchanged, else read and scanned.
-    private static func readOne(_ item: Seen, known: [String: SourceState.KnownFile], unchangedPaths: Set<String>, cached: [String: FileScan],
+    private static func readOne(_ item: Seen, known: [String: SourceState.KnownFile], unchangedPaths: Set<String>, cached: [String: ScanCache.Entry],
                                 auditor: Auditor) -> (file: ManifestFile?, scan: FileScan, sha: String, parsed: Bool, seen: Seen) {
+        // An unchanged file whose text this process kept is not read again.
+        if unchangedPaths.contains(item.candidate.absolutePath), let entry = cached[item.candidate.absolutePath], let file = entry.file {
+            return (file, entry.scan, known[item.candidate.absolutePath]!.sha256, false, item)
+        }
         // Read as the auditor reads: through the opened descriptor, inside the scanned folders, within the limit.
         // A file that fails here is read again by the auditor, which reports why.
         let window = GGUFScanner.claims(item.candidate.path) ? GGUFHeader.window : nil
@@ -210,11 +216,11 @@ public struct Recorder: Sendable {
         let data = read ?? Data()
         let text = String(decoding: data, as: UTF8.self)
         let file = ManifestFile(path: item.candidate.path, absolutePath: item.candidate.absolutePath, text: text)
-        if unchangedPaths.contains(item.candidate.absolutePath), let scan = cached[item.candidate.absolutePath] {
+        if unchangedPaths.contains(item.candidate.absolutePath), let scan = cached[item.candidate.absolutePath]?.scan {
             return (file, scan, known[item.candidate.absolutePath]!.sha256, false, item)
         }
         let sha = item.contents?.sha256 ?? Self.sha256(data)
-        if let row = known[item.candidate.absolutePath], row.sha256 == sha, let scan = cached[item.candidate.absolutePath] {
+        if let row = known[item.candidate.absolutePath], row.sha256 == sha, let scan = cached[item.candidate.absolutePath]?.scan {
             return (file, scan, sha, false, item)  // touched, not changed
         }
         if item.contents != nil {

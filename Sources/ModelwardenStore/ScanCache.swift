@@ -2,31 +2,43 @@ import ModelwardenManifests
 import Synchronization
 
 /// Decoded file scans kept in memory between the scans of one long-running process (the daemon), so a rescan after
-/// one file changed does not decode every other file's cached scan from the database again. Entries are keyed by
-/// path and valid only for the content hash they were made from.
+/// one file changed does not decode every other file's cached scan from the database again, nor read the file again.
+/// Entries are keyed by path and valid only for the content hash they were made from. The process's `AuditMemo`
+/// lives here too: the cross-file results of the last audit, reused where the files they read did not change.
 public final class ScanCache: Sendable {
-    private let entries = Mutex<[String: (sha256: String, scan: FileScan)]>([:])
+    struct Entry: Sendable {
+        var sha256: String
+        var scan: FileScan
+        /// The file as the auditor saw it (its text locates tokens), nil when it could not be read as text.
+        var file: ManifestFile?
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+    /// The cross-file stage's results from the last audit of this process.
+    public let memo = AuditMemo()
+    /// The labels' JSON and redacted model names of the last recording.
+    public let texts = RecordingTexts()
 
     public init() {}
 
     public var count: Int { entries.withLock { $0.count } }
 
-    /// The scans of `paths` whose content hash is still the one given.
-    func scans(for paths: Set<String>, hashes: (String) -> String?) -> [String: FileScan] {
+    /// The entries of `paths` whose content hash is still the one given.
+    func scans(for paths: Set<String>, hashes: (String) -> String?) -> [String: Entry] {
         entries.withLock { entries in
-            var found: [String: FileScan] = [:]
+            var found: [String: Entry] = [:]
             for path in paths {
-                if let entry = entries[path], entry.sha256 == hashes(path) { found[path] = entry.scan }
+                if let entry = entries[path], entry.sha256 == hashes(path) { found[path] = entry }
             }
             return found
         }
     }
 
     /// What a committed scan saw: every present file, nothing else.
-    func replace(with scans: [(path: String, sha256: String, scan: FileScan)]) {
-        var fresh: [String: (sha256: String, scan: FileScan)] = [:]
+    func replace(with scans: [(path: String, entry: Entry)]) {
+        var fresh: [String: Entry] = [:]
         fresh.reserveCapacity(scans.count)
-        for item in scans { fresh[item.path] = (item.sha256, item.scan) }
+        for item in scans { fresh[item.path] = item.entry }
         entries.withLock { $0 = fresh }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ModelwardenCore
+import Synchronization
 
 /// Everything a changed scan of one source records, prepared from the audit result so that both backends write the
 /// same rows: deduplicated deployments, usages and findings, and the files with their cached scans.
@@ -128,15 +129,13 @@ public struct ScanRecording: Sendable {
 extension ScanRecording {
     /// Builds the recording from an audit result: deployments, usages and findings deduplicated as the store keys them.
     init(source: String, result: AuditResult, files: [File], removedFiles: [String], roots: [String], policy: PolicySet,
-         previousPolicyDigest: String?, startedAt: String, finishedAt: String, seenAt: String) {
-        let labelEncoder = JSONEncoder()
-        labelEncoder.outputFormatting = .sortedKeys
+         previousPolicyDigest: String?, startedAt: String, finishedAt: String, seenAt: String, texts: RecordingTexts = RecordingTexts()) {
         var deployments: [Deployment] = []
         var deploymentKeys = Set<String>()
         for deployment in result.deployments {
             let key = Self.deploymentKey(deployment.ref, file: deployment.location.file)
             guard deploymentKeys.insert(key).inserted else { continue }
-            let labels = String(decoding: (try? labelEncoder.encode(deployment.labels)) ?? Data("{}".utf8), as: UTF8.self)
+            let labels = texts.labels(deployment.labels)
             deployments.append(Deployment(key: key, kind: deployment.ref.kind, namespace: deployment.ref.namespace ?? "", name: deployment.ref.name,
                                           file: deployment.location.file, labels: labels))
         }
@@ -146,12 +145,12 @@ extension ScanRecording {
         var found = Set<String>()
         for resolved in result.usages {
             let usage = resolved.usage
-            let key = Self.usageKey(usage)
+            let key = Self.usageKey(usage, redacted: usage.model.map(texts.redacted))
             guard found.insert(key).inserted else { continue }
             let deploymentKey = Self.deploymentKey(usage.deployment, file: deploymentFiles[usage.deployment] ?? usage.location.file)
             guard deploymentKeys.contains(deploymentKey) else { continue }
             usages.append(Usage(key: key, deploymentKey: deploymentKey, deploymentName: usage.deployment.description,
-                                model: usage.model.map(Secrets.redact), vendor: resolved.vendor, family: resolved.family, license: resolved.licenseID,
+                                model: usage.model.map(texts.redacted), vendor: resolved.vendor, family: resolved.family, license: resolved.licenseID,
                                 hosting: usage.hosting.rawValue, runtime: usage.runtime, api: usage.api, file: usage.location.file,
                                 line: usage.location.line, column: usage.location.column, evidence: usage.evidence))
         }
@@ -161,7 +160,7 @@ extension ScanRecording {
             findings.append(Finding(
                 fingerprint: finding.fingerprint, rule: finding.rule, severity: finding.severity.rawValue,
                 status: finding.status == .waived ? "waived" : "open", deployment: finding.deployment?.description,
-                model: finding.model.map(Secrets.redact), file: finding.location.file, line: finding.location.line,
+                model: finding.model.map(texts.redacted), file: finding.location.file, line: finding.location.line,
                 column: finding.location.column, message: finding.message, remediation: finding.remediation, waiver: finding.waiverReason,
                 expiredWaiverLocation: finding.rule == RuleSummary.expiredWaiver.id ? finding.location.description : nil))
         }
@@ -172,6 +171,7 @@ extension ScanRecording {
                   openFindings: result.findings.filter { $0.status == .open }.count,
                   waivedFindings: result.findings.filter { $0.status == .waived }.count, diagnostics: result.diagnostics)
         self.tools = Self.tools(result.tools)
+        texts.keepOnlyWhatWasUsed()
     }
 
     static func tools(_ resolved: [ResolvedToolServer]) -> [Tool] {
@@ -194,7 +194,59 @@ extension ScanRecording {
 
     /// A usage's identity across scans: where it is and what it names, not its line.
     static func usageKey(_ usage: ModelwardenCore.Usage) -> String {
-        "\(usage.location.file)|\(usage.deployment.description)|\(usage.model.map(Secrets.redact) ?? "api:" + (usage.api ?? ""))|\(usage.hosting.rawValue)|\(usage.runtime ?? usage.api ?? "")"
+        usageKey(usage, redacted: usage.model.map(Secrets.redact))
+    }
+
+    /// The same, with the model already redacted.
+    static func usageKey(_ usage: ModelwardenCore.Usage, redacted model: String?) -> String {
+        "\(usage.location.file)|\(usage.deployment.description)|\(model ?? "api:" + (usage.api ?? ""))|\(usage.hosting.rawValue)|\(usage.runtime ?? usage.api ?? "")"
+    }
+}
+
+/// The texts a recording derives from values that repeat across rows and scans: a deployment's labels as JSON with
+/// sorted keys, a model name with secrets redacted. Each is computed once per distinct value; the daemon keeps one
+/// between scans (`ScanCache`), holding what the last recording used.
+public final class RecordingTexts: Sendable {
+    private struct Tables {
+        var labels: [[String: String]: String] = [:]
+        var redacted: [String: String] = [:]
+        var usedLabels: [[String: String]: String] = [:]
+        var usedRedacted: [String: String] = [:]
+    }
+
+    private let tables = Mutex(Tables())
+
+    public init() {}
+
+    func labels(_ labels: [String: String]) -> String {
+        tables.withLock { tables in
+            let text = tables.labels[labels] ?? Self.json(labels)
+            tables.usedLabels[labels] = text
+            return text
+        }
+    }
+
+    func redacted(_ model: String) -> String {
+        tables.withLock { tables in
+            let text = tables.redacted[model] ?? Secrets.redact(model)
+            tables.usedRedacted[model] = text
+            return text
+        }
+    }
+
+    func keepOnlyWhatWasUsed() {
+        tables.withLock { tables in
+            tables.labels = tables.usedLabels
+            tables.redacted = tables.usedRedacted
+            tables.usedLabels = [:]
+            tables.usedRedacted = [:]
+        }
+    }
+
+    private static func json(_ labels: [String: String]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: (try? encoder.encode(labels)) ?? Data("{}".utf8), as: UTF8.self)
     }
 }
 

@@ -129,6 +129,19 @@ struct DaemonConfigurationTests {
         #expect(SystemdNotifier(environment: ["WATCHDOG_USEC": "1000", "WATCHDOG_PID": "1"]).watchdogInterval == nil)
     }
 
+    /// A receiver that stops reading (a benchmark after READY=1) once made the scanner block in `sendto` for good.
+    @Test("a notify socket nobody reads never blocks the sender")
+    func notifierDoesNotBlock() throws {
+        let folder = try TempFolder()
+        let listener = try NotifyListener(path: folder.path + "/n.sock")
+        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": listener.path])
+        let started = Date()
+        let delivered = (0..<500).filter { notifier.send("STATUS=scan \($0) complete") }.count
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(delivered > 0 && delivered < 500)
+        #expect(listener.waitFor("scan 0 complete", timeout: 2) != nil)
+    }
+
     @Test("journald lines carry the syslog priority; other lines a timestamp; metadata is key=value")
     func logFormat() {
         let journal = JournalLogHandler(label: "t", level: .info, style: .journal)

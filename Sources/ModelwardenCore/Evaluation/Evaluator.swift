@@ -9,17 +9,31 @@ public struct Evaluator: Sendable {
     }
 
     public func evaluate(_ usages: [ResolvedUsage], tools: [ResolvedToolServer] = [], deployments: [DeploymentRef: Deployment]) -> [Finding] {
-        let policy = self.policy
         let usageRules = policy.rules.filter { $0.subject == .usages }
-        let perUsage = ParallelMap.map(usages) { resolved -> [Finding] in
-            let facts = UsageFacts(resolved: resolved, deployment: deployments[resolved.usage.deployment], organization: policy.organization)
-            return usageRules.filter { $0.condition.evaluate(facts.value) }.map { rule in
-                Finding(
-                    rule: rule.id, title: rule.title, severity: rule.severity, category: rule.category.rawValue,
-                    location: resolved.usage.location, deployment: resolved.usage.deployment, model: resolved.usage.model,
-                    message: rule.render(facts.value), remediation: rule.remediation)
-            }
+        let perUsage = ParallelMap.map(usages) { resolved in
+            self.findings(for: resolved, deployment: deployments[resolved.usage.deployment], rules: usageRules)
         }
+        return evaluate(perUsage: perUsage, tools: tools, deployments: deployments)
+    }
+
+    /// What the usage rules say of one usage, before waivers: a function of the usage and its deployment alone (no
+    /// rule looks across usages), so an incremental audit can keep it while neither changes.
+    public func findings(for resolved: ResolvedUsage, deployment: Deployment?) -> [Finding] {
+        findings(for: resolved, deployment: deployment, rules: policy.rules.filter { $0.subject == .usages })
+    }
+
+    private func findings(for resolved: ResolvedUsage, deployment: Deployment?, rules: [Rule]) -> [Finding] {
+        let facts = UsageFacts(resolved: resolved, deployment: deployment, organization: policy.organization)
+        return rules.filter { $0.condition.evaluate(facts.value) }.map { rule in
+            Finding(
+                rule: rule.id, title: rule.title, severity: rule.severity, category: rule.category.rawValue,
+                location: resolved.usage.location, deployment: resolved.usage.deployment, model: resolved.usage.model,
+                message: rule.render(facts.value), remediation: rule.remediation)
+        }
+    }
+
+    /// The findings of a scan from each usage's own (`findings(for:deployment:)`, in usage order) and the tools'.
+    public func evaluate(perUsage: [[Finding]], tools: [ResolvedToolServer], deployments: [DeploymentRef: Deployment]) -> [Finding] {
         // One finding per rule, file, deployment and model: repeated mentions are one problem.
         var seen = Set<String>()
         let findings = (Array(perUsage.joined()) + evaluate(tools: tools)).filter { seen.insert($0.fingerprint).inserted }
