@@ -122,11 +122,11 @@ public struct Auditor: Sendable {
         }
         let earlier = memo?.earlier(policyDigest: policy.digest)
         let firstAnalyzer = analyzer
-        let firstPass: [AuditMemo.Analysis?] = ParallelMap.map(workloads) { key, workload in
-            guard let earlier else { return nil }
-            return firstAnalyzer.firstPass(workload, earlier: earlier.analyses[key])
-        }
-        let plainFirstPass: [(usages: [Usage], callsInHouse: Bool)] = memo != nil ? firstPass.map { ($0!.usages, $0!.callsInHouse) }
+        // Without a memo there is nothing to record: no analysis per workload is kept.
+        let firstPass: [AuditMemo.Analysis?] = earlier.map { earlier in
+            ParallelMap.map(workloads) { key, workload in firstAnalyzer.firstPass(workload, earlier: earlier.analyses[key]) }
+        } ?? []
+        let plainFirstPass: [(usages: [Usage], callsInHouse: Bool)] = earlier != nil ? firstPass.map { ($0!.usages, $0!.callsInHouse) }
             : ParallelMap.map(workloads) { _, workload in
                 var callsInHouse = false
                 let usages = firstAnalyzer.analyze(workload, callsInHouse: &callsInHouse)
@@ -138,9 +138,9 @@ public struct Auditor: Sendable {
         // Only clients of in-house hosts can learn something from the servers and gateways behind them.
         let secondRuns = !secondAnalyzer.directory.isEmpty
         let final: [AuditMemo.Outcome] = ParallelMap.map(Array(workloads.indices)) { index in
-            let workload = workloads[index].1, first = plainFirstPass[index]
-            guard first.callsInHouse && secondRuns else { return AuditMemo.Outcome(usages: first.usages, analysis: firstPass[index]) }
-            guard let analysis = firstPass[index] else { return AuditMemo.Outcome(usages: secondAnalyzer.analyze(workload), analysis: nil) }
+            let workload = workloads[index].1, first = plainFirstPass[index], recorded = firstPass.isEmpty ? nil : firstPass[index]
+            guard first.callsInHouse && secondRuns else { return AuditMemo.Outcome(usages: first.usages, analysis: recorded) }
+            guard let analysis = recorded else { return AuditMemo.Outcome(usages: secondAnalyzer.analyze(workload), analysis: nil) }
             let second = secondAnalyzer.secondPass(workload, after: analysis)
             return AuditMemo.Outcome(usages: second.analysis.second!.usages, analysis: second.analysis, secondPass: second.reused ? .reused : .analysed)
         }
@@ -169,22 +169,24 @@ public struct Auditor: Sendable {
         // One string written once is one usage, even when an anchor merges it into several services.
         var places = Set<String>()
         usages = usages.filter { places.insert("\($0.location)|\($0.model ?? "")|\($0.api ?? "")").inserted }
-        // Each usage's resolution and findings, from the memo when it has them (`true`: computed now).
-        let resolving: [(ResolvedUsage, Bool)] = ParallelMap.map(usages) { usage in
+        // Each usage's resolution and findings, from the memo when it has them (`true`: computed now). Without a memo
+        // nothing needs the flags, and a second array of every resolution would only raise the peak memory.
+        let resolving: [(ResolvedUsage, Bool)] = earlier == nil ? [] : ParallelMap.map(usages) { usage in
             earlier?.resolved[usage].map { ($0, false) } ?? (self.resolve(usage), true)
         }
-        let resolved = resolving.map(\.0)
+        let resolved = earlier == nil ? ParallelMap.map(usages) { self.resolve($0) } : resolving.map(\.0)
         var byRef: [DeploymentRef: Deployment] = [:]
         for deployment in deployments where byRef[deployment.ref] == nil { byRef[deployment.ref] = deployment }
         let tools = ToolServerResolution(organization: policy.organization, deployments: deployments).resolve(loaded.flatMap { $0.1.tools })
         let evaluator = Evaluator(policy: policy, today: today)
         let deploymentsByRef = byRef
-        let evaluating: [([Finding], Bool)] = ParallelMap.map(resolved) { item in
+        let evaluating: [([Finding], Bool)] = earlier == nil ? [] : ParallelMap.map(resolved) { item in
             let deployment = deploymentsByRef[item.usage.deployment]
             return earlier?.findings[AuditMemo.EvaluationKey(usage: item.usage, deployment: deployment)].map { ($0, false) }
                 ?? (evaluator.findings(for: item, deployment: deployment), true)
         }
-        let perUsage = evaluating.map(\.0)
+        let perUsage = earlier == nil
+            ? ParallelMap.map(resolved) { evaluator.findings(for: $0, deployment: deploymentsByRef[$0.usage.deployment]) } : evaluating.map(\.0)
         let findings = evaluator.evaluate(perUsage: perUsage, tools: tools, deployments: byRef)
         if let memo, let earlier {
             remember(in: memo, earlier: earlier, workloads: workloads.map(\.0), analyses: final, resolved: resolving, evaluated: evaluating, byRef: byRef)

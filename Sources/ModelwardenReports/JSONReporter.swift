@@ -19,8 +19,8 @@ public struct JSONReporter: Reporter {
         .object([
             ("schemaVersion", .int(1)),
             ("tool", .object([("name", .string("modelwarden")), ("version", .string(context.toolVersion))])),
-            ("usages", .array(result.usages.map(usage))),
-            ("findings", .array(result.findings.map(finding))),
+            ("usages", .lazyArray(count: result.usages.count) { usage(result.usages[$0]) }),
+            ("findings", .lazyArray(count: result.findings.count) { finding(result.findings[$0]) }),
             ("diagnostics", .array(result.diagnostics.map(diagnostic))),
             ("supported", .array(result.supported.map(supported))),
             ("tools", .array(result.tools.map { JSONReporter.tool($0.server) })),

@@ -4,6 +4,9 @@ import ModelwardenCore
 public enum JSONValue: Sendable, Equatable {
     case object([(String, JSONValue)])
     case array([JSONValue])
+    /// An array whose items are made only as they are written (a report's usages and findings): the whole tree of a
+    /// large report is never in memory at once.
+    case lazyArray(count: Int, item: @Sendable (Int) -> JSONValue)
     case string(String)
     case int(Int)
     case bool(Bool)
@@ -56,20 +59,9 @@ public enum JSONValue: Sendable, Equatable {
         case .int(let number): out.buffer += String(number)
         case .string(let text): JSONValue.escape(text, into: &out.buffer)
         case .array(let items):
-            if items.isEmpty { out.buffer += "[]"; return }
-            out.buffer += "[" + out.newline
-            if out.streams && items.count >= JSONValue.parallelArrayThreshold {
-                try JSONValue.writeInChunks(items, into: &out, level: level + 1, emit: emit)
-            } else {
-                for index in items.indices {
-                    out.pad(level + 1)
-                    try items[index].write(into: &out, level: level + 1, emit: emit)
-                    out.buffer += (index < items.count - 1 ? "," : "") + out.newline
-                    try out.flushIfLarge(emit)
-                }
-            }
-            out.pad(level)
-            out.buffer += "]"
+            try JSONValue.writeArray(count: items.count, item: { items[$0] }, into: &out, level: level, emit: emit)
+        case .lazyArray(let count, let item):
+            try JSONValue.writeArray(count: count, item: item, into: &out, level: level, emit: emit)
         case .object(let pairs):
             if pairs.isEmpty { out.buffer += "{}"; return }
             out.buffer += "{" + out.newline
@@ -85,20 +77,42 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
+    private static func writeArray(count: Int, item: @Sendable (Int) -> JSONValue, into out: inout Writer, level: Int,
+                                   emit: (String) throws -> Void) rethrows {
+        if count == 0 { out.buffer += "[]"; return }
+        out.buffer += "[" + out.newline
+        if out.streams && count >= JSONValue.parallelArrayThreshold {
+            try JSONValue.writeInChunks(count: count, item: item, into: &out, level: level + 1, emit: emit)
+        } else {
+            for index in 0..<count {
+                out.pad(level + 1)
+                try item(index).write(into: &out, level: level + 1, emit: emit)
+                out.buffer += (index < count - 1 ? "," : "") + out.newline
+                try out.flushIfLarge(emit)
+            }
+        }
+        out.pad(level)
+        out.buffer += "]"
+    }
+
     /// A long array's items, a few chunks at a time: each chunk is written on its own core, then handed on in order.
-    private static func writeInChunks(_ items: [JSONValue], into out: inout Writer, level: Int, emit: (String) throws -> Void) rethrows {
-        let starts = Array(stride(from: 0, to: items.count, by: chunkSize))
+    private static func writeInChunks(count: Int, item: @Sendable (Int) -> JSONValue, into out: inout Writer, level: Int,
+                                      emit: (String) throws -> Void) rethrows {
+        let starts = Array(stride(from: 0, to: count, by: chunkSize))
         let indent = out.indent
         for batch in stride(from: 0, to: starts.count, by: 8) {
-            let chunks = ParallelMap.map(Array(starts[batch..<min(batch + 8, starts.count)])) { start in
-                var chunk = Writer(indent: indent, streams: false)
-                let end = min(start + chunkSize, items.count)
-                for index in start..<end {
-                    chunk.pad(level)
-                    items[index].write(into: &chunk, level: level) { _ in }  // never called: the chunk does not stream
-                    chunk.buffer += (index < items.count - 1 ? "," : "") + chunk.newline
+            let chunks = withoutActuallyEscaping(item) { item in
+                let item = UncheckedSendableItem(item: item)
+                return ParallelMap.map(Array(starts[batch..<min(batch + 8, starts.count)])) { start in
+                    var chunk = Writer(indent: indent, streams: false)
+                    let end = min(start + chunkSize, count)
+                    for index in start..<end {
+                        chunk.pad(level)
+                        item.item(index).write(into: &chunk, level: level) { _ in }  // never called: the chunk does not stream
+                        chunk.buffer += (index < count - 1 ? "," : "") + chunk.newline
+                    }
+                    return chunk.buffer
                 }
-                return chunk.buffer
             }
             try emit(out.buffer)
             out.buffer = ""
@@ -141,4 +155,9 @@ public enum JSONValue: Sendable, Equatable {
         }
         out += "\""
     }
+}
+
+/// The item function of an array, handed to the chunk writers, which all return before it does.
+private struct UncheckedSendableItem: @unchecked Sendable {
+    let item: (Int) -> JSONValue
 }

@@ -46,4 +46,18 @@ import Testing
         let compact = try JSONSerialization.jsonObject(with: Data(value.serialized(indent: nil).utf8)) as? NSDictionary
         #expect(indented != nil && indented == compact)
     }
+
+    @Test("an array made item by item as it is written reads as the array itself", arguments: [0, 3, 2_000, 4_321])
+    func lazyArrayEqualsArray(items: Int) {
+        let document = Self.document(items: items)
+        guard case .object(let pairs) = document, case .array(let usages) = pairs[1].1 else {
+            Issue.record("unexpected document shape")
+            return
+        }
+        var lazyPairs = pairs
+        lazyPairs[1].1 = .lazyArray(count: usages.count) { usages[$0] }
+        let lazy = JSONValue.object(lazyPairs)
+        #expect(lazy.serialized() == document.serialized())
+        #expect(lazy.serialized(indent: nil) == document.serialized(indent: nil))
+    }
 }
