@@ -102,13 +102,12 @@ public enum JSONValue: Sendable, Equatable {
         let indent = out.indent
         for batch in stride(from: 0, to: starts.count, by: 8) {
             let chunks = withoutActuallyEscaping(item) { item in
-                let item = UncheckedSendableItem(item: item)
-                return ParallelMap.map(Array(starts[batch..<min(batch + 8, starts.count)])) { start in
+                ParallelMap.map(Array(starts[batch..<min(batch + 8, starts.count)])) { start in
                     var chunk = Writer(indent: indent, streams: false)
                     let end = min(start + chunkSize, count)
                     for index in start..<end {
                         chunk.pad(level)
-                        item.item(index).write(into: &chunk, level: level) { _ in }  // never called: the chunk does not stream
+                        item(index).write(into: &chunk, level: level) { _ in }  // never called: the chunk does not stream
                         chunk.buffer += (index < count - 1 ? "," : "") + chunk.newline
                     }
                     return chunk.buffer
@@ -155,9 +154,4 @@ public enum JSONValue: Sendable, Equatable {
         }
         out += "\""
     }
-}
-
-/// The item function of an array, handed to the chunk writers, which all return before it does.
-private struct UncheckedSendableItem: @unchecked Sendable {
-    let item: (Int) -> JSONValue
 }
