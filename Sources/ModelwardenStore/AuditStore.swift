@@ -134,8 +134,9 @@ public struct InventoryRow: Sendable {
     public var source: String
 }
 
-/// An MCP server as the store holds it: names and shapes, never values.
-public struct ToolRow: Sendable, Equatable {
+/// An MCP server as the store reads it back and as a push sends it: names and shapes, never values (`auth` and
+/// `env` are lists of names).
+public struct ToolRecord: Codable, Sendable, Equatable {
     public var name: String
     public var client: String
     public var file: String
@@ -153,13 +154,22 @@ public struct ToolRow: Sendable, Equatable {
     public var auth: [String]
     public var env: [String]
     public var dataClassification: String?
+
+    /// The store keeps `auth` and `env` as JSON lists of names.
+    static func names(_ json: String) -> [String] { (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? [] }
+}
+
+/// An MCP server in the store's inventory: the server, and when and where it was seen.
+@dynamicMemberLookup
+public struct ToolRow: Sendable, Equatable {
+    public var server: ToolRecord
     public var firstSeen: String
     public var lastSeen: String
     public var source: String
     /// `project` (a repository's file) or `user` (a user's own client file the daemon was told to read).
     public var scope: String = "project"
 
-    static func names(_ json: String) -> [String] { (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? [] }
+    public subscript<Value>(dynamicMember keyPath: KeyPath<ToolRecord, Value>) -> Value { server[keyPath: keyPath] }
 }
 
 public struct FindingRow: Sendable {

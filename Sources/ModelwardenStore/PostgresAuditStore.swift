@@ -122,13 +122,15 @@ public struct PostgresAuditStore: AuditStore {
             WHERE tool_server.active AND (\(filter.all) OR source.name = ANY(\(filter.names)))
             ORDER BY tool_server.file COLLATE "C", tool_server.line, tool_server."column", tool_server.name COLLATE "C", source.name COLLATE "C"
             """).map { row in
-            ToolRow(name: try row.text("name"), client: try row.text("client"), file: try row.text("file"), line: try row.int("line"),
-                    column: try row.int("column"), enabled: try row["enabled"].decode(Bool.self), transport: try row.text("transport"),
-                    launcher: try row.optionalText("launcher"), package: try row.optionalText("package"), version: try row.optionalText("version"),
-                    pinned: try row["pinned"].decode(Bool.self), url: try row.optionalText("url"), host: try row.optionalText("host"),
-                    hostScope: try row.optionalText("host_scope"), auth: ToolRow.names(try row.text("auth")), env: ToolRow.names(try row.text("env")),
-                    dataClassification: try row.optionalText("data_classification"), firstSeen: try row.text("first_seen_at"),
-                    lastSeen: try row.text("last_seen_at"), source: try row.text("source"), scope: try row.text("scope"))
+            ToolRow(server: ToolRecord(
+                        name: try row.text("name"), client: try row.text("client"), file: try row.text("file"), line: try row.int("line"),
+                        column: try row.int("column"), enabled: try row["enabled"].decode(Bool.self), transport: try row.text("transport"),
+                        launcher: try row.optionalText("launcher"), package: try row.optionalText("package"), version: try row.optionalText("version"),
+                        pinned: try row["pinned"].decode(Bool.self), url: try row.optionalText("url"), host: try row.optionalText("host"),
+                        hostScope: try row.optionalText("host_scope"), auth: ToolRecord.names(try row.text("auth")),
+                        env: ToolRecord.names(try row.text("env")), dataClassification: try row.optionalText("data_classification")),
+                    firstSeen: try row.text("first_seen_at"), lastSeen: try row.text("last_seen_at"), source: try row.text("source"),
+                    scope: try row.text("scope"))
         }
     }
 

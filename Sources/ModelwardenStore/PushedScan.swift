@@ -57,26 +57,8 @@ public struct PushedScan: Codable, Sendable {
         public var expiredWaiverLocation: String?
     }
 
-    /// An MCP server as the pushing scan recorded it: names and shapes only (`auth` and `env` are lists of names).
-    public struct Tool: Codable, Sendable {
-        public var name: String
-        public var client: String
-        public var file: String
-        public var line: Int
-        public var column: Int
-        public var enabled: Bool
-        public var transport: String
-        public var launcher: String?
-        public var package: String?
-        public var version: String?
-        public var pinned: Bool
-        public var url: String?
-        public var host: String?
-        public var hostScope: String?
-        public var auth: [String]
-        public var env: [String]
-        public var dataClassification: String?
-    }
+    /// An MCP server as the pushing scan recorded it: the store's own record of one, names and shapes only.
+    public typealias Tool = ToolRecord
 
     public struct Counts: Codable, Sendable {
         public var deployments: Int
@@ -143,7 +125,7 @@ extension PushedScan {
                            findingsWaived: recording.waivedFindings),
             diagnostics: recording.diagnostics,
             tools: recording.tools.map { tool in
-                let names = ToolRow.names
+                let names = ToolRecord.names
                 return Tool(name: tool.name, client: tool.client, file: tool.file, line: tool.line, column: tool.column, enabled: tool.enabled,
                             transport: tool.transport, launcher: tool.launcher, package: tool.package, version: tool.version,
                             pinned: tool.pinned, url: tool.url, host: tool.host, hostScope: tool.hostScope, auth: names(tool.auth),

@@ -95,10 +95,11 @@ extension AuditDatabase: AuditStore {
             SELECT tool_server.*, source.name AS source FROM tool_server JOIN source ON source.id = tool_server.source_id
             WHERE tool_server.active = 1\(filter.sql) ORDER BY tool_server.file, tool_server.line, tool_server.column, tool_server.name, source.name
             """, arguments: filter.arguments).map { row in
-            ToolRow(name: row["name"], client: row["client"], file: row["file"], line: row["line"], column: row["column"],
-                    enabled: row["enabled"], transport: row["transport"], launcher: row["launcher"], package: row["package"],
-                    version: row["version"], pinned: row["pinned"], url: row["url"], host: row["host"], hostScope: row["host_scope"],
-                    auth: ToolRow.names(row["auth"]), env: ToolRow.names(row["env"]), dataClassification: row["data_classification"],
+            ToolRow(server: ToolRecord(name: row["name"], client: row["client"], file: row["file"], line: row["line"], column: row["column"],
+                                       enabled: row["enabled"], transport: row["transport"], launcher: row["launcher"], package: row["package"],
+                                       version: row["version"], pinned: row["pinned"], url: row["url"], host: row["host"],
+                                       hostScope: row["host_scope"], auth: ToolRecord.names(row["auth"]), env: ToolRecord.names(row["env"]),
+                                       dataClassification: row["data_classification"]),
                     firstSeen: row["first_seen_at"], lastSeen: row["last_seen_at"], source: row["source"], scope: row["scope"])
         }
     }
