@@ -1,19 +1,8 @@
 import ModelwardenCore
 
 /// The documented JSON of `check --format json` (docs/json-output.md); `score-corpus` reads it.
-public struct JSONReporter: Reporter {
+public struct JSONReporter: JSONDocumentReporter {
     public init() {}
-
-    public func render(_ result: AuditResult, context: ReportContext) -> String {
-        var text = document(result, context: context).serialized()
-        text += "\n"
-        return text
-    }
-
-    public func render(_ result: AuditResult, context: ReportContext, into write: (String) throws -> Void) rethrows {
-        try document(result, context: context).serialize(into: write)
-        try write("\n")
-    }
 
     public func document(_ result: AuditResult, context: ReportContext) -> JSONValue {
         .object([

@@ -36,6 +36,24 @@ extension Reporter {
     }
 }
 
+/// A format that is one JSON document (JSON, SARIF): it is built once, then written whole or in pieces.
+public protocol JSONDocumentReporter: Reporter {
+    func document(_ result: AuditResult, context: ReportContext) -> JSONValue
+}
+
+extension JSONDocumentReporter {
+    public func render(_ result: AuditResult, context: ReportContext) -> String {
+        var text = document(result, context: context).serialized()
+        text += "\n"
+        return text
+    }
+
+    public func render(_ result: AuditResult, context: ReportContext, into write: (String) throws -> Void) rethrows {
+        try document(result, context: context).serialize(into: write)
+        try write("\n")
+    }
+}
+
 /// The output formats of `check`; adding one is a case here and a reporter file.
 public enum OutputFormat: String, CaseIterable, Sendable {
     case text, json, sarif, junit, github, markdown

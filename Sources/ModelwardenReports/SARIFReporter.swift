@@ -2,21 +2,10 @@ import ModelwardenCore
 
 /// SARIF 2.1.0 for code scanning: one rule per policy rule, results located at the model string,
 /// waived findings as suppressed results, diagnostics as tool notifications.
-public struct SARIFReporter: Reporter {
+public struct SARIFReporter: JSONDocumentReporter {
     public init() {}
 
-    public func render(_ result: AuditResult, context: ReportContext) -> String {
-        var text = document(result, context: context).serialized()
-        text += "\n"
-        return text
-    }
-
-    public func render(_ result: AuditResult, context: ReportContext, into write: (String) throws -> Void) rethrows {
-        try document(result, context: context).serialize(into: write)
-        try write("\n")
-    }
-
-    func document(_ result: AuditResult, context: ReportContext) -> JSONValue {
+    public func document(_ result: AuditResult, context: ReportContext) -> JSONValue {
         let rules = result.rules
         let ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.id, $0) })
         var run: [(String, JSONValue)] = [
