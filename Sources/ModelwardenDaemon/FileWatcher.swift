@@ -18,6 +18,7 @@ public final class FileWatcher: Sendable {
     /// The paths asked for (not the folders found below them).
     private let roots = Mutex<Set<String>>([])
     private let counter = Atomic<UInt64>(0)
+    private let pending = Mutex(Changes())
     private let ignoredPaths: Set<String>
     private let logger: Logger
 
@@ -49,6 +50,25 @@ public final class FileWatcher: Sendable {
         close(inotify)
         close(wakeup.read)
         close(wakeup.write)
+    }
+
+    /// The files that changed since the last `takeChanges()`; a folder event, a replaced root or lost events need a walk.
+    public struct Changes: Sendable {
+        public var files: Set<String> = []
+        public var needsWalk = false
+
+        public init(files: Set<String> = [], needsWalk: Bool = false) {
+            self.files = files
+            self.needsWalk = needsWalk
+        }
+    }
+
+    /// What changed since the last call, and starts a new set.
+    public func takeChanges() -> Changes {
+        pending.withLock { changes in
+            defer { changes = Changes() }
+            return changes
+        }
     }
 
     /// Counts relevant events; a debouncer compares it before and after its quiet period.
@@ -132,6 +152,7 @@ public final class FileWatcher: Sendable {
                 let name = String(decoding: nameBytes, as: UTF8.self)
 
                 if mask & UInt32(IN_Q_OVERFLOW) != 0 {
+                    pending.withLock { $0.needsWalk = true }
                     relevant = true  // events were lost: rescan everything
                     continue
                 }
@@ -140,6 +161,7 @@ public final class FileWatcher: Sendable {
                     // A watched file that an editor or `kubectl` replaced by renaming: watch the new file at that path.
                     if let path, roots.withLock({ $0.contains(path) }) {
                         watch(path)
+                        pending.withLock { $0.needsWalk = true }
                         relevant = true
                     }
                     continue
@@ -151,9 +173,12 @@ public final class FileWatcher: Sendable {
                 if isFolder {
                     if Discovery.isNeverEntered(name) { continue }
                     if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { watch(path) }
+                    pending.withLock { $0.needsWalk = true }
                     relevant = true
-                } else if name.isEmpty || Discovery.isCandidate(name) {
-                    // A watched file itself (no name), or a manifest in a watched folder; editors' swap files are not.
+                } else if name.isEmpty || Discovery.isCandidate(name) || name == ".gitignore" || name == ".gitattributes" {
+                    // A watched file itself (no name), a manifest in a watched folder or an ignore file (the walk judges
+                    // it); editors' swap files are not.
+                    pending.withLock { if name.isEmpty { $0.needsWalk = true } else { $0.files.insert(path) } }
                     relevant = true
                 }
             }

@@ -70,13 +70,14 @@ public actor ScanCoordinator {
     /// Whether a scan is running, readable from outside the actor (a shutdown handler cannot wait for it).
     public nonisolated var isScanning: Bool { busy.load(ordering: .relaxed) }
 
-    /// Scans now, or, when a scan is running, with the next one; returns what that scan recorded.
-    public func scan(reason: String) async -> Result<ScanSummary, DaemonFailure> {
+    /// Scans now, or, when a scan is running, with the next one; returns what that scan recorded. With the files the
+    /// watcher saw change (and no need to walk), only those are read again; a scan that waited for another walks.
+    public func scan(reason: String, changes: FileWatcher.Changes? = nil) async -> Result<ScanSummary, DaemonFailure> {
         if scanning {
             return await withCheckedContinuation { queued.append($0) }
         }
         scanning = true
-        let outcome = await performScan(reason: reason)
+        let outcome = await performScan(reason: reason, changed: changes.flatMap { $0.needsWalk ? nil : $0.files })
         while !queued.isEmpty {
             let waiting = queued
             queued = []
@@ -95,9 +96,9 @@ public actor ScanCoordinator {
         await withCheckedContinuation { idleWaiters.append($0) }
     }
 
-    private func performScan(reason: String) async -> Result<ScanSummary, DaemonFailure> {
+    private func performScan(reason: String, changed: Set<String>? = nil) async -> Result<ScanSummary, DaemonFailure> {
         let recorder = Recorder(store: store, auditor: Auditor(policy: policy, discovery: discovery), source: source, cache: scanCache,
-                                userToolFolders: userToolFolders)
+                                userToolFolders: userToolFolders, logger: logger)
         let clock = ContinuousClock()
         let start = clock.now
         logger.debug("scan started", metadata: ["reason": "\(reason)"])
@@ -105,7 +106,7 @@ public actor ScanCoordinator {
         do {
             // Its own task, so that a shutdown (which cancels the scanner's tasks) lets a scan in flight commit whole.
             let paths = self.paths
-            result = .success(try await Task { try await recorder.scan(paths: paths) }.value)
+            result = .success(try await Task { try await recorder.scan(paths: paths, changed: changed) }.value)
         } catch {
             result = .failure(DaemonFailure("could not record the scan: \(StoreLocation.describe(error))"))
         }

@@ -70,7 +70,7 @@ public struct ScannerService: Service {
                     }
                     if Task.isCancelled { return }
                     scanned = seen
-                    _ = await coordinator.scan(reason: "files changed")
+                    _ = await coordinator.scan(reason: "files changed", changes: watcher.takeChanges())
                 }
             }
         }

@@ -37,6 +37,13 @@ public struct Auditor: Sendable {
         return Discovery.discover(paths, options: options)
     }
 
+    /// One changed file below a scanned root, judged as `discover` would judge it (`Discovery.judge`).
+    public func judge(file: String, root: String, relativeRoot: String) -> Discovery.SingleFile {
+        var options = discovery
+        options.extraIgnores += policy.ignores.map { IgnorePattern(base: $0.base, pattern: $0.pattern) }
+        return Discovery.judge(file: file, root: root, relativeRoot: relativeRoot, options: options)
+    }
+
     public func audit(paths: [String], logger: Logger? = nil) -> AuditResult {
         var clock = PhaseClock()
         let discovered = discover(paths)
@@ -257,7 +264,7 @@ public struct Auditor: Sendable {
 
     /// Model servers (workloads that serve a model themselves) and gateways (LiteLLM images, with the routes of the
     /// LiteLLM configs beside them: the same folder, the same namespace, or the only one).
-    private func directory(services: [ServiceDirectory.Service], deployments: [Deployment], analysed: [(Workload, [Usage])],
+    func directory(services: [ServiceDirectory.Service], deployments: [Deployment], analysed: [(Workload, [Usage])],
                            routes: [DeploymentRef: [Usage]]) -> ServiceDirectory {
         var directory = ServiceDirectory(services: services, deployments: deployments)
         for (workload, usages) in analysed {
@@ -572,10 +579,12 @@ public struct Auditor: Sendable {
 
 
 /// Milliseconds between the phases of a run, for the debug log.
-struct PhaseClock {
+public struct PhaseClock: Sendable {
     private var last = DispatchTime.now().uptimeNanoseconds
 
-    mutating func lap() -> Int {
+    public init() {}
+
+    public mutating func lap() -> Int {
         let now = DispatchTime.now().uptimeNanoseconds
         defer { last = now }
         return Int((now - last) / 1_000_000)

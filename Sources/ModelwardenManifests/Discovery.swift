@@ -98,7 +98,31 @@ public enum Discovery {
         return walker.result
     }
 
-    static func standardized(_ path: String) -> String {
+    /// The candidate a walk of `root` would find at `file` (an absolute path below it), without walking: the folders
+    /// on the way and the file itself are judged with the ignore files the walk would have read. Nil when the walk
+    /// would leave it out; `unsure` when only a walk can tell (a link, a model file that its neighbours identify,
+    /// an ignore file itself, a folder that is not there).
+    public enum SingleFile: Sendable {
+        case candidate(Candidate)
+        case notRead
+        case unsure
+    }
+
+    public static func judge(file: String, root: String, relativeRoot: String, options: DiscoveryOptions) -> SingleFile {
+        let rootComponents = IgnoreRule.components(IgnoreRules.standardized(root))
+        let components = IgnoreRule.components(IgnoreRules.standardized(file))
+        guard components.count > rootComponents.count, Array(components.prefix(rootComponents.count)) == rootComponents,
+              let name = components.last else { return .unsure }
+        if name == ".gitignore" || name == ".gitattributes" || name == "README.md" { return .unsure }
+        var info = stat()
+        guard lstat(file, &info) == 0 else { return .notRead }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { return .unsure }
+        guard isCandidate(name) || GGUFScanner.claims(name) else { return .notRead }
+        var walker = RepositoryWalker(options: options, roots: [SymbolicLinks.realPath(root)].compactMap { $0 })
+        return walker.judge(components: components, rootCount: rootComponents.count, root: root, relativeRoot: relativeRoot)
+    }
+
+    public static func standardized(_ path: String) -> String {
         var trimmed = path
         while trimmed.hasPrefix("./") { trimmed.removeFirst(2) }
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
@@ -145,6 +169,35 @@ struct RepositoryWalker {
 
     /// The repository's `.git/info/exclude`, and the `.gitignore` and `.gitattributes` files between the repository
     /// root and the scanned folder, as git would apply them when the scan starts below the root.
+    /// One file below `root`, judged as `walk` would judge it on its way down (see `Discovery.judge`).
+    mutating func judge(components: [String], rootCount: Int, root: String, relativeRoot: String) -> Discovery.SingleFile {
+        let absoluteRoot = IgnoreRules.standardized(root)
+        var rules = Rules(ignores: IgnoreRules(extra: options.extraIgnores))
+        if options.useIgnoreFiles { readIgnoreFiles(above: absoluteRoot, into: &rules) }
+        var folder = absoluteRoot
+        for depth in rootCount..<components.count {
+            if options.useIgnoreFiles {
+                let base = "/" + components[..<depth].joined(separator: "/")
+                rules.ignores.read(folder + "/.gitignore", base: base, shownAs: folder + "/.gitignore")
+                rules.attributes.read(folder + "/.gitattributes", base: base, shownAs: folder + "/.gitattributes")
+            }
+            let name = components[depth], path = Array(components[...depth])
+            if depth == components.count - 1 {
+                guard skipReason(file: name, path: path, rules: rules) == nil else { return .notRead }
+            } else {
+                folder += "/" + name
+                // A link on the way is the walk's to judge (whether it leaves the scanned folders).
+                var info = stat()
+                guard lstat(folder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return .unsure }
+                guard skipReason(folder: name, path: path, rules: rules) == nil else { return .notRead }
+            }
+        }
+        let below = components[rootCount...].joined(separator: "/")
+        return .candidate(Discovery.Candidate(path: relativeRoot.isEmpty ? below : relativeRoot + "/" + below,
+                                              absolutePath: absoluteRoot + "/" + below,
+                                              containedIn: options.followSymlinks || roots.isEmpty ? nil : roots))
+    }
+
     private func readIgnoreFiles(above folder: String, into rules: inout Rules) {
         guard let repository = IgnoreRules.repositoryRoot(above: folder) else { return }
         rules.ignores.read(repository + "/.git/info/exclude", base: repository, shownAs: ".git/info/exclude")

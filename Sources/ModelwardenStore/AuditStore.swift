@@ -15,6 +15,11 @@ public protocol AuditStore: Sendable {
     func sourceState(_ source: String) async throws -> SourceState
     /// The cached file scans (JSON) of a source's present files among `paths`, by absolute path.
     func cachedScans(source: String, paths: Set<String>) async throws -> [String: Data]
+    /// The id of the source's last scan, nil before its first: a process that keeps the last state it recorded checks
+    /// that no one else recorded the source since.
+    func lastScanID(source: String) async throws -> Int64?
+    /// Whether `record` takes a recording of some files only (`ScanRecording.scope`); else it is given the whole source.
+    var recordsScopedScans: Bool { get }
     /// Records a scan of a source in which nothing changed: one scan row, the source's last-seen marks moved forward.
     func recordUnchanged(_ scan: UnchangedScan) async throws -> ScanSummary
     /// Records a changed scan of a source in one transaction: files, deployments, usages, findings and their events.
@@ -82,6 +87,14 @@ public enum SourceName {
 }
 
 // MARK: - What the store answers
+
+extension AuditStore {
+    public func lastScanID(source: String) async throws -> Int64? {
+        try await sourceState(source).lastScanID
+    }
+
+    public var recordsScopedScans: Bool { false }
+}
 
 public struct SourceState: Sendable {
     public struct KnownFile: Sendable {

@@ -1,6 +1,7 @@
 import Crypto
 import Dispatch
 import Foundation
+import Logging
 import ModelwardenCore
 import ModelwardenManifests
 
@@ -58,8 +59,12 @@ public struct Recorder: Sendable {
     public let cache: ScanCache?
     /// Folders whose MCP client files are read for servers only, with scope `user` (the daemon's `user_tool_configs:`).
     public let userToolFolders: [String]
+    /// Where each phase's time goes at debug level (the daemon's log); nil: nowhere.
+    public let logger: Logger?
 
-    public init(store: any AuditStore, auditor: Auditor, source: String? = nil, cache: ScanCache? = nil, userToolFolders: [String] = []) {
+    public init(store: any AuditStore, auditor: Auditor, source: String? = nil, cache: ScanCache? = nil, userToolFolders: [String] = [],
+                logger: Logger? = nil) {
+        self.logger = logger
         self.store = store
         self.auditor = auditor
         self.source = source
@@ -87,6 +92,7 @@ public struct Recorder: Sendable {
     }
 
     public func scan(paths: [String], now: Date = Date()) async throws -> ScanSummary {
+        var clock = PhaseClock()
         let discovered = auditor.discover(paths)
         let (candidates, discoveryDiagnostics) = (discovered.candidates, discovered.diagnostics)
         let roots = paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
@@ -96,6 +102,7 @@ public struct Recorder: Sendable {
         let userCandidates = user.candidates.filter { !walked.contains($0.absolutePath) }
         let seen: [Seen] = candidates.map { Self.seen($0) } + userCandidates.map { Self.seen($0, userScope: true) }
         let userRoots = userToolFolders.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        logger?.debug("files walked", metadata: ["files": "\(seen.count)", "ms": "\(clock.lap())"])
         return try await scanAndRecord(seen, roots: roots, diagnostics: discoveryDiagnostics + user.diagnostics, now: now,
                                        otherRoots: userRoots)
     }
@@ -131,7 +138,9 @@ public struct Recorder: Sendable {
         let source = sourceName(roots: roots)
         if let problem = SourceName.problem(source) { throw RecorderError.invalidSource(problem) }
         let started = Self.timestamp(now)
+        var clock = PhaseClock()
         let state = try await store.sourceState(source)
+        logger?.debug("source state read", metadata: ["files": "\(state.files.count)", "ms": "\(clock.lap())"])
         let known = state.files
         // Waivers expire by the calendar: the first scan of a new day evaluates again even when no file changed.
         let evaluatedToday = state.lastEvaluatedAt.flatMap(Self.date(fromTimestamp:)).map { PolicyDate($0) == PolicyDate(now) } ?? false
@@ -147,8 +156,13 @@ public struct Recorder: Sendable {
         let nothingChanged = unchanged.count == seen.count && removed.isEmpty && state.lastPolicyDigest == auditor.policy.digest
             && discoveryDiagnostics.isEmpty && evaluatedToday
         if nothingChanged, let previous = state.lastScanID {
-            return try await store.recordUnchanged(UnchangedScan(source: source, previousScanID: previous, startedAt: started,
-                                                                 finishedAt: Self.timestamp(Date()), seenAt: started, files: seen.count))
+            let summary = try await store.recordUnchanged(UnchangedScan(source: source, previousScanID: previous, startedAt: started,
+                                                                        finishedAt: Self.timestamp(Date()), seenAt: started, files: seen.count))
+            if var last = cache?.lastScan, last.scanID == previous {
+                last.scanID = summary.scanID
+                cache?.lastScan = last
+            }
+            return summary
         }
 
         // Read what changed; reuse cached scans for the rest.
@@ -156,17 +170,29 @@ public struct Recorder: Sendable {
         let reusable = unchangedPaths.union(seen.filter { known[$0.candidate.absolutePath] != nil }.map(\.candidate.absolutePath))
         let inMemory = cache?.scans(for: reusable) { known[$0]?.sha256 } ?? [:]
         let blobs = try await store.cachedScans(source: source, paths: reusable.subtracting(inMemory.keys))
+        logger?.debug("cached scans found", metadata: ["unchanged": "\(unchanged.count)", "in_memory": "\(inMemory.count)",
+                                                       "from_store": "\(blobs.count)", "ms": "\(clock.lap())"])
         let auditor = self.auditor
         let prepared = await Offload.run {
             Self.readAndAudit(seen, known: known, unchangedPaths: unchangedPaths, inMemory: inMemory, blobs: blobs, auditor: auditor,
                               diagnostics: discoveryDiagnostics, memo: cache?.memo)
         }
+        logger?.debug("files read and audited", metadata: ["usages": "\(prepared.result.usages.count)", "ms": "\(clock.lap())"])
         let recording = ScanRecording(source: source, result: prepared.result, files: prepared.files, removedFiles: removed, roots: roots,
                                       policy: auditor.policy, previousPolicyDigest: state.lastPolicyDigest, startedAt: started,
                                       finishedAt: Self.timestamp(Date()), seenAt: started, texts: cache?.texts ?? RecordingTexts())
+        logger?.debug("recording built", metadata: ["ms": "\(clock.lap())"])
         let summary = try await store.record(recording)
+        logger?.debug("recorded", metadata: ["events": "\(summary.events)", "ms": "\(clock.lap())"])
         // Only what was committed: a failed write leaves the cache describing the previous scan, like the database.
         cache?.replace(with: prepared.scans.map { ($0.path, ScanCache.Entry(sha256: $0.sha256, scan: $0.scan, file: $0.file)) })
+        cache?.lastScan = LastScan(source: source, roots: roots, policyDigest: auditor.policy.digest, day: auditor.today, scanID: summary.scanID,
+                                   files: prepared.files.map { file in
+                                       var kept = file
+                                       (kept.parsed, kept.cache) = (false, nil)
+                                       return kept
+                                   },
+                                   result: prepared.result, diagnostics: discoveryDiagnostics)
         return summary
     }
 

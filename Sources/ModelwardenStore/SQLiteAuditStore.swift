@@ -178,6 +178,15 @@ extension AuditDatabase: AuditStore {
         }
     }
 
+    public var recordsScopedScans: Bool { true }
+
+    public func lastScanID(source: String) async throws -> Int64? {
+        try await writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT max(scan.id) FROM scan JOIN source ON source.id = scan.source_id WHERE source.name = ?",
+                               arguments: [source])
+        }
+    }
+
     public func cachedScans(source: String, paths: Set<String>) async throws -> [String: Data] {
         guard !paths.isEmpty else { return [:] }
         return try await writer.read { db in
@@ -237,13 +246,14 @@ extension AuditDatabase: AuditStore {
                               findings_open, findings_waived, diagnostics)
             VALUES (?, ?, ?, 'complete', ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [sourceID, recording.startedAt, recording.finishedAt, recording.rootsJSON, recording.policyDigest,
-                             recording.files.count, recording.filesParsed, recording.deploymentsFound, recording.usagesFound,
+                             recording.fileCount, recording.filesParsed, recording.deploymentsFound, recording.usagesFound,
                              recording.openFindings, recording.waivedFindings, recording.diagnostics.count])
         let scanID = db.lastInsertedRowID
         try recordFiles(db, recording, sourceID: sourceID, scanID: scanID)
         let deploymentIDs = try recordDeployments(db, recording, sourceID: sourceID, scanID: scanID)
-        let changes = ScanChanges(recording: recording, previousUsages: try previousUsages(db, sourceID: sourceID),
-                                  previousFindings: try previousFindings(db, sourceID: sourceID), previousTools: try previousTools(db, sourceID: sourceID))
+        let changes = ScanChanges(recording: recording, previousUsages: try previousUsages(db, recording, sourceID: sourceID),
+                                  previousFindings: try previousFindings(db, recording, sourceID: sourceID),
+                                  previousTools: try previousTools(db, recording, sourceID: sourceID))
         try recordUsages(db, recording, changes: changes, deploymentIDs: deploymentIDs, sourceID: sourceID, scanID: scanID)
         try recordTools(db, recording, changes: changes, sourceID: sourceID, scanID: scanID)
         try recordFindings(db, recording, changes: changes, sourceID: sourceID, scanID: scanID)
@@ -252,6 +262,11 @@ extension AuditDatabase: AuditStore {
             try insertEvent.execute(arguments: [scanID, recording.seenAt, event.kind, event.deployment, event.model, event.subject, event.detail])
         }
         return recording.summary(scanID: scanID, events: changes.events.count)
+    }
+
+    /// A statement's arguments, with the scope's files last when the recording has a scope.
+    private static func scoped(_ arguments: [any DatabaseValueConvertible], _ recording: ScanRecording) -> StatementArguments {
+        StatementArguments(recording.scope == nil ? arguments : arguments + [recording.scopeJSON])
     }
 
     /// A JSON array of keys or ids, for one statement over many rows (`IN (SELECT value FROM json_each(?))`).
@@ -263,8 +278,13 @@ extension AuditDatabase: AuditStore {
     /// statement; only new and changed rows are written one by one. The rows end as if each had been written.
     private static func recordFiles(_ db: Database, _ recording: ScanRecording, sourceID: Int64, scanID: Int64) throws {
         var present: [String: (path: String, size: Int64, mtime: Double, sha256: String)] = [:]
-        let cursor = try Row.fetchCursor(db, sql: "SELECT path, absolute_path, size, mtime, sha256 FROM file WHERE source_id = ? AND present = 1",
-                                         arguments: [sourceID])
+        // A scoped recording lists only its files: every other present file is seen as it was.
+        if recording.scope != nil {
+            try db.execute(sql: "UPDATE file SET last_scan_id = ? WHERE source_id = ? AND present = 1", arguments: [scanID, sourceID])
+        }
+        let cursor = try Row.fetchCursor(db, sql: "SELECT path, absolute_path, size, mtime, sha256 FROM file WHERE source_id = ? AND present = 1"
+                                             + (recording.scope == nil ? "" : " AND absolute_path IN (SELECT value FROM json_each(?))"),
+                                         arguments: recording.scope == nil ? [sourceID] : [sourceID, jsonList(recording.files.map(\.absolutePath))])
         while let row = try cursor.next() {
             let path: String = row[0], size: Int64 = row[2], mtime: Double = row[3], sha256: String = row[4]
             present[row[1]] = (path, size, mtime, sha256)
@@ -297,8 +317,9 @@ extension AuditDatabase: AuditStore {
     /// Every deployment of the recording is active and last seen now, with its labels; the others are inactive.
     private static func recordDeployments(_ db: Database, _ recording: ScanRecording, sourceID: Int64, scanID: Int64) throws -> [String: Int64] {
         var active: [String: (id: Int64, labels: String)] = [:]
-        let cursor = try Row.fetchCursor(db, sql: "SELECT id, kind, namespace, name, file, labels FROM deployment WHERE source_id = ? AND active = 1",
-                                         arguments: [sourceID])
+        let cursor = try Row.fetchCursor(db, sql: "SELECT id, kind, namespace, name, file, labels FROM deployment WHERE source_id = ? AND active = 1"
+                                             + (recording.scope == nil ? "" : " AND file IN (SELECT value FROM json_each(?))"),
+                                         arguments: scoped([sourceID], recording))
         while let row = try cursor.next() {
             let key = "\(row[1] as String)|\(row[2] as String)|\(row[3] as String)|\(row[4] as String)"
             let id: Int64 = row[0], labels: String = row[5]
@@ -310,9 +331,14 @@ extension AuditDatabase: AuditStore {
             if let old = active[deployment.key], old.labels == deployment.labels { ids[deployment.key] = old.id } else { changed.append(deployment) }
         }
         let kept = jsonList(Array(ids.values))
-        try db.execute(sql: "UPDATE deployment SET active = 0 WHERE source_id = ? AND active = 1 AND id NOT IN (SELECT value FROM json_each(?))",
-                       arguments: [sourceID, kept])
-        try db.execute(sql: "UPDATE deployment SET last_seen_scan_id = ? WHERE id IN (SELECT value FROM json_each(?))", arguments: [scanID, kept])
+        try db.execute(sql: "UPDATE deployment SET active = 0 WHERE source_id = ? AND active = 1 AND id NOT IN (SELECT value FROM json_each(?))"
+                           + (recording.scope == nil ? "" : " AND file IN (SELECT value FROM json_each(?))"),
+                       arguments: scoped([sourceID, kept], recording))
+        if recording.scope == nil {
+            try db.execute(sql: "UPDATE deployment SET last_seen_scan_id = ? WHERE id IN (SELECT value FROM json_each(?))", arguments: [scanID, kept])
+        } else {
+            try db.execute(sql: "UPDATE deployment SET last_seen_scan_id = ? WHERE source_id = ? AND active = 1", arguments: [scanID, sourceID])
+        }
         let upsertDeployment = try db.cachedStatement(sql: """
             INSERT INTO deployment (source_id, kind, namespace, name, file, labels, first_seen_scan_id, last_seen_scan_id, active)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
@@ -327,12 +353,12 @@ extension AuditDatabase: AuditStore {
         return ids
     }
 
-    private static func previousUsages(_ db: Database, sourceID: Int64) throws -> [String: ScanChanges.PreviousUsage] {
+    private static func previousUsages(_ db: Database, _ recording: ScanRecording, sourceID: Int64) throws -> [String: ScanChanges.PreviousUsage] {
         var previous: [String: ScanChanges.PreviousUsage] = [:]
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT usage.key, usage.model, deployment.kind, deployment.namespace, deployment.name
             FROM usage JOIN deployment ON deployment.id = usage.deployment_id WHERE usage.source_id = ? AND usage.active = 1
-            """, arguments: [sourceID])
+            """ + (recording.scope == nil ? "" : " AND usage.file IN (SELECT value FROM json_each(?))"), arguments: scoped([sourceID], recording))
         while let row = try cursor.next() {
             let namespace: String = row[3]
             previous[row[0]] = ScanChanges.PreviousUsage(deployment: "\(row[2] as String) \(namespace.isEmpty ? "" : namespace + "/")\(row[4] as String)",
@@ -341,10 +367,11 @@ extension AuditDatabase: AuditStore {
         return previous
     }
 
-    private static func previousFindings(_ db: Database, sourceID: Int64) throws -> [String: ScanChanges.PreviousFinding] {
+    private static func previousFindings(_ db: Database, _ recording: ScanRecording, sourceID: Int64) throws -> [String: ScanChanges.PreviousFinding] {
         var previous: [String: ScanChanges.PreviousFinding] = [:]
-        let cursor = try Row.fetchCursor(db, sql: "SELECT fingerprint, status, rule, deployment, model FROM finding WHERE source_id = ?",
-                                         arguments: [sourceID])
+        let cursor = try Row.fetchCursor(db, sql: "SELECT fingerprint, status, rule, deployment, model FROM finding WHERE source_id = ?"
+                                             + (recording.scope == nil ? "" : " AND file IN (SELECT value FROM json_each(?))"),
+                                         arguments: scoped([sourceID], recording))
         while let row = try cursor.next() {
             previous[row[0]] = ScanChanges.PreviousFinding(status: row[1], rule: row[2], deployment: row[3], model: row[4])
         }
@@ -365,9 +392,17 @@ extension AuditDatabase: AuditStore {
         var same: [String: [String]] = [:]
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT key, deployment_id, vendor, family, license, line, column, evidence FROM usage WHERE source_id = ? AND active = 1
-            """, arguments: [sourceID])
+            """ + (recording.scope == nil ? "" : " AND file IN (SELECT value FROM json_each(?))"), arguments: scoped([sourceID], recording))
         while let row = try cursor.next() {
             same[row[0]] = [String(row[1] as Int64), row[2], row[3], row[4], String(row[5] as Int), String(row[6] as Int), row[7]]
+        }
+        // Scoped: the usages of other files are all seen as they were (before this scan's own upserts and retirements).
+        if recording.scope != nil {
+            for key in changes.disappearedUsages {
+                try db.execute(sql: "UPDATE usage SET active = 0 WHERE source_id = ? AND key = ?", arguments: [sourceID, key])
+            }
+            try db.execute(sql: "UPDATE usage SET last_seen_scan_id = ?, last_seen_at = ? WHERE source_id = ? AND active = 1",
+                           arguments: [scanID, recording.seenAt, sourceID])
         }
         var unchanged: [String] = []
         for usage in recording.usages {
@@ -382,6 +417,7 @@ extension AuditDatabase: AuditStore {
                 usage.file, usage.line, usage.column, usage.evidence, scanID, scanID, recording.seenAt, recording.seenAt,
             ])
         }
+        guard recording.scope == nil else { return }
         try db.execute(sql: "UPDATE usage SET last_seen_scan_id = ?, last_seen_at = ? WHERE source_id = ? AND key IN (SELECT value FROM json_each(?))",
                        arguments: [scanID, recording.seenAt, sourceID, jsonList(unchanged)])
         for key in changes.disappearedUsages {
@@ -389,10 +425,11 @@ extension AuditDatabase: AuditStore {
         }
     }
 
-    private static func previousTools(_ db: Database, sourceID: Int64) throws -> [String: ScanChanges.PreviousTool] {
+    private static func previousTools(_ db: Database, _ recording: ScanRecording, sourceID: Int64) throws -> [String: ScanChanges.PreviousTool] {
         var previous: [String: ScanChanges.PreviousTool] = [:]
-        let cursor = try Row.fetchCursor(db, sql: "SELECT key, name, package, version, host, url FROM tool_server WHERE source_id = ? AND active = 1",
-                                         arguments: [sourceID])
+        let cursor = try Row.fetchCursor(db, sql: "SELECT key, name, package, version, host, url FROM tool_server WHERE source_id = ? AND active = 1"
+                                             + (recording.scope == nil ? "" : " AND file IN (SELECT value FROM json_each(?))"),
+                                         arguments: scoped([sourceID], recording))
         while let row = try cursor.next() {
             previous[row["key"]] = ScanChanges.PreviousTool(name: row["name"], package: row["package"], version: row["version"], host: row["host"],
                                                             url: row["url"])
@@ -412,6 +449,14 @@ extension AuditDatabase: AuditStore {
                 env = excluded.env, data_classification = excluded.data_classification, last_seen_scan_id = excluded.last_seen_scan_id,
                 last_seen_at = excluded.last_seen_at, scope = excluded.scope, active = 1
             """)
+        // Scoped: the servers of other files are seen as they were.
+        if recording.scope != nil {
+            for key in changes.disappearedTools {
+                try db.execute(sql: "UPDATE tool_server SET active = 0 WHERE source_id = ? AND key = ?", arguments: [sourceID, key])
+            }
+            try db.execute(sql: "UPDATE tool_server SET last_seen_scan_id = ?, last_seen_at = ? WHERE source_id = ? AND active = 1",
+                           arguments: [scanID, recording.seenAt, sourceID])
+        }
         for tool in recording.tools {
             try upsertTool.execute(arguments: [
                 sourceID, tool.key, tool.name, tool.client, tool.file, tool.line, tool.column, tool.enabled, tool.transport, tool.launcher,
@@ -419,6 +464,7 @@ extension AuditDatabase: AuditStore {
                 scanID, scanID, recording.seenAt, recording.seenAt, tool.scope,
             ])
         }
+        guard recording.scope == nil else { return }
         for key in changes.disappearedTools {
             try db.execute(sql: "UPDATE tool_server SET active = 0 WHERE source_id = ? AND key = ?", arguments: [sourceID, key])
         }
@@ -437,9 +483,18 @@ extension AuditDatabase: AuditStore {
         var same: [String: [String]] = [:]
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT fingerprint, severity, status, line, column, message, remediation, waiver FROM finding WHERE source_id = ?
-            """, arguments: [sourceID])
+            """ + (recording.scope == nil ? "" : " AND file IN (SELECT value FROM json_each(?))"), arguments: scoped([sourceID], recording))
         while let row = try cursor.next() {
             same[row[0]] = findingColumns(row[1], row[2], row[3], row[4], row[5], row[6], row[7])
+        }
+        // Scoped: the findings of other files are all seen as they were (resolved ones of this scope first).
+        if recording.scope != nil {
+            for fingerprint in changes.resolvedFindings {
+                try db.execute(sql: "UPDATE finding SET status = 'resolved', last_seen_scan_id = ? WHERE source_id = ? AND fingerprint = ?",
+                               arguments: [scanID, sourceID, fingerprint])
+            }
+            try db.execute(sql: "UPDATE finding SET last_seen_scan_id = ?, last_seen_at = ? WHERE source_id = ? AND status != 'resolved'",
+                           arguments: [scanID, recording.seenAt, sourceID])
         }
         var unchanged: [String] = []
         for finding in recording.findings {
@@ -454,6 +509,7 @@ extension AuditDatabase: AuditStore {
                 scanID, scanID, recording.seenAt, recording.seenAt,
             ])
         }
+        guard recording.scope == nil else { return }
         try db.execute(sql: """
             UPDATE finding SET last_seen_scan_id = ?, last_seen_at = ? WHERE source_id = ? AND fingerprint IN (SELECT value FROM json_each(?))
             """, arguments: [scanID, recording.seenAt, sourceID, jsonList(unchanged)])

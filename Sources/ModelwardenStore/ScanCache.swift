@@ -14,6 +14,13 @@ public final class ScanCache: Sendable {
     }
 
     private let entries = Mutex<[String: Entry]>([:])
+    private let last = Mutex<LastScan?>(nil)
+    private let partialScans = Mutex(0)
+
+    /// How many scans of this process read only the files the watcher named (`Recorder.scan(paths:changed:)`).
+    public var changedFilesScans: Int { partialScans.withLock { $0 } }
+
+    func countChangedFilesScan() { partialScans.withLock { $0 += 1 } }
     /// The cross-file stage's results from the last audit of this process.
     public let memo = AuditMemo()
     /// The labels' JSON and redacted model names of the last recording.
@@ -31,6 +38,24 @@ public final class ScanCache: Sendable {
                 if let entry = entries[path], entry.sha256 == hashes(path) { found[path] = entry }
             }
             return found
+        }
+    }
+
+    /// What this process recorded last (`Recorder.scan(paths:changed:)` starts from it).
+    var lastScan: LastScan? {
+        get { last.withLock { $0 } }
+        set { last.withLock { $0 = newValue } }
+    }
+
+    func entry(for path: String) -> Entry? {
+        entries.withLock { $0[path] }
+    }
+
+    /// After a committed scan of changed files: their new entries, and none for the removed ones.
+    func update(changed: [(path: String, entry: Entry)], removed: [String]) {
+        entries.withLock { entries in
+            for item in changed { entries[item.path] = item.entry }
+            for path in removed { entries[path] = nil }
         }
     }
 

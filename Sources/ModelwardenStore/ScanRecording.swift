@@ -116,11 +116,27 @@ public struct ScanRecording: Sendable {
     public var waivedFindings: Int
     public var diagnostics: [Diagnostic]
 
+    /// A recording of some files only (the daemon's scan of the files its watcher named): every row of another file
+    /// stays as it is, marked seen by this scan. Nil: the recording holds the whole source.
+    public struct Scope: Sendable {
+        /// The changed files' paths as rows name them (`file`).
+        public var files: Set<String>
+        /// How many files the source has now, and how many of them were parsed.
+        public var fileCount: Int
+        public var filesParsed: Int
+    }
+
+    public var scope: Scope? = nil
+
+    var fileCount: Int { scope?.fileCount ?? files.count }
+    /// The scope's files as a JSON list, for `file IN (SELECT value FROM json_each(?))`.
+    var scopeJSON: String { scope.map { AuditDatabase.jsonList($0.files.sorted()) } ?? "[]" }
+
     var rootsJSON: String { String(decoding: (try? JSONEncoder().encode(roots)) ?? Data("[]".utf8), as: UTF8.self) }
-    var filesParsed: Int { files.filter(\.parsed).count }
+    var filesParsed: Int { scope?.filesParsed ?? files.filter(\.parsed).count }
 
     func summary(scanID: Int64, events: Int) -> ScanSummary {
-        ScanSummary(scanID: scanID, status: "complete", files: files.count, filesParsed: filesParsed, deployments: deploymentsFound,
+        ScanSummary(scanID: scanID, status: "complete", files: fileCount, filesParsed: filesParsed, deployments: deploymentsFound,
                     usages: usagesFound, openFindings: openFindings, waivedFindings: waivedFindings, events: events, diagnostics: diagnostics,
                     source: source)
     }

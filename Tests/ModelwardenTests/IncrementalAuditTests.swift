@@ -190,6 +190,12 @@ struct GeneratedEstate {
         for _ in 0..<24 { files.append(newFile()) }
     }
 
+    /// Writes one file (a test's own edit between the generator's).
+    mutating func set(_ path: String, _ text: String) {
+        files.removeAll { $0.path == path }
+        files.append((path, text))
+    }
+
     mutating func edit() {
         guard !files.isEmpty else {
             files.append(newFile())
