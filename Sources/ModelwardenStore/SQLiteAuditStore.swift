@@ -78,13 +78,13 @@ extension AuditDatabase: AuditStore {
     static func inventory(_ db: Database, sources: SourceSelection) throws -> [InventoryRow] {
         let filter = try sourceFilter(db, sources)
         return try Row.fetchAll(db, sql: """
-            SELECT usage.*, deployment.kind, deployment.namespace, deployment.name, source.name AS source FROM usage
-            JOIN deployment ON deployment.id = usage.deployment_id JOIN source ON source.id = usage.source_id
+            SELECT usage.*, deployment.kind, deployment.namespace, deployment.name, source.name AS source, \(LastSeen.time("usage")) AS seen_last
+            FROM usage JOIN deployment ON deployment.id = usage.deployment_id JOIN source ON source.id = usage.source_id\(LastSeen.join("usage"))
             WHERE usage.active = 1\(filter.sql) ORDER BY usage.file, usage.line, usage.column, usage.model, source.name
             """, arguments: filter.arguments).map { row in
             InventoryRow(deployment: deploymentName(row), model: row["model"], vendor: row["vendor"], family: row["family"],
                          license: row["license"], hosting: row["hosting"], runtime: row["runtime"], api: row["api"], file: row["file"],
-                         line: row["line"], column: row["column"], firstSeen: row["first_seen_at"], lastSeen: row["last_seen_at"],
+                         line: row["line"], column: row["column"], firstSeen: row["first_seen_at"], lastSeen: row["seen_last"],
                          source: row["source"])
         }
     }
@@ -92,7 +92,8 @@ extension AuditDatabase: AuditStore {
     static func tools(_ db: Database, sources: SourceSelection) throws -> [ToolRow] {
         let filter = try sourceFilter(db, sources)
         return try Row.fetchAll(db, sql: """
-            SELECT tool_server.*, source.name AS source FROM tool_server JOIN source ON source.id = tool_server.source_id
+            SELECT tool_server.*, source.name AS source, \(LastSeen.time("tool_server")) AS seen_last
+            FROM tool_server JOIN source ON source.id = tool_server.source_id\(LastSeen.join("tool_server"))
             WHERE tool_server.active = 1\(filter.sql) ORDER BY tool_server.file, tool_server.line, tool_server.column, tool_server.name, source.name
             """, arguments: filter.arguments).map { row in
             ToolRow(server: ToolRecord(name: row["name"], client: row["client"], file: row["file"], line: row["line"], column: row["column"],
@@ -100,13 +101,14 @@ extension AuditDatabase: AuditStore {
                                        version: row["version"], pinned: row["pinned"], url: row["url"], host: row["host"],
                                        hostScope: row["host_scope"], auth: ToolRecord.names(row["auth"]), env: ToolRecord.names(row["env"]),
                                        dataClassification: row["data_classification"]),
-                    firstSeen: row["first_seen_at"], lastSeen: row["last_seen_at"], source: row["source"], scope: row["scope"])
+                    firstSeen: row["first_seen_at"], lastSeen: row["seen_last"], source: row["source"], scope: row["scope"])
         }
     }
 
     static func findings(_ db: Database, status: String?, sources: SourceSelection) throws -> [FindingRow] {
         let filter = try sourceFilter(db, sources)
-        var sql = "SELECT finding.*, source.name AS source FROM finding JOIN source ON source.id = finding.source_id WHERE 1 = 1" + filter.sql
+        var sql = "SELECT finding.*, source.name AS source, \(LastSeen.time("finding")) AS seen_last FROM finding "
+            + "JOIN source ON source.id = finding.source_id\(LastSeen.join("finding")) WHERE 1 = 1" + filter.sql
         var arguments = filter.arguments
         if let status {
             sql += " AND finding.status = ?"
@@ -116,7 +118,7 @@ extension AuditDatabase: AuditStore {
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
             FindingRow(rule: row["rule"], severity: row["severity"], status: row["status"], deployment: row["deployment"], model: row["model"],
                        file: row["file"], line: row["line"], column: row["column"], message: row["message"], waiver: row["waiver"],
-                       fingerprint: row["fingerprint"], firstSeen: row["first_seen_at"], lastSeen: row["last_seen_at"], source: row["source"])
+                       fingerprint: row["fingerprint"], firstSeen: row["first_seen_at"], lastSeen: row["seen_last"], source: row["source"])
         }
     }
 
@@ -215,13 +217,7 @@ extension AuditDatabase: AuditStore {
                                  last["deployments"] as Int, last["usages"] as Int, last["findings_open"] as Int,
                                  last["findings_waived"] as Int, last["diagnostics"] as Int])
             let id = db.lastInsertedRowID
-            try db.execute(sql: "UPDATE deployment SET last_seen_scan_id = ? WHERE source_id = ? AND active = 1", arguments: [id, sourceID])
-            try db.execute(sql: "UPDATE usage SET last_seen_scan_id = ?, last_seen_at = ? WHERE source_id = ? AND active = 1",
-                           arguments: [id, scan.seenAt, sourceID])
-            try db.execute(sql: "UPDATE tool_server SET last_seen_scan_id = ?, last_seen_at = ? WHERE source_id = ? AND active = 1",
-                           arguments: [id, scan.seenAt, sourceID])
-            try db.execute(sql: "UPDATE finding SET last_seen_scan_id = ?, last_seen_at = ? WHERE source_id = ? AND status != 'resolved'",
-                           arguments: [id, scan.seenAt, sourceID])
+            // Every row still there is seen by this scan without being written (`LastSeen`).
             return ScanSummary(scanID: id, status: "unchanged", files: scan.files, filesParsed: 0, deployments: last["deployments"],
                                usages: last["usages"], openFindings: last["findings_open"], waivedFindings: last["findings_waived"],
                                events: 0, diagnostics: [], source: scan.source)
@@ -241,6 +237,9 @@ extension AuditDatabase: AuditStore {
 
     static func record(_ db: Database, _ recording: ScanRecording) throws -> ScanSummary {
         let sourceID = try sourceID(db, recording.source)
+        // The scan that saw last what this one retires (`LastSeen`).
+        let before = try Row.fetchOne(db, sql: "SELECT id, started_at FROM scan WHERE source_id = ? ORDER BY id DESC LIMIT 1", arguments: [sourceID])
+        let retired = Retired(scanID: before?["id"], seenAt: before?["started_at"])
         try db.execute(sql: """
             INSERT INTO scan (source_id, started_at, finished_at, status, roots, policy_digest, files, files_parsed, deployments, usages,
                               findings_open, findings_waived, diagnostics)
@@ -250,18 +249,24 @@ extension AuditDatabase: AuditStore {
                              recording.openFindings, recording.waivedFindings, recording.diagnostics.count])
         let scanID = db.lastInsertedRowID
         try recordFiles(db, recording, sourceID: sourceID, scanID: scanID)
-        let deploymentIDs = try recordDeployments(db, recording, sourceID: sourceID, scanID: scanID)
+        let deploymentIDs = try recordDeployments(db, recording, sourceID: sourceID, scanID: scanID, retired: retired)
         let changes = ScanChanges(recording: recording, previousUsages: try previousUsages(db, recording, sourceID: sourceID),
                                   previousFindings: try previousFindings(db, recording, sourceID: sourceID),
                                   previousTools: try previousTools(db, recording, sourceID: sourceID))
-        try recordUsages(db, recording, changes: changes, deploymentIDs: deploymentIDs, sourceID: sourceID, scanID: scanID)
-        try recordTools(db, recording, changes: changes, sourceID: sourceID, scanID: scanID)
-        try recordFindings(db, recording, changes: changes, sourceID: sourceID, scanID: scanID)
+        try recordUsages(db, recording, changes: changes, deploymentIDs: deploymentIDs, sourceID: sourceID, scanID: scanID, retired: retired)
+        try recordTools(db, recording, changes: changes, sourceID: sourceID, scanID: scanID, retired: retired)
+        try recordFindings(db, recording, changes: changes, sourceID: sourceID, scanID: scanID, retired: retired)
         let insertEvent = try db.cachedStatement(sql: "INSERT INTO event (scan_id, at, kind, deployment, model, subject, detail) VALUES (?, ?, ?, ?, ?, ?, ?)")
         for event in changes.events {
             try insertEvent.execute(arguments: [scanID, recording.seenAt, event.kind, event.deployment, event.model, event.subject, event.detail])
         }
         return recording.summary(scanID: scanID, events: changes.events.count)
+    }
+
+    /// The last scan before this one, which is when the rows this scan retires were seen last.
+    struct Retired {
+        var scanID: Int64?
+        var seenAt: String?
     }
 
     /// A statement's arguments, with the scope's files last when the recording has a scope.
@@ -274,14 +279,9 @@ extension AuditDatabase: AuditStore {
         String(decoding: (try? JSONEncoder().encode(values)) ?? Data("[]".utf8), as: UTF8.self)
     }
 
-    /// Rows that the scan leaves as they were, apart from the marks of the scan that last saw them, are marked in one
-    /// statement; only new and changed rows are written one by one. The rows end as if each had been written.
+    /// Only new and changed rows are written; a file still there is seen by this scan without being written (`LastSeen`).
     private static func recordFiles(_ db: Database, _ recording: ScanRecording, sourceID: Int64, scanID: Int64) throws {
         var present: [String: (path: String, size: Int64, mtime: Double, sha256: String)] = [:]
-        // A scoped recording lists only its files: every other present file is seen as it was.
-        if recording.scope != nil {
-            try db.execute(sql: "UPDATE file SET last_scan_id = ? WHERE source_id = ? AND present = 1", arguments: [scanID, sourceID])
-        }
         let cursor = try Row.fetchCursor(db, sql: "SELECT path, absolute_path, size, mtime, sha256 FROM file WHERE source_id = ? AND present = 1"
                                              + (recording.scope == nil ? "" : " AND absolute_path IN (SELECT value FROM json_each(?))"),
                                          arguments: recording.scope == nil ? [sourceID] : [sourceID, jsonList(recording.files.map(\.absolutePath))])
@@ -296,18 +296,14 @@ extension AuditDatabase: AuditStore {
             RETURNING id
             """)
         let upsertCache = try db.cachedStatement(sql: "INSERT OR REPLACE INTO file_cache (file_id, scan) VALUES (?, ?)")
-        var unchanged: [String] = []
         for file in recording.files {
             if file.cache == nil, let old = present[file.absolutePath], old.path == file.path, old.size == file.size, old.mtime == file.mtime,
                old.sha256 == file.sha256 {
-                unchanged.append(file.absolutePath)
                 continue
             }
             let id = try Int64.fetchOne(upsertFile, arguments: [sourceID, file.path, file.absolutePath, file.size, file.mtime, file.sha256, scanID])!
             if let cache = file.cache { try upsertCache.execute(arguments: [id, cache]) }
         }
-        try db.execute(sql: "UPDATE file SET last_scan_id = ? WHERE source_id = ? AND absolute_path IN (SELECT value FROM json_each(?))",
-                       arguments: [scanID, sourceID, jsonList(unchanged)])
         for path in recording.removedFiles {
             try db.execute(sql: "UPDATE file SET present = 0, last_scan_id = ? WHERE source_id = ? AND absolute_path = ?",
                            arguments: [scanID, sourceID, path])
@@ -315,7 +311,8 @@ extension AuditDatabase: AuditStore {
     }
 
     /// Every deployment of the recording is active and last seen now, with its labels; the others are inactive.
-    private static func recordDeployments(_ db: Database, _ recording: ScanRecording, sourceID: Int64, scanID: Int64) throws -> [String: Int64] {
+    private static func recordDeployments(_ db: Database, _ recording: ScanRecording, sourceID: Int64, scanID: Int64,
+                                          retired: Retired) throws -> [String: Int64] {
         var active: [String: (id: Int64, labels: String)] = [:]
         let cursor = try Row.fetchCursor(db, sql: "SELECT id, kind, namespace, name, file, labels FROM deployment WHERE source_id = ? AND active = 1"
                                              + (recording.scope == nil ? "" : " AND file IN (SELECT value FROM json_each(?))"),
@@ -331,14 +328,11 @@ extension AuditDatabase: AuditStore {
             if let old = active[deployment.key], old.labels == deployment.labels { ids[deployment.key] = old.id } else { changed.append(deployment) }
         }
         let kept = jsonList(Array(ids.values))
-        try db.execute(sql: "UPDATE deployment SET active = 0 WHERE source_id = ? AND active = 1 AND id NOT IN (SELECT value FROM json_each(?))"
-                           + (recording.scope == nil ? "" : " AND file IN (SELECT value FROM json_each(?))"),
-                       arguments: scoped([sourceID, kept], recording))
-        if recording.scope == nil {
-            try db.execute(sql: "UPDATE deployment SET last_seen_scan_id = ? WHERE id IN (SELECT value FROM json_each(?))", arguments: [scanID, kept])
-        } else {
-            try db.execute(sql: "UPDATE deployment SET last_seen_scan_id = ? WHERE source_id = ? AND active = 1", arguments: [scanID, sourceID])
-        }
+        try db.execute(sql: """
+            UPDATE deployment SET active = 0, last_seen_scan_id = coalesce(?, last_seen_scan_id)
+            WHERE source_id = ? AND active = 1 AND id NOT IN (SELECT value FROM json_each(?))
+            """ + (recording.scope == nil ? "" : " AND file IN (SELECT value FROM json_each(?))"),
+                       arguments: scoped([retired.scanID, sourceID, kept], recording))
         let upsertDeployment = try db.cachedStatement(sql: """
             INSERT INTO deployment (source_id, kind, namespace, name, file, labels, first_seen_scan_id, last_seen_scan_id, active)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
@@ -379,7 +373,7 @@ extension AuditDatabase: AuditStore {
     }
 
     private static func recordUsages(_ db: Database, _ recording: ScanRecording, changes: ScanChanges, deploymentIDs: [String: Int64],
-                                     sourceID: Int64, scanID: Int64) throws {
+                                     sourceID: Int64, scanID: Int64, retired: Retired) throws {
         let upsertUsage = try db.cachedStatement(sql: """
             INSERT INTO usage (source_id, key, deployment_id, model, vendor, family, license, hosting, runtime, api, file, line, column, evidence,
                                first_seen_scan_id, last_seen_scan_id, first_seen_at, last_seen_at, active)
@@ -388,7 +382,7 @@ extension AuditDatabase: AuditStore {
                 family = excluded.family, license = excluded.license, line = excluded.line, column = excluded.column,
                 evidence = excluded.evidence, last_seen_scan_id = excluded.last_seen_scan_id, last_seen_at = excluded.last_seen_at, active = 1
             """)
-        // Active usages whose recorded columns are all the same are only marked as seen now.
+        // Active usages whose recorded columns are all the same are not written: this scan sees them as they are.
         var same: [String: [String]] = [:]
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT key, deployment_id, vendor, family, license, line, column, evidence FROM usage WHERE source_id = ? AND active = 1
@@ -396,20 +390,10 @@ extension AuditDatabase: AuditStore {
         while let row = try cursor.next() {
             same[row[0]] = [String(row[1] as Int64), row[2], row[3], row[4], String(row[5] as Int), String(row[6] as Int), row[7]]
         }
-        // Scoped: the usages of other files are all seen as they were (before this scan's own upserts and retirements).
-        if recording.scope != nil {
-            for key in changes.disappearedUsages {
-                try db.execute(sql: "UPDATE usage SET active = 0 WHERE source_id = ? AND key = ?", arguments: [sourceID, key])
-            }
-            try db.execute(sql: "UPDATE usage SET last_seen_scan_id = ?, last_seen_at = ? WHERE source_id = ? AND active = 1",
-                           arguments: [scanID, recording.seenAt, sourceID])
-        }
-        var unchanged: [String] = []
         for usage in recording.usages {
             guard let deploymentID = deploymentIDs[usage.deploymentKey] else { continue }
             if same[usage.key] == [String(deploymentID), usage.vendor, usage.family, usage.license, String(usage.line), String(usage.column),
                                    usage.evidence] {
-                unchanged.append(usage.key)
                 continue
             }
             try upsertUsage.execute(arguments: [
@@ -417,11 +401,11 @@ extension AuditDatabase: AuditStore {
                 usage.file, usage.line, usage.column, usage.evidence, scanID, scanID, recording.seenAt, recording.seenAt,
             ])
         }
-        guard recording.scope == nil else { return }
-        try db.execute(sql: "UPDATE usage SET last_seen_scan_id = ?, last_seen_at = ? WHERE source_id = ? AND key IN (SELECT value FROM json_each(?))",
-                       arguments: [scanID, recording.seenAt, sourceID, jsonList(unchanged)])
         for key in changes.disappearedUsages {
-            try db.execute(sql: "UPDATE usage SET active = 0 WHERE source_id = ? AND key = ?", arguments: [sourceID, key])
+            try db.execute(sql: """
+                UPDATE usage SET active = 0, last_seen_scan_id = coalesce(?, last_seen_scan_id), last_seen_at = coalesce(?, last_seen_at)
+                WHERE source_id = ? AND key = ?
+                """, arguments: [retired.scanID, retired.seenAt, sourceID, key])
         }
     }
 
@@ -437,7 +421,8 @@ extension AuditDatabase: AuditStore {
         return previous
     }
 
-    private static func recordTools(_ db: Database, _ recording: ScanRecording, changes: ScanChanges, sourceID: Int64, scanID: Int64) throws {
+    private static func recordTools(_ db: Database, _ recording: ScanRecording, changes: ScanChanges, sourceID: Int64, scanID: Int64,
+                                    retired: Retired) throws {
         let upsertTool = try db.cachedStatement(sql: """
             INSERT INTO tool_server (source_id, key, name, client, file, line, column, enabled, transport, launcher, package, version, pinned,
                                      url, host, host_scope, auth, env, data_classification, first_seen_scan_id, last_seen_scan_id,
@@ -449,14 +434,6 @@ extension AuditDatabase: AuditStore {
                 env = excluded.env, data_classification = excluded.data_classification, last_seen_scan_id = excluded.last_seen_scan_id,
                 last_seen_at = excluded.last_seen_at, scope = excluded.scope, active = 1
             """)
-        // Scoped: the servers of other files are seen as they were.
-        if recording.scope != nil {
-            for key in changes.disappearedTools {
-                try db.execute(sql: "UPDATE tool_server SET active = 0 WHERE source_id = ? AND key = ?", arguments: [sourceID, key])
-            }
-            try db.execute(sql: "UPDATE tool_server SET last_seen_scan_id = ?, last_seen_at = ? WHERE source_id = ? AND active = 1",
-                           arguments: [scanID, recording.seenAt, sourceID])
-        }
         for tool in recording.tools {
             try upsertTool.execute(arguments: [
                 sourceID, tool.key, tool.name, tool.client, tool.file, tool.line, tool.column, tool.enabled, tool.transport, tool.launcher,
@@ -464,13 +441,16 @@ extension AuditDatabase: AuditStore {
                 scanID, scanID, recording.seenAt, recording.seenAt, tool.scope,
             ])
         }
-        guard recording.scope == nil else { return }
         for key in changes.disappearedTools {
-            try db.execute(sql: "UPDATE tool_server SET active = 0 WHERE source_id = ? AND key = ?", arguments: [sourceID, key])
+            try db.execute(sql: """
+                UPDATE tool_server SET active = 0, last_seen_scan_id = coalesce(?, last_seen_scan_id), last_seen_at = coalesce(?, last_seen_at)
+                WHERE source_id = ? AND key = ?
+                """, arguments: [retired.scanID, retired.seenAt, sourceID, key])
         }
     }
 
-    private static func recordFindings(_ db: Database, _ recording: ScanRecording, changes: ScanChanges, sourceID: Int64, scanID: Int64) throws {
+    private static func recordFindings(_ db: Database, _ recording: ScanRecording, changes: ScanChanges, sourceID: Int64, scanID: Int64,
+                                       retired: Retired) throws {
         let upsertFinding = try db.cachedStatement(sql: """
             INSERT INTO finding (source_id, fingerprint, rule, severity, status, deployment, model, file, line, column, message, remediation,
                                  waiver, first_seen_scan_id, last_seen_scan_id, first_seen_at, last_seen_at)
@@ -479,7 +459,7 @@ extension AuditDatabase: AuditStore {
                 column = excluded.column, message = excluded.message, remediation = excluded.remediation, waiver = excluded.waiver,
                 last_seen_scan_id = excluded.last_seen_scan_id, last_seen_at = excluded.last_seen_at
             """)
-        // Findings whose recorded columns are all the same are only marked as seen now.
+        // Findings whose recorded columns are all the same are not written: this scan sees them as they are.
         var same: [String: [String]] = [:]
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT fingerprint, severity, status, line, column, message, remediation, waiver FROM finding WHERE source_id = ?
@@ -487,20 +467,9 @@ extension AuditDatabase: AuditStore {
         while let row = try cursor.next() {
             same[row[0]] = findingColumns(row[1], row[2], row[3], row[4], row[5], row[6], row[7])
         }
-        // Scoped: the findings of other files are all seen as they were (resolved ones of this scope first).
-        if recording.scope != nil {
-            for fingerprint in changes.resolvedFindings {
-                try db.execute(sql: "UPDATE finding SET status = 'resolved', last_seen_scan_id = ? WHERE source_id = ? AND fingerprint = ?",
-                               arguments: [scanID, sourceID, fingerprint])
-            }
-            try db.execute(sql: "UPDATE finding SET last_seen_scan_id = ?, last_seen_at = ? WHERE source_id = ? AND status != 'resolved'",
-                           arguments: [scanID, recording.seenAt, sourceID])
-        }
-        var unchanged: [String] = []
         for finding in recording.findings {
             if same[finding.fingerprint] == findingColumns(finding.severity, finding.status, finding.line, finding.column, finding.message,
                                                            finding.remediation, finding.waiver) {
-                unchanged.append(finding.fingerprint)
                 continue
             }
             try upsertFinding.execute(arguments: [
@@ -509,13 +478,11 @@ extension AuditDatabase: AuditStore {
                 scanID, scanID, recording.seenAt, recording.seenAt,
             ])
         }
-        guard recording.scope == nil else { return }
-        try db.execute(sql: """
-            UPDATE finding SET last_seen_scan_id = ?, last_seen_at = ? WHERE source_id = ? AND fingerprint IN (SELECT value FROM json_each(?))
-            """, arguments: [scanID, recording.seenAt, sourceID, jsonList(unchanged)])
         for fingerprint in changes.resolvedFindings {
-            try db.execute(sql: "UPDATE finding SET status = 'resolved', last_seen_scan_id = ? WHERE source_id = ? AND fingerprint = ?",
-                           arguments: [scanID, sourceID, fingerprint])
+            try db.execute(sql: """
+                UPDATE finding SET status = 'resolved', last_seen_scan_id = ?, last_seen_at = coalesce(?, last_seen_at)
+                WHERE source_id = ? AND fingerprint = ? AND status != 'resolved'
+                """, arguments: [scanID, retired.seenAt, sourceID, fingerprint])
         }
     }
 
@@ -532,16 +499,18 @@ extension AuditDatabase: AuditStore {
         let (active, activeDeployments, counts, scans, filter) = try await writer.read { db in
             let filter = try Self.sourceFilter(db, sources)
             let active = try Row.fetchAll(db, sql: """
-                SELECT usage.*, deployment.kind, deployment.namespace, deployment.name, deployment.labels AS labels, source.name AS source FROM usage
-                JOIN deployment ON deployment.id = usage.deployment_id JOIN source ON source.id = usage.source_id
+                SELECT usage.*, deployment.kind, deployment.namespace, deployment.name, deployment.labels AS labels, source.name AS source,
+                       \(LastSeen.time("usage")) AS seen_last
+                FROM usage JOIN deployment ON deployment.id = usage.deployment_id JOIN source ON source.id = usage.source_id\(LastSeen.join("usage"))
                 WHERE usage.active = 1 AND usage.first_seen_at <= ?\(filter.sql) ORDER BY usage.file, usage.line, source.name
                 """, arguments: [upper] + filter.arguments).map(Self.activeUsage)
             let deployments = try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM deployment JOIN source ON source.id = deployment.source_id WHERE deployment.active = 1\(filter.sql)
                 """, arguments: filter.arguments) ?? 0
             let counts = try Row.fetchAll(db, sql: """
-                SELECT source.name AS source, finding.status, finding.severity, count(*) AS n FROM finding JOIN source ON source.id = finding.source_id
-                WHERE finding.last_seen_at >= ? AND finding.first_seen_at <= ?\(filter.sql) GROUP BY source.name, finding.status, finding.severity
+                SELECT source.name AS source, finding.status, finding.severity, count(*) AS n
+                FROM finding JOIN source ON source.id = finding.source_id\(LastSeen.join("finding"))
+                WHERE \(LastSeen.time("finding")) >= ? AND finding.first_seen_at <= ?\(filter.sql) GROUP BY source.name, finding.status, finding.severity
                 """, arguments: [lower, upper] + filter.arguments).map {
                 StoreReportData.FindingCount(source: $0["source"], status: $0["status"], severity: $0["severity"], count: $0["n"])
             }
@@ -561,7 +530,7 @@ extension AuditDatabase: AuditStore {
         let record = ComplianceReport.UsageRecord(
             deployment: deploymentName(row), model: row["model"], vendor: row["vendor"], family: row["family"], license: row["license"],
             licenseKind: nil, hosting: row["hosting"], runtime: row["runtime"], api: row["api"], file: row["file"], line: row["line"],
-            firstSeen: row["first_seen_at"], lastSeen: row["last_seen_at"], active: (row["active"] as Int) == 1, source: row["source"])
+            firstSeen: row["first_seen_at"], lastSeen: row["seen_last"], active: (row["active"] as Int) == 1, source: row["source"])
         return StoreReportData.ActiveUsage(record: record, labels: labels, namespace: namespace.isEmpty ? nil : namespace)
     }
 
@@ -587,10 +556,10 @@ extension AuditDatabase: AuditStore {
                 for active in [1, 0] {
                     let cursor = try Row.fetchCursor(db, sql: """
                         SELECT deployment.kind, deployment.namespace, deployment.name, usage.model, usage.vendor, usage.family, usage.license,
-                               usage.hosting, usage.runtime, usage.api, usage.file, usage.line, usage.first_seen_at, usage.last_seen_at, usage.active,
-                               source.name
-                        FROM usage JOIN deployment ON deployment.id = usage.deployment_id JOIN source ON source.id = usage.source_id
-                        WHERE usage.active = ? AND usage.last_seen_at >= ? AND usage.first_seen_at <= ?\(filter.sql)
+                               usage.hosting, usage.runtime, usage.api, usage.file, usage.line, usage.first_seen_at, \(LastSeen.time("usage")),
+                               usage.active, source.name
+                        FROM usage JOIN deployment ON deployment.id = usage.deployment_id JOIN source ON source.id = usage.source_id\(LastSeen.join("usage"))
+                        WHERE usage.active = ? AND \(LastSeen.time("usage")) >= ? AND usage.first_seen_at <= ?\(filter.sql)
                         ORDER BY \(active == 1 ? "usage.file, usage.line, usage.id" : "usage.id")
                         """, arguments: [active, lower, upper] + filter.arguments)
                     while let row = try cursor.next() {
@@ -610,9 +579,10 @@ extension AuditDatabase: AuditStore {
         return RowStream { body in
             try writer.read { db in
                 let cursor = try Row.fetchCursor(db, sql: """
-                    SELECT finding.*, source.name AS source FROM finding JOIN source ON source.id = finding.source_id
-                    WHERE finding.last_seen_at >= ? AND finding.first_seen_at <= ?\(filter.sql)
-                    ORDER BY CASE status WHEN 'open' THEN 0 WHEN 'waived' THEN 1 ELSE 2 END,
+                    SELECT finding.*, source.name AS source, \(LastSeen.time("finding")) AS seen_last
+                    FROM finding JOIN source ON source.id = finding.source_id\(LastSeen.join("finding"))
+                    WHERE \(LastSeen.time("finding")) >= ? AND finding.first_seen_at <= ?\(filter.sql)
+                    ORDER BY CASE finding.status WHEN 'open' THEN 0 WHEN 'waived' THEN 1 ELSE 2 END,
                              CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, file, line, rule, source.name
                     """, arguments: [lower, upper] + filter.arguments)
                 while let row = try cursor.next() {
@@ -620,9 +590,27 @@ extension AuditDatabase: AuditStore {
                         rule: row["rule"], title: row["rule"], severity: row["severity"], status: row["status"],
                         deployment: row["deployment"], model: row["model"], file: row["file"], line: row["line"], column: row["column"],
                         message: row["message"], remediation: row["remediation"], waiver: row["waiver"],
-                        firstSeen: row["first_seen_at"], lastSeen: row["last_seen_at"], source: row["source"]))
+                        firstSeen: row["first_seen_at"], lastSeen: row["seen_last"], source: row["source"]))
                 }
             }
         }
+    }
+}
+
+/// When a row was last seen, as the SQLite store answers it. A scan does not rewrite the rows it sees again as they
+/// were (at 10,000 usages that rewrite cost more than the rest of a daemon's rescan): a row that is still there (an
+/// active deployment, usage or server, a finding not resolved) was seen by its source's latest scan; a retired row
+/// keeps the last scan that saw it, written when it retired. PostgreSQL rewrites every row, so its columns say it.
+enum LastSeen {
+    /// Joins `seen`, the latest scan of the row's source.
+    static func join(_ table: String) -> String {
+        " JOIN (SELECT source_id, max(id) AS id FROM scan GROUP BY source_id) AS latest ON latest.source_id = \(table).source_id"
+            + " JOIN scan AS seen ON seen.id = latest.id"
+    }
+
+    /// The last-seen time of a row of `table`.
+    static func time(_ table: String) -> String {
+        let present = table == "finding" ? "finding.status != 'resolved'" : "\(table).active = 1"
+        return "(CASE WHEN \(present) THEN seen.started_at ELSE \(table).last_seen_at END)"
     }
 }

@@ -118,9 +118,39 @@ import Testing
                 == fresh.history().map { "\($0.kind) \($0.deployment ?? "") \($0.model ?? "") \($0.subject) \($0.detail)" }, "\(context)")
             // Rows of files the scan did not read are marked seen by it all the same.
             // (A scan in which nothing changed marks usages and findings, not files, on either path.)
-            if a.status == "complete" { #expect(try IncrementalAuditTests.staleMarks(told) == 0, "\(context)") }
+            if a.status == "complete" { #expect(try await IncrementalAuditTests.staleMarks(told) == 0, "\(context)") }
         }
         return cache.changedFilesScans
+    }
+
+    /// Scans do not rewrite the rows they see again: the store answers that a row still there was seen by the latest
+    /// scan, and that a retired one was seen last by the scan before the one that retired it.
+    @Test func lastSeenIsTheLatestScanForRowsStillThereAndTheLastScanThatSawThemForRetiredOnes() async throws {
+        let folder = try TempFolder()
+        let database = try AuditDatabase.inMemory()
+        let deployment = { (name: String, model: String) in
+            GeneratedEstate.deployment(name: name, namespace: "shop", model: model, configMap: nil, baseURL: nil)
+        }
+        _ = try folder.write("a.yaml", deployment("a", "gpt-4o-mini"))
+        _ = try folder.write("b.yaml", deployment("b", "meta-llama/Llama-3.1-8B-Instruct"))
+        let recorder = Recorder(database: database, auditor: auditor, source: "estate")
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let times = (1...4).map { Date(timeIntervalSince1970: 1_796_637_600 + Double($0)) }
+        let stamp = times.map(formatter.string(from:))
+        _ = try await recorder.scan(paths: [folder.path], now: times[0])
+        _ = try await recorder.scan(paths: [folder.path], now: times[1])
+        try FileManager.default.removeItem(atPath: folder.path + "/b.yaml")
+        _ = try await recorder.scan(paths: [folder.path], now: times[2])
+        _ = try await recorder.scan(paths: [folder.path], now: times[3])
+
+        #expect(try database.inventory().map(\.lastSeen) == [stamp[3]])
+        let findings = try database.findings()
+        #expect(!findings.isEmpty && findings.allSatisfy { $0.lastSeen == ($0.file == "b.yaml" ? stamp[1] : stamp[3]) })
+        #expect(findings.contains { $0.file == "b.yaml" && $0.status == "resolved" })
+        var retired: [ComplianceReport.UsageRecord] = []
+        try await database.reportData(since: nil, until: nil, sources: .all).usages.forEach { if !$0.active { retired.append($0) } }
+        #expect(retired.map(\.file) == ["b.yaml"] && retired.map(\.lastSeen) == [stamp[1]])
     }
 
     private func loaded(_ files: [(path: String, text: String)]) -> [(ManifestFile?, FileScan)] {
