@@ -5,7 +5,7 @@ import Prometheus
 import Synchronization
 
 /// The daemon's Prometheus metrics, served at `/metrics`.
-/// Gauges that describe the estate (usages, findings) are set from the store after each scan; a label set that
+/// Gauges that describe the estate (usages, findings) are set from the store's counts after each scan; a label set that
 /// disappears is set to 0 rather than left at its last value.
 public final class DaemonMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
@@ -65,9 +65,8 @@ public final class DaemonMetrics: Sendable {
         registry.makeCounter(descriptor: Metric.reloads, labels: [("result", result)])
     }
 
-    /// One recorded scan, with the estate as the store now holds it.
-    public func recordScan(_ summary: ScanSummary, duration: Duration, at date: Date, inventory: [InventoryRow],
-                           openFindings: [FindingRow], licenseKind: (String) -> String) {
+    /// One recorded scan, with the estate as the store now counts it.
+    public func recordScan(_ summary: ScanSummary, duration: Duration, at date: Date, estate: EstateCounts, licenseKind: (String) -> String) {
         scans(summary.status).increment()
         scanDuration.record(duration)
         filesScanned.set(to: Double(summary.files))
@@ -79,9 +78,9 @@ public final class DaemonMetrics: Sendable {
         ready.set(to: 1)
 
         var usages: [[String]: Int] = [:]
-        for row in inventory { usages[[row.hosting, licenseKind(row.license)], default: 0] += 1 }
+        for row in estate.usages { usages[[row.hosting, licenseKind(row.license)], default: 0] += row.count }
         var findings: [[String]: Int] = [:]
-        for row in openFindings { findings[[row.severity, row.rule], default: 0] += 1 }
+        for row in estate.openFindings { findings[[row.severity, row.rule], default: 0] += row.count }
         let (staleUsages, staleFindings) = estateLabels.withLock { labels in
             defer { labels = (Set(usages.keys), Set(findings.keys)) }
             return (labels.usages.subtracting(usages.keys), labels.findings.subtracting(findings.keys))

@@ -134,9 +134,8 @@ public actor ScanCoordinator {
         lastScanAt = now
         let catalog = policy.catalog
         // The metrics describe this daemon's source, like its scans.
-        let own = SourceSelection([summary.source].map(Self.literalPattern))
-        if let inventory = try? await store.inventory(sources: own), let findings = try? await store.findings(status: "open", sources: own) {
-            metrics.recordScan(summary, duration: duration, at: now, inventory: inventory, openFindings: findings) { license in
+        if let estate = try? await store.estateCounts(source: summary.source) {
+            metrics.recordScan(summary, duration: duration, at: now, estate: estate) { license in
                 catalog.licenses[license]?.kind.rawValue ?? "unknown"
             }
         }

@@ -18,6 +18,8 @@ public protocol AuditStore: Sendable {
     /// The id of the source's last scan, nil before its first: a process that keeps the last state it recorded checks
     /// that no one else recorded the source since.
     func lastScanID(source: String) async throws -> Int64?
+    /// Active usages by hosting and licence, open findings by severity and rule: the daemon's gauges, counted by the store.
+    func estateCounts(source: String) async throws -> EstateCounts
     /// Whether `record` takes a recording of some files only (`ScanRecording.scope`); else it is given the whole source.
     var recordsScopedScans: Bool { get }
     /// Records a scan of a source in which nothing changed: one scan row, the source's last-seen marks moved forward.
@@ -94,6 +96,29 @@ extension AuditStore {
     }
 
     public var recordsScopedScans: Bool { false }
+}
+
+/// What the daemon's gauges show of one source, counted where the rows are.
+public struct EstateCounts: Sendable, Equatable {
+    public struct Usages: Sendable, Equatable {
+        public var hosting: String
+        public var license: String
+        public var count: Int
+    }
+
+    public struct Findings: Sendable, Equatable {
+        public var severity: String
+        public var rule: String
+        public var count: Int
+    }
+
+    public var usages: [Usages] = []
+    public var openFindings: [Findings] = []
+
+    public init(usages: [Usages] = [], openFindings: [Findings] = []) {
+        self.usages = usages
+        self.openFindings = openFindings
+    }
 }
 
 public struct SourceState: Sendable {

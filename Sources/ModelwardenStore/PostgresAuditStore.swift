@@ -206,6 +206,18 @@ public struct PostgresAuditStore: AuditStore {
             """, logger: logger)[0].int64("id")
     }
 
+    public func estateCounts(source: String) async throws -> EstateCounts {
+        let usages = try await rows("""
+            SELECT usage.hosting, usage.license, count(*) AS n FROM usage JOIN source ON source.id = usage.source_id
+            WHERE source.name = \(source) AND usage.active GROUP BY usage.hosting, usage.license
+            """).map { EstateCounts.Usages(hosting: try $0.text("hosting"), license: try $0.text("license"), count: try $0.int("n")) }
+        let findings = try await rows("""
+            SELECT finding.severity, finding.rule, count(*) AS n FROM finding JOIN source ON source.id = finding.source_id
+            WHERE source.name = \(source) AND finding.status = 'open' GROUP BY finding.severity, finding.rule
+            """).map { EstateCounts.Findings(severity: try $0.text("severity"), rule: try $0.text("rule"), count: try $0.int("n")) }
+        return EstateCounts(usages: usages, openFindings: findings)
+    }
+
     public func recordUnchanged(_ scan: UnchangedScan) async throws -> ScanSummary {
         let logger = self.logger
         return try await transaction { connection in

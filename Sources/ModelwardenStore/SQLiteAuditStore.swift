@@ -182,6 +182,19 @@ extension AuditDatabase: AuditStore {
 
     public var recordsScopedScans: Bool { true }
 
+    public func estateCounts(source: String) async throws -> EstateCounts {
+        try await writer.read { db in
+            guard let sourceID = try Int64.fetchOne(db, sql: "SELECT id FROM source WHERE name = ?", arguments: [source]) else { return EstateCounts() }
+            let usages = try Row.fetchAll(db, sql: """
+                SELECT hosting, license, count(*) FROM usage WHERE source_id = ? AND active = 1 GROUP BY hosting, license ORDER BY hosting, license
+                """, arguments: [sourceID]).map { EstateCounts.Usages(hosting: $0[0], license: $0[1], count: $0[2]) }
+            let findings = try Row.fetchAll(db, sql: """
+                SELECT severity, rule, count(*) FROM finding WHERE source_id = ? AND status = 'open' GROUP BY severity, rule ORDER BY severity, rule
+                """, arguments: [sourceID]).map { EstateCounts.Findings(severity: $0[0], rule: $0[1], count: $0[2]) }
+            return EstateCounts(usages: usages, openFindings: findings)
+        }
+    }
+
     public func lastScanID(source: String) async throws -> Int64? {
         try await writer.read { db in
             try Int64.fetchOne(db, sql: "SELECT max(scan.id) FROM scan JOIN source ON source.id = scan.source_id WHERE source.name = ?",

@@ -35,6 +35,7 @@ public final class ScanCapture: AuditStore {
     public func sources() async throws -> [SourceRow] { [] }
     public func inventory(sources: SourceSelection) async throws -> [InventoryRow] { [] }
     public func findings(status: String?, sources: SourceSelection) async throws -> [FindingRow] { [] }
+    public func estateCounts(source: String) async throws -> EstateCounts { EstateCounts() }
     public func history(model: String?, deployment: String?, since: String?, sources: SourceSelection) async throws -> [EventRow] { [] }
     public func scans(sources: SourceSelection) async throws -> [ScanRow] { [] }
     public func tools(sources: SourceSelection) async throws -> [ToolRow] { [] }

@@ -22,6 +22,7 @@ enum StoreContract {
         "pruneKeepsTheLatestScanOfEachSource": pruneKeepsTheLatestScanOfEachSource,
         "toolsAreRecordedLikeUsages": toolsAreRecordedLikeUsages,
         "usersToolFilesAreRecordedWithScopeUser": usersToolFilesAreRecordedWithScopeUser,
+        "estateCountsAreWhatTheReadersList": estateCountsAreWhatTheReadersList,
     ]
 
     static var names: [String] { cases.keys.sorted() }
@@ -48,6 +49,31 @@ enum StoreContract {
     }
 
     // MARK: - Cases
+
+    /// The daemon's gauges come from `estateCounts`: per source, the counts of what `inventory` and open `findings` list.
+    static func estateCountsAreWhatTheReadersList(_ store: any AuditStore) async throws {
+        let folder = try TempFolder(), other = try TempFolder()
+        try folder.write("ml/chat.yaml", manifest("chat", "meta-llama/Llama-3.1-8B-Instruct"))
+        try folder.write("ml/code.yaml", manifest("code", "mistralai/Codestral-22B-v0.1"))
+        try folder.write("ml/old.yaml", manifest("old", "mistralai/Mistral-7B-Instruct-v0.3"))
+        try other.write("ml/chat.yaml", manifest("chat", "Qwen/Qwen2.5-7B-Instruct"))
+        _ = try await recorder(store, source: "a").scan(paths: [folder.path])
+        _ = try await recorder(store, source: "b").scan(paths: [other.path])
+        try FileManager.default.removeItem(atPath: folder.path + "/ml/old.yaml")
+        _ = try await recorder(store, source: "a").scan(paths: [folder.path])
+
+        let counts = try await store.estateCounts(source: "a")
+        let inventory = try await store.inventory(sources: SourceSelection(["a"]))
+        let open = try await store.findings(status: "open", sources: SourceSelection(["a"]))
+        #expect(counts.usages.reduce(0) { $0 + $1.count } == 2 && inventory.count == 2)
+        var byLicense: [String: Int] = [:]
+        for row in inventory { byLicense[row.hosting + " " + row.license, default: 0] += 1 }
+        #expect(Dictionary(uniqueKeysWithValues: counts.usages.map { ($0.hosting + " " + $0.license, $0.count) }) == byLicense)
+        var byRule: [String: Int] = [:]
+        for row in open { byRule[row.severity + " " + row.rule, default: 0] += 1 }
+        #expect(!byRule.isEmpty && Dictionary(uniqueKeysWithValues: counts.openFindings.map { ($0.severity + " " + $0.rule, $0.count) }) == byRule)
+        #expect(try await store.estateCounts(source: "nobody") == EstateCounts())
+    }
 
     /// StoreTests.historyAcrossScans through the protocol: appear, unchanged, change model, disappear, resolve.
     static func historyAcrossScans(_ store: any AuditStore) async throws {
