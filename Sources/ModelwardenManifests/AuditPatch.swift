@@ -20,18 +20,12 @@ extension Auditor {
         }
     }
 
-    /// A patched audit: the whole result, and the changed files' parts of it (what a store rewrites).
-    public struct Patched: Sendable {
-        public var result: AuditResult
-        public var changedParts: AuditResult
-    }
-
-    /// `previous` with the changed files' parts replaced; `estate` is every file as it is now, the changed ones included.
-    /// Nil when a changed file does not keep to itself.
-    public func patch(_ previous: AuditResult, estate: [(ManifestFile?, FileScan)], changes: [FileChange]) -> Patched? {
-        guard changes.allSatisfy({ keepsToItself($0) }), isolated(changes, in: estate, previous: previous) else { return nil }
+    /// Replaces the changed files' parts of `result` (the previous audit, changed in place: a daemon's result is not
+    /// copied) and returns those parts, what a store rewrites; `estate` is every file as it is now, the changed ones
+    /// included. Nil, and `result` untouched, when a changed file does not keep to itself.
+    public func patch(_ result: inout AuditResult, estate: [(ManifestFile?, FileScan)], changes: [FileChange]) -> AuditResult? {
+        guard changes.allSatisfy({ keepsToItself($0) }), isolated(changes, in: estate, previous: result) else { return nil }
         let fresh = audit(changes.compactMap { $0.after.map { ($0.file, $0.scan) } }, extraDiagnostics: [])
-        var result = previous
         var parts = AuditResult(files: fresh.files, unread: fresh.unread, deployments: [], usages: [], findings: [], diagnostics: [],
                                 rules: fresh.rules)
         for change in changes.sorted(by: { $0.path < $1.path }) {
@@ -39,8 +33,8 @@ extension Auditor {
             parts.replaceParts(of: change.path, from: fresh)
         }
         result.files = estate.count
-        result.unread = estate.reduce(0) { $0 + ($1.1.unreadReason == nil ? 0 : 1) }
-        return Patched(result: result, changedParts: parts)
+        result.unread = estate.indices.count { estate[$0].1.unreadReason != nil }
+        return parts
     }
 
     /// The file's own scan, before and after, gives and reads nothing across files.
@@ -82,14 +76,17 @@ extension Auditor {
         let theirs = changes.flatMap { [$0.before, $0.after?.scan].compactMap { $0 }.flatMap(\.deployments) }
         let refs = Set(theirs.map(\.ref))
         var loadedFiles = Set<String>()
-        for (file, scan) in estate {
-            if !scan.routes.isEmpty && scan.routes.contains(where: { $0.apiBase?.text.hasPrefix("os.environ/") == true }) { return false }
-            for workload in scan.workloads { loadedFiles.formUnion(workload.envFiles) }
-            for service in scan.services where !service.selector.isEmpty {
+        // By index and field: a daemon's estate is 10,000 scans, and copying each would cost more than the check.
+        for index in estate.indices {
+            let routes = estate[index].1.routes
+            if !routes.isEmpty && routes.contains(where: { $0.apiBase?.text.hasPrefix("os.environ/") == true }) { return false }
+            for workload in estate[index].1.workloads where !workload.envFiles.isEmpty { loadedFiles.formUnion(workload.envFiles) }
+            for service in estate[index].1.services where !service.selector.isEmpty {
                 if theirs.contains(where: { deployment in service.selector.allSatisfy { deployment.labels[$0.key] == $0.value } }) { return false }
             }
-            guard let path = file?.path ?? scan.deployments.first?.location.file, !paths.contains(path) else { continue }
-            if scan.deployments.contains(where: { refs.contains($0.ref) }) { return false }
+            let deployments = estate[index].1.deployments
+            guard let path = estate[index].0?.path ?? deployments.first?.location.file, !paths.contains(path) else { continue }
+            if deployments.contains(where: { refs.contains($0.ref) }) { return false }
         }
         if !loadedFiles.isDisjoint(with: paths) { return false }
         let folders = Set(paths.map(WorkloadAnalyzer.folder(of:)))

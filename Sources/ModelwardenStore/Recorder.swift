@@ -192,7 +192,7 @@ public struct Recorder: Sendable {
                                        (kept.parsed, kept.cache) = (false, nil)
                                        return kept
                                    },
-                                   result: prepared.result, diagnostics: discoveryDiagnostics)
+                                   estate: prepared.scans.map { ($0.file, $0.scan) }, result: prepared.result)
         return summary
     }
 

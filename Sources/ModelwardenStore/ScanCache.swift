@@ -47,6 +47,15 @@ public final class ScanCache: Sendable {
         set { last.withLock { $0 = newValue } }
     }
 
+    /// The last state, which the caller now owns (its arrays are changed in place, not copied); a scan that fails
+    /// leaves none, and the next scan walks.
+    func takeLastScan() -> LastScan? {
+        last.withLock { last in
+            defer { last = nil }
+            return last
+        }
+    }
+
     func entry(for path: String) -> Entry? {
         entries.withLock { $0[path] }
     }

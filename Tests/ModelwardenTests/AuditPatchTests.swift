@@ -19,7 +19,8 @@ import Testing
                 estate.edit()
                 let after = unique(estate.files)
                 let full = auditor.audit(texts: after)
-                if let patched = auditor.patch(previous, estate: loaded(after), changes: changes(from: before, to: after))?.result {
+                var patched = previous
+                if auditor.patch(&patched, estate: loaded(after), changes: changes(from: before, to: after)) != nil {
                     accepted += 1
                     let difference = AuditComparison.difference(patched, full).map { $0 + " files \(patched.files)/\(full.files) unread \(patched.unread)/\(full.unread)" }
                     #expect(difference == nil, "seed \(seed) after \(estate.lastEdit): \(difference ?? "")")
@@ -58,13 +59,16 @@ import Testing
         let previous = auditor.audit(texts: before)
 
         let edited = [(path: "k8s/chat.yaml", text: deployment("claude-3-5-sonnet-20241022")), before[1]]
-        let patched = try #require(auditor.patch(previous, estate: loaded(edited), changes: changes(from: before, to: edited))?.result)
+        var patched = previous
+        try #require(auditor.patch(&patched, estate: loaded(edited), changes: changes(from: before, to: edited)) != nil)
         #expect(AuditComparison.difference(patched, auditor.audit(texts: edited)) == nil)
         #expect(patched.usages.contains { $0.usage.model == "claude-3-5-sonnet-20241022" })
         #expect(!patched.usages.contains { $0.usage.model == "gpt-4o-mini" })
 
         let mapEdited = [before[0], (path: "k8s/models.yaml", text: configMap("gpt-4o-mini"))]
-        #expect(auditor.patch(previous, estate: loaded(mapEdited), changes: changes(from: before, to: mapEdited)) == nil)
+        var declined = previous
+        #expect(auditor.patch(&declined, estate: loaded(mapEdited), changes: changes(from: before, to: mapEdited)) == nil)
+        #expect(AuditComparison.difference(declined, previous) == nil)
     }
 
     /// One file per path, as on disk (the generator's first files may repeat a path).
