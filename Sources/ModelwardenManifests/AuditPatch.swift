@@ -76,18 +76,23 @@ extension Auditor {
         let theirs = changes.flatMap { [$0.before, $0.after?.scan].compactMap { $0 }.flatMap(\.deployments) }
         let refs = Set(theirs.map(\.ref))
         var loadedFiles = Set<String>()
-        // By index and field: a daemon's estate is 10,000 scans, and copying each would cost more than the check.
-        for index in estate.indices {
-            let routes = estate[index].1.routes
-            if !routes.isEmpty && routes.contains(where: { $0.apiBase?.text.hasPrefix("os.environ/") == true }) { return false }
-            for workload in estate[index].1.workloads where !workload.envFiles.isEmpty { loadedFiles.formUnion(workload.envFiles) }
-            for service in estate[index].1.services where !service.selector.isEmpty {
-                if theirs.contains(where: { deployment in service.selector.allSatisfy { deployment.labels[$0.key] == $0.value } }) { return false }
+        // Through a pointer, field by field: a daemon's estate is 10,000 scans, and copying each (as a loop over the
+        // array's elements does) costs more than the check.
+        let shared = estate.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            for item in base..<(base + buffer.count) {
+                if item.pointee.1.routes.contains(where: { $0.apiBase?.text.hasPrefix("os.environ/") == true }) { return true }
+                for workload in item.pointee.1.workloads where !workload.envFiles.isEmpty { loadedFiles.formUnion(workload.envFiles) }
+                for service in item.pointee.1.services where !service.selector.isEmpty {
+                    if theirs.contains(where: { deployment in service.selector.allSatisfy { deployment.labels[$0.key] == $0.value } }) { return true }
+                }
+                guard !item.pointee.1.deployments.isEmpty else { continue }
+                guard let path = item.pointee.0?.path ?? item.pointee.1.deployments.first?.location.file, !paths.contains(path) else { continue }
+                if item.pointee.1.deployments.contains(where: { refs.contains($0.ref) }) { return true }
             }
-            let deployments = estate[index].1.deployments
-            guard let path = estate[index].0?.path ?? deployments.first?.location.file, !paths.contains(path) else { continue }
-            if deployments.contains(where: { refs.contains($0.ref) }) { return false }
+            return false
         }
+        if shared { return false }
         if !loadedFiles.isDisjoint(with: paths) { return false }
         let folders = Set(paths.map(WorkloadAnalyzer.folder(of:)))
         return !previous.tools.contains { tool in

@@ -310,6 +310,15 @@ enum Schema {
         migrator.registerMigration("v5-tool-scope") { db in
             try db.execute(sql: "ALTER TABLE tool_server ADD COLUMN scope TEXT NOT NULL DEFAULT 'project' CHECK (scope IN ('project', 'user'))")
         }
+        // A daemon's scan of a few changed files reads and rewrites those files' rows only (`ScanRecording.scope`).
+        migrator.registerMigration("v6-rows-by-file") { db in
+            try db.execute(sql: """
+                CREATE INDEX deployment_file ON deployment(source_id, file);
+                CREATE INDEX usage_file ON usage(source_id, file);
+                CREATE INDEX finding_file ON finding(source_id, file);
+                CREATE INDEX tool_server_file ON tool_server(source_id, file);
+                """)
+        }
         return migrator
     }
 }
