@@ -21,10 +21,11 @@ extension Auditor {
     }
 
     /// Replaces the changed files' parts of `result` (the previous audit, changed in place: a daemon's result is not
-    /// copied) and returns those parts, what a store rewrites; `estate` is every file as it is now, the changed ones
-    /// included. Nil, and `result` untouched, when a changed file does not keep to itself.
-    public func patch(_ result: inout AuditResult, estate: [(ManifestFile?, FileScan)], changes: [FileChange]) -> AuditResult? {
-        guard changes.allSatisfy({ keepsToItself($0) }), isolated(changes, in: estate, previous: result) else { return nil }
+    /// copied) and returns those parts, what a store rewrites. `index` describes every file as it is now, the changed
+    /// ones included, and `fileCount` counts them. Nil, and `result` untouched, when a changed file does not keep to
+    /// itself.
+    public func patch(_ result: inout AuditResult, index: EstateIndex, fileCount: Int, changes: [FileChange]) -> AuditResult? {
+        guard changes.allSatisfy({ keepsToItself($0) }), isolated(changes, index: index, previous: result) else { return nil }
         let fresh = audit(changes.compactMap { $0.after.map { ($0.file, $0.scan) } }, extraDiagnostics: [])
         var parts = AuditResult(files: fresh.files, unread: fresh.unread, deployments: [], usages: [], findings: [], diagnostics: [],
                                 rules: fresh.rules)
@@ -32,9 +33,14 @@ extension Auditor {
             result.replaceParts(of: change.path, from: fresh)
             parts.replaceParts(of: change.path, from: fresh)
         }
-        result.files = estate.count
-        result.unread = estate.indices.count { estate[$0].1.unreadReason != nil }
+        result.files = fileCount
+        result.unread += changes.count { $0.after?.scan.unreadReason != nil } - changes.count { $0.before?.unreadReason != nil }
         return parts
+    }
+
+    /// The same over an estate held whole (`estate`: every file as it is now).
+    public func patch(_ result: inout AuditResult, estate: [(ManifestFile?, FileScan)], changes: [FileChange]) -> AuditResult? {
+        patch(&result, index: EstateIndex(estate.map(\.1)), fileCount: estate.count, changes: changes)
     }
 
     /// The file's own scan, before and after, gives and reads nothing across files.
@@ -71,34 +77,63 @@ extension Auditor {
     /// What the estate around the changed files shares with them: a deployment reference, a Service selecting one of
     /// their deployments, a file that loads one of them, gateway routes that read folder variables, MCP servers that
     /// take their data classification from workloads beside them.
-    private func isolated(_ changes: [FileChange], in estate: [(ManifestFile?, FileScan)], previous: AuditResult) -> Bool {
+    private func isolated(_ changes: [FileChange], index: EstateIndex, previous: AuditResult) -> Bool {
+        guard index.folderVariableRoutes == 0 else { return false }
         let paths = Set(changes.map(\.path))
+        if paths.contains(where: { index.loadedFiles[$0, default: 0] > 0 }) { return false }
         let theirs = changes.flatMap { [$0.before, $0.after?.scan].compactMap { $0 }.flatMap(\.deployments) }
-        let refs = Set(theirs.map(\.ref))
-        var loadedFiles = Set<String>()
-        // Through a pointer, field by field: a daemon's estate is 10,000 scans, and copying each (as a loop over the
-        // array's elements does) costs more than the check.
-        let shared = estate.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return false }
-            for item in base..<(base + buffer.count) {
-                if item.pointee.1.routes.contains(where: { $0.apiBase?.text.hasPrefix("os.environ/") == true }) { return true }
-                for workload in item.pointee.1.workloads where !workload.envFiles.isEmpty { loadedFiles.formUnion(workload.envFiles) }
-                for service in item.pointee.1.services where !service.selector.isEmpty {
-                    if theirs.contains(where: { deployment in service.selector.allSatisfy { deployment.labels[$0.key] == $0.value } }) { return true }
-                }
-                guard !item.pointee.1.deployments.isEmpty else { continue }
-                guard let path = item.pointee.0?.path ?? item.pointee.1.deployments.first?.location.file, !paths.contains(path) else { continue }
-                if item.pointee.1.deployments.contains(where: { refs.contains($0.ref) }) { return true }
-            }
-            return false
+        for selector in index.selectors.keys {
+            if theirs.contains(where: { deployment in selector.allSatisfy { deployment.labels[$0.key] == $0.value } }) { return false }
         }
-        if shared { return false }
-        if !loadedFiles.isDisjoint(with: paths) { return false }
+        // The index counts the changed files' deployments as they are now; any other count is another file's.
+        var own: [DeploymentRef: Int] = [:]
+        for change in changes { for deployment in change.after?.scan.deployments ?? [] { own[deployment.ref, default: 0] += 1 } }
+        if Set(theirs.map(\.ref)).contains(where: { index.refs[$0, default: 0] > own[$0, default: 0] }) { return false }
         let folders = Set(paths.map(WorkloadAnalyzer.folder(of:)))
         return !previous.tools.contains { tool in
             let toolFolder = WorkloadAnalyzer.folder(of: tool.server.location.file)
             return folders.contains { $0.isEmpty || toolFolder == $0 || toolFolder.hasPrefix($0 + "/") }
         }
+    }
+}
+
+/// What every file of an estate gives that another file's audit can read, counted so that a change updates it
+/// without going over the estate: gateway routes that read folder variables, the env files workloads load, the
+/// selectors of Services, and deployment references. A daemon keeps one beside its last audit (`Auditor.patch`).
+public struct EstateIndex: Sendable {
+    var folderVariableRoutes = 0
+    var loadedFiles: [String: Int] = [:]
+    var selectors: [[String: String]: Int] = [:]
+    var refs: [DeploymentRef: Int] = [:]
+
+    public init(_ scans: [FileScan] = []) {
+        for scan in scans { add(scan) }
+    }
+
+    public mutating func add(_ scan: FileScan) { count(scan, by: 1) }
+
+    public mutating func remove(_ scan: FileScan) { count(scan, by: -1) }
+
+    /// Brings the index from the files as they were to the files as they are.
+    public mutating func apply(_ changes: [Auditor.FileChange]) {
+        for change in changes {
+            if let before = change.before { remove(before) }
+            if let after = change.after { add(after.scan) }
+        }
+    }
+
+    private mutating func count(_ scan: FileScan, by step: Int) {
+        if scan.routes.contains(where: { $0.apiBase?.text.hasPrefix("os.environ/") == true }) { folderVariableRoutes += step }
+        for workload in scan.workloads {
+            for path in workload.envFiles { Self.bump(&loadedFiles, path, by: step) }
+        }
+        for service in scan.services where !service.selector.isEmpty { Self.bump(&selectors, service.selector, by: step) }
+        for deployment in scan.deployments { Self.bump(&refs, deployment.ref, by: step) }
+    }
+
+    private static func bump<Key: Hashable>(_ counts: inout [Key: Int], _ key: Key, by step: Int) {
+        let value = counts[key, default: 0] + step
+        counts[key] = value == 0 ? nil : value
     }
 }
 

@@ -17,6 +17,8 @@ struct LastScan: Sendable {
     var estate: [(ManifestFile?, FileScan)]
     /// Each file's place in `files`, by absolute path.
     var position: [String: Int]
+    /// What the files give each other, for `Auditor.patch`.
+    var index: EstateIndex
     var result: AuditResult
 
     init(source: String, roots: [String], policyDigest: String, day: PolicyDate, scanID: Int64, files: [ScanRecording.File],
@@ -24,6 +26,7 @@ struct LastScan: Sendable {
         (self.source, self.roots, self.policyDigest, self.day, self.scanID) = (source, roots, policyDigest, day, scanID)
         (self.files, self.estate, self.result) = (files, estate, result)
         position = Dictionary(files.enumerated().map { ($0.element.absolutePath, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        index = EstateIndex(estate.map(\.1))
     }
 }
 
@@ -58,7 +61,8 @@ extension Recorder {
             cache.lastScan = last
             return summary
         }
-        guard let changedParts = auditor.patch(&last.result, estate: last.estate, changes: read.changes) else { return nil }
+        last.index.apply(read.changes)
+        guard let changedParts = auditor.patch(&last.result, index: last.index, fileCount: last.files.count, changes: read.changes) else { return nil }
         logger?.debug("changed files audited", metadata: ["usages": "\(last.result.usages.count)", "ms": "\(clock.lap())"])
         let recording = store.recordsScopedScans
             ? scopedRecording(whole: last.result, changedParts: changedParts, read: read, fileCount: last.files.count, source: source,

@@ -15,12 +15,16 @@ import Testing
             var estate = GeneratedEstate(seed: seed)
             var before = unique(estate.files)
             var previous = auditor.audit(texts: before)
+            // Kept up to date edit by edit, as the daemon keeps it.
+            var index = EstateIndex(loaded(before).map(\.1))
             for _ in 0..<25 {
                 estate.edit()
                 let after = unique(estate.files)
                 let full = auditor.audit(texts: after)
+                let edits = changes(from: before, to: after)
+                index.apply(edits)
                 var patched = previous
-                if auditor.patch(&patched, estate: loaded(after), changes: changes(from: before, to: after)) != nil {
+                if auditor.patch(&patched, index: index, fileCount: after.count, changes: edits) != nil {
                     accepted += 1
                     let difference = AuditComparison.difference(patched, full).map { $0 + " files \(patched.files)/\(full.files) unread \(patched.unread)/\(full.unread)" }
                     #expect(difference == nil, "seed \(seed) after \(estate.lastEdit): \(difference ?? "")")
