@@ -65,7 +65,8 @@ public enum APIServer {
             return await coordinator.isReady ? text("ready\n") : text("waiting for the first scan\n", status: .serviceUnavailable)
         }
         router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            await coordinator.refreshEstateGauges()
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
         }
         router.get("/v1/inventory") { request, _ in

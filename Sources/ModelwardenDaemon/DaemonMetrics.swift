@@ -5,7 +5,7 @@ import Prometheus
 import Synchronization
 
 /// The daemon's Prometheus metrics, served at `/metrics`.
-/// Gauges that describe the estate (usages, findings) are set from the store's counts after each scan; a label set that
+/// Gauges that describe the estate (usages, findings) are set from the store's counts when they are read; a label set that
 /// disappears is set to 0 rather than left at its last value.
 public final class DaemonMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
@@ -65,8 +65,8 @@ public final class DaemonMetrics: Sendable {
         registry.makeCounter(descriptor: Metric.reloads, labels: [("result", result)])
     }
 
-    /// One recorded scan, with the estate as the store now counts it.
-    public func recordScan(_ summary: ScanSummary, duration: Duration, at date: Date, estate: EstateCounts, licenseKind: (String) -> String) {
+    /// One recorded scan.
+    public func recordScan(_ summary: ScanSummary, duration: Duration, at date: Date) {
         scans(summary.status).increment()
         scanDuration.record(duration)
         filesScanned.set(to: Double(summary.files))
@@ -76,7 +76,10 @@ public final class DaemonMetrics: Sendable {
         parseErrorsTotal.increment(by: Int64(errors))
         lastScan.set(to: date.timeIntervalSince1970)
         ready.set(to: 1)
+    }
 
+    /// The estate as the store counts it now (read when `/metrics` is).
+    public func recordEstate(_ estate: EstateCounts, licenseKind: (String) -> String) {
         var usages: [[String]: Int] = [:]
         for row in estate.usages { usages[[row.hosting, licenseKind(row.license)], default: 0] += row.count }
         var findings: [[String]: Int] = [:]

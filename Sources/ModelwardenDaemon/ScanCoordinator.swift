@@ -132,13 +132,7 @@ public actor ScanCoordinator {
         }
         lastSummary = summary
         lastScanAt = now
-        let catalog = policy.catalog
-        // The metrics describe this daemon's source, like its scans.
-        if let estate = try? await store.estateCounts(source: summary.source) {
-            metrics.recordScan(summary, duration: duration, at: now, estate: estate) { license in
-                catalog.licenses[license]?.kind.rawValue ?? "unknown"
-            }
-        }
+        metrics.recordScan(summary, duration: duration, at: now)
         let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
         logger.info("scan recorded", metadata: [
             "scan": "\(summary.scanID)", "source": "\(summary.source)", "status": "\(summary.status)", "reason": "\(reason)", "files": "\(summary.files)",
@@ -158,6 +152,14 @@ public actor ScanCoordinator {
             isReady = true
             notifier.ready(status: status)
         }
+    }
+
+    /// Counts the estate for the gauges when `/metrics` is read: a scrape every few seconds costs two grouped queries,
+    /// where counting after every scan would cost them on each change. The gauges describe this daemon's source.
+    public func refreshEstateGauges() async {
+        guard let source = lastSummary?.source, let estate = try? await store.estateCounts(source: source) else { return }
+        let catalog = policy.catalog
+        metrics.recordEstate(estate) { license in catalog.licenses[license]?.kind.rawValue ?? "unknown" }
     }
 
     static func statusLine(_ summary: ScanSummary) -> String {

@@ -82,9 +82,7 @@ extension Auditor {
         let paths = Set(changes.map(\.path))
         if paths.contains(where: { index.loadedFiles[$0, default: 0] > 0 }) { return false }
         let theirs = changes.flatMap { [$0.before, $0.after?.scan].compactMap { $0 }.flatMap(\.deployments) }
-        for selector in index.selectors.keys {
-            if theirs.contains(where: { deployment in selector.allSatisfy { deployment.labels[$0.key] == $0.value } }) { return false }
-        }
+        if theirs.contains(where: index.isSelected) { return false }
         // The index counts the changed files' deployments as they are now; any other count is another file's.
         var own: [DeploymentRef: Int] = [:]
         for change in changes { for deployment in change.after?.scan.deployments ?? [] { own[deployment.ref, default: 0] += 1 } }
@@ -103,7 +101,8 @@ extension Auditor {
 public struct EstateIndex: Sendable {
     var folderVariableRoutes = 0
     var loadedFiles: [String: Int] = [:]
-    var selectors: [[String: String]: Int] = [:]
+    /// Services' selectors, each under its first label (by key): a deployment is looked up by its own labels.
+    var selectors: [String: [[String: String]: Int]] = [:]
     var refs: [DeploymentRef: Int] = [:]
 
     public init(_ scans: [FileScan] = []) {
@@ -127,9 +126,22 @@ public struct EstateIndex: Sendable {
         for workload in scan.workloads {
             for path in workload.envFiles { Self.bump(&loadedFiles, path, by: step) }
         }
-        for service in scan.services where !service.selector.isEmpty { Self.bump(&selectors, service.selector, by: step) }
+        for service in scan.services {
+            guard let first = service.selector.min(by: { $0.key < $1.key }) else { continue }
+            Self.bump(&selectors[Self.label(first.key, first.value), default: [:]], service.selector, by: step)
+            if selectors[Self.label(first.key, first.value)]?.isEmpty == true { selectors[Self.label(first.key, first.value)] = nil }
+        }
         for deployment in scan.deployments { Self.bump(&refs, deployment.ref, by: step) }
     }
+
+    /// Whether a Service of the estate selects the deployment.
+    func isSelected(_ deployment: Deployment) -> Bool {
+        deployment.labels.contains { key, value in
+            selectors[Self.label(key, value)]?.keys.contains { selector in selector.allSatisfy { deployment.labels[$0.key] == $0.value } } ?? false
+        }
+    }
+
+    private static func label(_ key: String, _ value: String) -> String { key + "\u{0}" + value }
 
     private static func bump<Key: Hashable>(_ counts: inout [Key: Int], _ key: Key, by step: Int) {
         let value = counts[key, default: 0] + step
