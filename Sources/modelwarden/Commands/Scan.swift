@@ -133,7 +133,7 @@ extension Modelwarden {
                 return try await pushScan(auditor: auditor, stream: stream, url: push, tokenFile: tokenFile, source: source)
             }
             let summary = try await database.withStore(logger: logger) { store in
-                try await record(Recorder(store: store, auditor: auditor, source: source), stream: stream, location: store.location)
+                try await record(Recorder(store: store, auditor: auditor, source: source, logger: logger), stream: stream, location: store.location)
             }
             for diagnostic in summary.diagnostics { printError(diagnostic.description) }
             let parsed = summary.status == "unchanged" ? "nothing changed" : "\(summary.filesParsed) parsed"
