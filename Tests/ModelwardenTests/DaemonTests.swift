@@ -118,6 +118,62 @@ struct DaemonTests {
         if let seenAfter { print("daemon: change to API in \(String(format: "%.2f", seenAfter)) s (debounce 200ms)") }
     }
 
+    @Test("a changed Deployment is scanned alone; a changed ConfigMap, a new folder and a removal are seen as well")
+    func changedFilesAreScannedAloneWhenTheyKeepToThemselves() throws {
+        let folder = try TempFolder()
+        let deployment = { (name: String, model: String, map: String?) in
+            GeneratedEstate.deployment(name: name, namespace: "shop", model: model, configMap: map, baseURL: nil)
+        }
+        try folder.write("k8s/chat.yaml", deployment("chat", "gpt-4o-mini", nil))
+        try folder.write("k8s/search.yaml", deployment("search", "gpt-4o", "models"))
+        try folder.write("k8s/models.yaml", GeneratedEstate.configMap(name: "models", namespace: "shop", model: "gpt-4o", baseURL: nil))
+        let daemon = try DaemonProcess(arguments: ["--watch", folder.path + "/k8s", "--policies", Paths.policies, "--db", folder.path + "/mw.sqlite",
+                                                   "--listen", "127.0.0.1:0", "--interval", "1h", "--debounce", "50ms", "--log-level", "debug"])
+        let api = try #require(daemon.apiAddress(), "no API address; stderr:\n\(daemon.stderr)")
+        #expect(daemon.waitForLog("scan recorded"))
+        func inventory() -> String { httpRequest("GET", port: api.port, path: "/v1/inventory")?.body ?? "" }
+        func waitUntil(_ condition: () -> Bool) -> Bool {
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline {
+                if condition() { return true }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            return false
+        }
+
+        // A Deployment that shares nothing: its file alone is read, audited and recorded.
+        var mark = daemon.logMark
+        try folder.write("k8s/chat.yaml", deployment("chat", "claude-3-5-sonnet-20241022", nil))
+        #expect(waitUntil { inventory().contains("claude-3-5-sonnet-20241022") }, "stderr:\n\(daemon.stderr)")
+        #expect(daemon.waitForLog("changed files audited", after: mark))
+        #expect(!String(decoding: daemon.stderr.utf8.dropFirst(mark), as: UTF8.self).contains("files walked"))
+
+        // A ConfigMap another Deployment reads: the whole estate is audited again, and the reader shows the new model.
+        mark = daemon.logMark
+        try folder.write("k8s/models.yaml", GeneratedEstate.configMap(name: "models", namespace: "shop", model: "mistralai/Mistral-7B-Instruct-v0.3",
+                                                                     baseURL: nil))
+        #expect(waitUntil { inventory().contains("mistralai/Mistral-7B-Instruct-v0.3") }, "stderr:\n\(daemon.stderr)")
+        #expect(daemon.waitForLog("files walked", after: mark))
+
+        // A file in a new folder needs a walk; a removed Deployment goes the short way and leaves the inventory.
+        try folder.write("k8s/more/docs.yaml", deployment("docs", "Qwen/Qwen2.5-7B-Instruct", nil))
+        #expect(waitUntil { inventory().contains("Qwen/Qwen2.5-7B-Instruct") }, "stderr:\n\(daemon.stderr)")
+        mark = daemon.logMark
+        try FileManager.default.removeItem(atPath: folder.path + "/k8s/chat.yaml")
+        #expect(waitUntil { !inventory().contains("claude-3-5-sonnet-20241022") }, "stderr:\n\(daemon.stderr)")
+        #expect(daemon.waitForLog("changed files audited", after: mark))
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+
+        // What the short ways recorded is what a fresh scan of the same files records.
+        let fresh = try run(Paths.binary, ["inventory", "--db", folder.path + "/mw.sqlite", "--format", "json"])
+        let truth = try run(Paths.binary, ["check", folder.path + "/k8s", "--policies", Paths.policies, "--format", "json", "--fail-on", "never"])
+        for model in ["gpt-4o", "mistralai/Mistral-7B-Instruct-v0.3", "Qwen/Qwen2.5-7B-Instruct"] {
+            #expect(fresh.stdout.contains("\"\(model)\"") && truth.stdout.contains("\"\(model)\""), "\(model)")
+        }
+        #expect(!fresh.stdout.contains("claude-3-5-sonnet-20241022") && !fresh.stdout.contains("gpt-4o-mini"))
+    }
+
     @Test("a changed MCP server pin is recorded as an event")
     func changedToolPinIsAnEvent() throws {
         let folder = try TempFolder()
