@@ -261,7 +261,7 @@ public struct Auditor: Sendable {
                            routes: [DeploymentRef: [Usage]]) -> ServiceDirectory {
         var directory = ServiceDirectory(services: services, deployments: deployments)
         for (workload, usages) in analysed {
-            let isGateway = workload.containers.contains { $0.image?.text.lowercased().contains("litellm") == true }
+            let isGateway = workload.containers.contains { $0.image?.text.lowercased().includes("litellm") == true }
             if isGateway {
                 let folder = workload.file.split(separator: "/").dropLast().joined(separator: "/")
                 let nearby = routes.filter { ref, usages in
@@ -390,14 +390,17 @@ public struct Auditor: Sendable {
     public func scan(_ file: ManifestFile) -> FileScan {
         let verdict = file.isNamed ? FileRoles.namedOnCommandLine : roles.verdict(path: file.path, absolutePath: file.absolutePath, text: file.text)
         if let verdict, verdict.role == .data { return FileScan(data: verdict) }
-        var scan = scanConfiguration(file, verdict: verdict).redactingSecrets()
+        var scan = scanConfiguration(file, verdict: verdict)
+        scan.redactSecrets()
         if scan.role == nil { scan.role = verdict ?? FileRoles.configurationByDefault }
         return scan
     }
 
     /// Reads a file as YAML or JSON documents whatever its name (standard input), secrets cut out.
     public func scanYAML(_ file: ManifestFile, verdict: RoleVerdict? = nil) -> FileScan {
-        parseYAML(file, verdict: verdict).redactingSecrets()
+        var scan = parseYAML(file, verdict: verdict)
+        scan.redactSecrets()
+        return scan
     }
 
     private func scanConfiguration(_ file: ManifestFile, verdict: RoleVerdict?) -> FileScan {

@@ -65,7 +65,20 @@ public final class Catalog: Sendable {
         for scheme in ["hf://", "huggingface://", "ollama://", "pvc://", "s3://", "gs://", "oci://", "file://"] where text.hasPrefix(scheme) {
             text.removeFirst(scheme.count)
         }
-        return String(text.map { $0 == "_" || $0 == " " ? "-" : $0 })
+        return dashingSeparators(text)
+    }
+
+    /// `_` and spaces as `-`. ASCII text (nearly every reference, and every usage is normalised several times) is
+    /// rewritten on its bytes; other text Character by Character.
+    static func dashingSeparators(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return String(decoding: text.utf8.map { $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: " ") ? UInt8(ascii: "-") : $0 }, as: UTF8.self)
+        }
+        return dashingSeparatorsByCharacter(text)
+    }
+
+    static func dashingSeparatorsByCharacter(_ text: String) -> String {
+        String(text.map { $0 == "_" || $0 == " " ? "-" : $0 })
     }
 
     /// The catalog entry for a model reference: the longest pattern match wins, then load order.

@@ -62,18 +62,29 @@ public enum SecretScrubber {
 
     /// `namesSecret` for an ASCII name (nil for any other): the split of `words(of:)`, each word compared in place.
     static func asciiNamesSecret(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        for byte in bytes where byte >= 0x80 { return nil }
         var previousLower = false
-        var word: [UInt8] = []
-        word.reserveCapacity(16)
-        func wordIsSecret() -> Bool { !word.isEmpty && secretWordBytes.contains(word) }
-        for byte in bytes {
-            if byte >= 0x80 { return nil }
+        // The current word is bytes[start..<end] (letters and digits only, so nothing is skipped inside it).
+        var start = 0, end = 0
+        func wordIsSecret() -> Bool {
+            end > start && secretWordBytes.contains { word in
+                word.count == end - start && word.indices.allSatisfy { offset in
+                    let byte = bytes[start + offset]
+                    return (byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) == word[offset]
+                }
+            }
+        }
+        for (index, byte) in bytes.enumerated() {
             let isLower = byte >= 0x61 && byte <= 0x7A, isUpper = byte >= 0x41 && byte <= 0x5A, isDigit = byte >= 0x30 && byte <= 0x39
             if !(isLower || isUpper || isDigit) || (isUpper && previousLower) {
                 if wordIsSecret() { return true }
-                word.removeAll(keepingCapacity: true)
+                start = index
+                end = index
             }
-            if isLower || isUpper || isDigit { word.append(isUpper ? byte + 0x20 : byte) }
+            if isLower || isUpper || isDigit {
+                if end == start { start = index }
+                end = index + 1
+            }
             previousLower = isLower
         }
         return wordIsSecret()

@@ -2,14 +2,17 @@
 public struct Evaluator: Sendable {
     public let policy: PolicySet
     public let today: PolicyDate
+    /// The rules about usages, chosen once per policy set rather than once per usage.
+    let usageRules: [Rule]
 
     public init(policy: PolicySet, today: PolicyDate = .today) {
         self.policy = policy
         self.today = today
+        usageRules = policy.rules.filter { $0.subject == .usages }
     }
 
     public func evaluate(_ usages: [ResolvedUsage], tools: [ResolvedToolServer] = [], deployments: [DeploymentRef: Deployment]) -> [Finding] {
-        let usageRules = policy.rules.filter { $0.subject == .usages }
+        let usageRules = self.usageRules
         let perUsage = ParallelMap.map(usages) { resolved in
             self.findings(for: resolved, deployment: deployments[resolved.usage.deployment], rules: usageRules)
         }
@@ -19,17 +22,19 @@ public struct Evaluator: Sendable {
     /// What the usage rules say of one usage, before waivers: a function of the usage and its deployment alone (no
     /// rule looks across usages), so an incremental audit can keep it while neither changes.
     public func findings(for resolved: ResolvedUsage, deployment: Deployment?) -> [Finding] {
-        findings(for: resolved, deployment: deployment, rules: policy.rules.filter { $0.subject == .usages })
+        findings(for: resolved, deployment: deployment, rules: usageRules)
     }
 
     private func findings(for resolved: ResolvedUsage, deployment: Deployment?, rules: [Rule]) -> [Finding] {
         let facts = UsageFacts(resolved: resolved, deployment: deployment, organization: policy.organization)
-        return rules.filter { $0.condition.evaluate(facts.value) }.map { rule in
-            Finding(
+        var findings: [Finding] = []
+        for rule in rules where rule.condition.evaluate(facts.value) {
+            findings.append(Finding(
                 rule: rule.id, title: rule.title, severity: rule.severity, category: rule.category.rawValue,
                 location: resolved.usage.location, deployment: resolved.usage.deployment, model: resolved.usage.model,
-                message: rule.render(facts.value), remediation: rule.remediation)
+                message: rule.render(facts.value), remediation: rule.remediation))
         }
+        return findings
     }
 
     /// The findings of a scan from each usage's own (`findings(for:deployment:)`, in usage order) and the tools'.
@@ -60,7 +65,8 @@ public struct Evaluator: Sendable {
     public func applyWaivers(_ findings: [Finding], deployments: [DeploymentRef: Deployment] = [:]) -> [Finding] {
         var inline: [Waiver] = []
         var result = findings
-        for deployment in deployments.values.sorted(by: { $0.location < $1.location }) {
+        // Only the few deployments that carry a waiver annotation are put in order.
+        for deployment in deployments.values.filter({ $0.labels[LabelKey.waive] != nil }).sorted(by: { $0.location < $1.location }) {
             guard let annotation = deployment.labels[LabelKey.waive] else { continue }
             guard policy.organization.inlineWaivers else {
                 let refused = RuleSummary.inlineWaiverRefused
