@@ -76,11 +76,14 @@ public struct Auditor: Sendable {
         var envFiles: [String: [EnvVar]] = [:]
         var deployments: [Deployment] = []
         var diagnostics = extraDiagnostics
-        for (file, scan) in loaded {
+        // The loops over `loaded` read each scan's fields in place: a copy of a whole (file, scan) pair per file
+        // costs a retain and a release of every field, on one core.
+        for index in loaded.indices {
+            let file = loaded[index].0
             if let file { files[file.path] = file }
-            configMaps.merge(scan.configMaps) { first, _ in first }
-            if let file, let variables = scan.envVariables { envFiles[file.path] = variables }
-            diagnostics += scan.diagnostics
+            configMaps.merge(loaded[index].1.configMaps) { first, _ in first }
+            if let file, let variables = loaded[index].1.envVariables { envFiles[file.path] = variables }
+            diagnostics += loaded[index].1.diagnostics
         }
         // An env file that a compose service loads belongs to that service, not to an app of its own.
         let loadedEnvFiles = Set(loaded.flatMap { $0.1.workloads.flatMap(\.envFiles) })
@@ -95,8 +98,9 @@ public struct Auditor: Sendable {
             analyzer.folderVariables = folderVariables(loaded, envFiles: envFiles)
         }
         let skipped = { (workload: Workload) in workload.deployment.kind == "EnvFile" && loadedEnvFiles.contains(workload.file) }
-        for (_, scan) in loaded {
-            for deployment in scan.deployments where !(deployment.ref.kind == "EnvFile" && loadedEnvFiles.contains(deployment.location.file)) {
+        for index in loaded.indices {
+            for deployment in loaded[index].1.deployments
+            where !(deployment.ref.kind == "EnvFile" && loadedEnvFiles.contains(deployment.location.file)) {
                 deployments.append(deployment)
             }
         }
@@ -104,14 +108,14 @@ public struct Auditor: Sendable {
         // what the server or gateway behind the host does.
         var usages: [Usage] = []
         var routeUsages: [DeploymentRef: [Usage]] = [:]
-        for (_, scan) in loaded {
-            usages += scan.usages
+        for index in loaded.indices {
+            usages += loaded[index].1.usages
         }
         // Code run by a compose service (its `build:` context holds the file) is that service's, with its labels.
         usages = CodeOwnership(workloads: loaded.flatMap { $0.1.workloads }).assign(usages)
-        for (file, scan) in loaded {
-            for route in scan.routes {
-                let usage = analyzer.analyze(route, file: file?.path ?? "")
+        for index in loaded.indices {
+            for route in loaded[index].1.routes {
+                let usage = analyzer.analyze(route, file: loaded[index].0?.path ?? "")
                 routeUsages[route.deployment, default: []].append(usage)
                 usages.append(usage)
             }

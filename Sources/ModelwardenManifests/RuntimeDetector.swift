@@ -95,32 +95,78 @@ enum RuntimeDetector {
     static func tokens(_ strings: [Located]) -> [Token] {
         var result: [Token] = []
         for string in strings {
-            var current = ""
-            var start = 0
-            var offset = 0
-            // A template expression (`{{ $spec.modelURL | quote }}`) is one token, spaces and pipes included.
-            var inTemplate = false
-            for character in string.text {
-                if inTemplate {
-                    current.append(character)
-                    if current.hasSuffix("}}") { inTemplate = false }
-                } else if character == "{" && current.hasSuffix("{") {
-                    current.append(character)
-                    inTemplate = true
-                } else if character == " " || character == "\n" || character == "\t" || character == ";" || character == "&" || character == "|" || character == "\\" {
-                    if !current.isEmpty { result.append(Token(text: current, source: string, offset: start)) }
-                    current = ""
-                } else if character == "\"" || character == "'" {
-                    if current.isEmpty { start = offset + 1 }
-                } else {
-                    if current.isEmpty { start = offset }
-                    current.append(character)
-                }
-                offset += character.utf8.count
+            if string.text.utf8.allSatisfy({ $0 < 0x80 }) {
+                asciiTokens(string, into: &result)
+            } else {
+                characterTokens(string, into: &result)
             }
-            if !current.isEmpty { result.append(Token(text: current, source: string, offset: start)) }
         }
         return result
+    }
+
+    /// `tokens` of one ASCII string, on its bytes. Every character is one byte there except `\r\n`, which Swift
+    /// reads as one Character (neither a separator nor a quote), so it is kept whole.
+    static func asciiTokens(_ string: Located, into result: inout [Token]) {
+        let bytes = Array(string.text.utf8)
+        var current: [UInt8] = []
+        var start = 0
+        var inTemplate = false
+        func flush() {
+            if !current.isEmpty { result.append(Token(text: String(decoding: current, as: UTF8.self), source: string, offset: start)) }
+            current.removeAll(keepingCapacity: true)
+        }
+        var offset = 0
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            let width = byte == 0x0D && offset + 1 < bytes.count && bytes[offset + 1] == 0x0A ? 2 : 1
+            if inTemplate {
+                current.append(contentsOf: bytes[offset..<offset + width])
+                if current.count >= 2 && current[current.count - 1] == UInt8(ascii: "}") && current[current.count - 2] == UInt8(ascii: "}") {
+                    inTemplate = false
+                }
+            } else if byte == UInt8(ascii: "{") && current.last == UInt8(ascii: "{") {
+                current.append(byte)
+                inTemplate = true
+            } else if width == 1 && (byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == UInt8(ascii: ";") || byte == UInt8(ascii: "&")
+                                        || byte == UInt8(ascii: "|") || byte == UInt8(ascii: "\\")) {
+                flush()
+            } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                if current.isEmpty { start = offset + 1 }
+            } else {
+                if current.isEmpty { start = offset }
+                current.append(contentsOf: bytes[offset..<offset + width])
+            }
+            offset += width
+        }
+        flush()
+    }
+
+    /// `tokens` of one string, Character by Character.
+    static func characterTokens(_ string: Located, into result: inout [Token]) {
+        var current = ""
+        var start = 0
+        var offset = 0
+        // A template expression (`{{ $spec.modelURL | quote }}`) is one token, spaces and pipes included.
+        var inTemplate = false
+        for character in string.text {
+            if inTemplate {
+                current.append(character)
+                if current.hasSuffix("}}") { inTemplate = false }
+            } else if character == "{" && current.hasSuffix("{") {
+                current.append(character)
+                inTemplate = true
+            } else if character == " " || character == "\n" || character == "\t" || character == ";" || character == "&" || character == "|" || character == "\\" {
+                if !current.isEmpty { result.append(Token(text: current, source: string, offset: start)) }
+                current = ""
+            } else if character == "\"" || character == "'" {
+                if current.isEmpty { start = offset + 1 }
+            } else {
+                if current.isEmpty { start = offset }
+                current.append(character)
+            }
+            offset += character.utf8.count
+        }
+        if !current.isEmpty { result.append(Token(text: current, source: string, offset: start)) }
     }
 
     /// Model references in a server's command line: `--model X`, `--model=X`, `-m X`, `vllm serve X`, `ollama pull X`.

@@ -17,8 +17,10 @@ struct ServiceDirectory {
     }
 
     private var servicesByName: [String: [Service]] = [:]
-    private var deploymentsByName: [String: [Deployment]] = [:]
-    private var deploymentsByNamespace: [String: [Deployment]] = [:]
+    /// Every deployment once; the two lookups below hold positions in it (no copy of each deployment per lookup).
+    private var deployments: [Deployment] = []
+    private var deploymentsByName: [String: [Int]] = [:]
+    private var deploymentsByNamespace: [String: [Int]] = [:]
     var servers: [DeploymentRef: String] = [:]
     var gateways: [DeploymentRef: [Usage]] = [:]
     /// Records each lookup and its answer, when set: what a workload's analysis learned from the directory, so that
@@ -42,8 +44,9 @@ struct ServiceDirectory {
 
     init(services: [Service] = [], deployments: [Deployment] = []) {
         servicesByName = Dictionary(grouping: services, by: \.name)
-        deploymentsByName = Dictionary(grouping: deployments, by: \.ref.name)
-        deploymentsByNamespace = Dictionary(grouping: deployments, by: { $0.ref.namespace ?? "" })
+        self.deployments = deployments
+        deploymentsByName = Dictionary(grouping: deployments.indices, by: { deployments[$0].ref.name })
+        deploymentsByNamespace = Dictionary(grouping: deployments.indices, by: { deployments[$0].ref.namespace ?? "" })
     }
 
     var isEmpty: Bool { servers.isEmpty && gateways.isEmpty }
@@ -62,13 +65,13 @@ struct ServiceDirectory {
         if let service = servicesByName[name]?.first(where: { $0.namespace == nil || namespace == nil || $0.namespace == namespace }),
            !service.selector.isEmpty {
             let pool = service.namespace.map { deploymentsByNamespace[$0] ?? [] } ?? deploymentsByNamespace.values.flatMap { $0 }
-            candidates = pool.filter { deployment in service.selector.allSatisfy { deployment.labels[$0.key] == $0.value } }.map(\.ref)
+            candidates = pool.filter { index in service.selector.allSatisfy { deployments[index].labels[$0.key] == $0.value } }.map { deployments[$0].ref }
         }
         if candidates.isEmpty {
             // No Service: a compose service or a workload of that name.
-            candidates = (deploymentsByName[name] ?? []).filter {
-                $0.ref.namespace == namespace || namespace == nil || $0.ref.kind == "ComposeService"
-            }.map(\.ref)
+            candidates = (deploymentsByName[name] ?? []).map { deployments[$0].ref }.filter {
+                $0.namespace == namespace || namespace == nil || $0.kind == "ComposeService"
+            }
         }
         for ref in candidates where ref != client {
             if let routes = gateways[ref] { return .gateway(ref, routes: routes) }

@@ -10,6 +10,8 @@ public final class Catalog: Sendable {
     private let prefixes: [(prefix: String, provider: String)]
     private let cache = Mutex<[String: ModelMatch?]>([:])
     private let hostCache = Mutex<[String: String?]>([:])
+    /// `provider(servingOnly:)` by normalised id: every usage asks, and an estate names few distinct models.
+    private let servingCache = Mutex<[String: Provider?]>([:])
     private let providersInOrder: [Provider]
 
     /// Repository owners (`meta-llama`, `facebook`, `Qwen`) and the vendor that publishes under each, lower-cased.
@@ -140,7 +142,10 @@ public final class Catalog: Sendable {
     /// `publishers/google/models/gemini-1.5-pro`), an Azure-only spelling (`gpt-35-turbo`). First by provider id.
     public func provider(servingOnly model: String) -> Provider? {
         let normalized = Catalog.normalize(model)
-        return providersInOrder.first { $0.serves(normalized: normalized) }
+        if let cached = servingCache.withLock({ $0[normalized] }) { return cached }
+        let found = providersInOrder.first { $0.serves(normalized: normalized) }
+        servingCache.withLock { $0[normalized] = .some(found) }
+        return found
     }
 
     /// Every environment variable name that some provider is known by.

@@ -21,22 +21,24 @@ public enum Secrets {
         return secretNameWords.contains { upper.includes($0) }
     }
 
-    /// `isSecretName` for an ASCII name (nil for any other): each word searched with ASCII letters compared uppercased.
+    /// `isSecretName` for an ASCII name (nil for any other): one pass over the bytes, each word compared (ASCII
+    /// letters uppercased) only where a byte could start it.
     static func asciiIsSecretName(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
         for byte in bytes where byte >= 0x80 { return nil }
-        for word in secretNameWordBytes where bytes.count >= word.count {
-            var start = 0
-            while start + word.count <= bytes.count {
-                var offset = 0
-                while offset < word.count {
-                    let byte = bytes[start + offset]
-                    let upper = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
-                    if upper != word[offset] { break }
-                    offset += 1
-                }
-                if offset == word.count { return true }
-                start += 1
+        func matches(_ word: [UInt8], at start: Int) -> Bool {
+            guard start + word.count <= bytes.count else { return false }
+            for offset in 1..<word.count {
+                let byte = bytes[start + offset]
+                if (byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte) != word[offset] { return false }
             }
+            return true
+        }
+        for start in bytes.indices {
+            let byte = bytes[start]
+            let upper = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
+            guard upper == UInt8(ascii: "K") || upper == UInt8(ascii: "T") || upper == UInt8(ascii: "S") || upper == UInt8(ascii: "P")
+                    || upper == UInt8(ascii: "C") else { continue }
+            for word in secretNameWordBytes where word[0] == upper && matches(word, at: start) { return true }
         }
         return false
     }

@@ -40,8 +40,14 @@ public struct Evaluator: Sendable {
     /// The findings of a scan from each usage's own (`findings(for:deployment:)`, in usage order) and the tools'.
     public func evaluate(perUsage: [[Finding]], tools: [ResolvedToolServer], deployments: [DeploymentRef: Deployment]) -> [Finding] {
         // One finding per rule, file, deployment and model: repeated mentions are one problem.
+        // Gathered in one array, without the joined, concatenated and filtered copies of every finding.
         var seen = Set<String>()
-        let findings = (Array(perUsage.joined()) + evaluate(tools: tools)).filter { seen.insert($0.fingerprint).inserted }
+        var findings: [Finding] = []
+        findings.reserveCapacity(perUsage.reduce(0) { $0 + $1.count })
+        for list in perUsage {
+            for finding in list where seen.insert(finding.fingerprint).inserted { findings.append(finding) }
+        }
+        for finding in evaluate(tools: tools) where seen.insert(finding.fingerprint).inserted { findings.append(finding) }
         return applyWaivers(findings, deployments: deployments)
     }
 
@@ -99,7 +105,8 @@ public struct Evaluator: Sendable {
                 message: "the waiver for \(waiver.rule) (\(waiver.reason)) expired on \(waiver.expires) and no longer applies",
                 remediation: expired.remediation))
         }
-        return result.sorted { ($0.location, $0.rule) < ($1.location, $1.rule) }
+        result.sort { ($0.location, $0.rule) < ($1.location, $1.rule) }
+        return result
     }
 }
 
