@@ -60,11 +60,33 @@ enum RuntimeDetector {
         if let image = image?.lowercased() {
             // Vision-task NIMs (OCR, page elements) serve no language model.
             if let hit = imageHints.first(where: { image.includes($0.needle) }) { return hit.runtime == "nim" && isVisionOnly(image) ? nil : hit.runtime }
-            let name = image.split(separator: "/").last.map { String($0.split(separator: ":").first ?? $0) } ?? image
+            let name = imageName(image)
             if name == "ollama" || isServerBuild(name, of: "ollama") { return "ollama" }
         }
         let joined = command.joined(separator: " ").lowercased()
         return commandHints.first { joined.includes($0.needle) }?.runtime
+    }
+
+    /// An image's last path component without its tag (`ghcr.io/org/ollama:0.5` -> `ollama`), as `split` gives it;
+    /// ASCII names (every image a container names) are read on their bytes, without arrays of components.
+    static func imageName(_ image: String) -> String {
+        guard image.utf8.allSatisfy({ $0 < 0x80 }) else { return imageNameBySplitting(image) }
+        let utf8 = image.utf8, slash = UInt8(ascii: "/"), colon = UInt8(ascii: ":")
+        var end = utf8.endIndex
+        while end > utf8.startIndex && utf8[utf8.index(before: end)] == slash { end = utf8.index(before: end) }
+        guard end > utf8.startIndex else { return image }
+        var start = end
+        while start > utf8.startIndex && utf8[utf8.index(before: start)] != slash { start = utf8.index(before: start) }
+        var first = start
+        while first < end && utf8[first] == colon { first = utf8.index(after: first) }
+        guard first < end else { return String(image[start..<end]) }
+        var last = first
+        while last < end && utf8[last] != colon { last = utf8.index(after: last) }
+        return String(image[first..<last])
+    }
+
+    static func imageNameBySplitting(_ image: String) -> String {
+        image.split(separator: "/").last.map { String($0.split(separator: ":").first ?? $0) } ?? image
     }
 
     /// When no image, launcher or resource kind says it (a kustomize patch of the args): flags only one server has.

@@ -134,7 +134,7 @@ extension WorkloadAnalyzer {
             let byName = isURLVariable(value.name)
             guard byName || (value.text.hasPrefix("http") && value.text.includes("://")) else { continue }
             if WorkloadAnalyzer.isWeightsDownload(value.text) { continue }
-            let modelAPI = WorkloadAnalyzer.isModelAPIVariable(value.name)
+            let modelAPI = variableNames.traits(of: value.name).modelAPI
             guard byName || modelAPI else { continue }
             guard let endpoint = EndpointClassifier.classify(value.text, catalog: catalog) ?? (modelAPI ? knownServiceName(value, from: facts.ref) : nil) else {
                 // The first pass does not know the services yet: look again once it does.

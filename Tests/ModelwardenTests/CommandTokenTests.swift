@@ -22,3 +22,17 @@ import Testing
         #expect(tokens.map(\.offset) == [0, 5, 12, 29])
     }
 }
+
+/// An image's name is read on its bytes for ASCII images (`RuntimeDetector.imageName`); it must be the name that
+/// splitting on `/` and `:` gives.
+@Suite struct ImageNameTests {
+    @Test func bytesAnswerAsSplittingDoes() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["ghcr.io", "/", "//", ":", "::", "ollama", "vllm-openai", "latest", "0.5.1", "é", "x", "@sha256", ""]
+        for _ in 0..<4000 {
+            let image = (0..<Int.random(in: 0...7, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(RuntimeDetector.imageName(image) == RuntimeDetector.imageNameBySplitting(image), "\(image.debugDescription)")
+        }
+        #expect(RuntimeDetector.imageName("docker.io/ollama/ollama:0.5.7") == "ollama")
+    }
+}
