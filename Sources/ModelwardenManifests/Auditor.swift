@@ -121,8 +121,8 @@ public struct Auditor: Sendable {
             }
         }
         // Each workload under its place (file, position in the file), which keys the memo.
-        let workloads: [(AuditMemo.WorkloadKey, Workload)] = loaded.flatMap { _, scan in
-            scan.workloads.enumerated().filter { !skipped($0.element) }.map { (AuditMemo.WorkloadKey(file: $0.element.file, index: $0.offset), $0.element) }
+        let workloads: [(AuditMemo.WorkloadKey, Workload)] = loaded.indices.flatMap { index in
+            loaded[index].1.workloads.enumerated().filter { !skipped($0.element) }.map { (AuditMemo.WorkloadKey(file: $0.element.file, index: $0.offset), $0.element) }
         }
         let earlier = memo?.earlier(policyDigest: policy.digest)
         let firstAnalyzer = analyzer
@@ -202,8 +202,8 @@ public struct Auditor: Sendable {
         var result = AuditResult(
             files: loaded.count, unread: loaded.filter { $0.1.unreadReason != nil }.count, deployments: deployments.sorted { $0.location < $1.location }, usages: resolved,
             findings: findings, diagnostics: diagnostics.sorted { $0.location < $1.location }, rules: rules)
-        result.roles = loaded.compactMap { file, scan in
-            file.map { FileRoleEntry(file: $0.path, verdict: scan.role ?? FileRoles.configurationByDefault) }
+        result.roles = loaded.indices.compactMap { index in
+            loaded[index].0.map { FileRoleEntry(file: $0.path, verdict: loaded[index].1.role ?? FileRoles.configurationByDefault) }
         }.sorted { $0.file < $1.file }
         result.supported = loaded.flatMap { $0.1.supported ?? [] }.sorted { $0.location < $1.location }
         result.tools = tools

@@ -174,9 +174,13 @@ private struct TreeBuilder {
             return nil
         }
         stack[top].size += size
+        // Room for a few entries at the first: most collections are small, and growing from one entry reallocates
+        // several times.
         if !stack[top].isMapping {
+            if stack[top].items.capacity == 0 { stack[top].items.reserveCapacity(4) }
             stack[top].items.append(node)
         } else if let key = stack[top].key.take() {
+            if stack[top].pairs.capacity == 0 { stack[top].pairs.reserveCapacity(4) }
             stack[top].pairs.append(YAMLNode.Pair(key: key, value: node))
         } else {
             stack[top].key = node

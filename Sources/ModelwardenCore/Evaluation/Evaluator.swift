@@ -68,7 +68,7 @@ public struct Evaluator: Sendable {
 
     /// Marks waived findings (kept, never dropped) and turns expired waivers into warnings. Inline
     /// `modelwarden.io/waive` annotations count only where organization.yaml allows them.
-    public func applyWaivers(_ findings: [Finding], deployments: [DeploymentRef: Deployment] = [:]) -> [Finding] {
+    public func applyWaivers(_ findings: consuming [Finding], deployments: [DeploymentRef: Deployment] = [:]) -> [Finding] {
         var inline: [Waiver] = []
         var result = findings
         // Only the few deployments that carry a waiver annotation are put in order.
