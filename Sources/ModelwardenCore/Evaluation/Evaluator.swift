@@ -2,19 +2,20 @@
 public struct Evaluator: Sendable {
     public let policy: PolicySet
     public let today: PolicyDate
-    /// The rules about usages, chosen once per policy set rather than once per usage.
+    /// The rules about usages and their messages' templates, made once per policy set rather than once per usage.
     let usageRules: [Rule]
+    let usageMessages: [MessageTemplate]
 
     public init(policy: PolicySet, today: PolicyDate = .today) {
         self.policy = policy
         self.today = today
         usageRules = policy.rules.filter { $0.subject == .usages }
+        usageMessages = usageRules.map { MessageTemplate($0.message) }
     }
 
     public func evaluate(_ usages: [ResolvedUsage], tools: [ResolvedToolServer] = [], deployments: [DeploymentRef: Deployment]) -> [Finding] {
-        let usageRules = self.usageRules
         let perUsage = ParallelMap.map(usages) { resolved in
-            self.findings(for: resolved, deployment: deployments[resolved.usage.deployment], rules: usageRules)
+            self.findings(for: resolved, deployment: deployments[resolved.usage.deployment])
         }
         return evaluate(perUsage: perUsage, tools: tools, deployments: deployments)
     }
@@ -22,17 +23,14 @@ public struct Evaluator: Sendable {
     /// What the usage rules say of one usage, before waivers: a function of the usage and its deployment alone (no
     /// rule looks across usages), so an incremental audit can keep it while neither changes.
     public func findings(for resolved: ResolvedUsage, deployment: Deployment?) -> [Finding] {
-        findings(for: resolved, deployment: deployment, rules: usageRules)
-    }
-
-    private func findings(for resolved: ResolvedUsage, deployment: Deployment?, rules: [Rule]) -> [Finding] {
         let facts = UsageFacts(resolved: resolved, deployment: deployment, organization: policy.organization)
         var findings: [Finding] = []
-        for rule in rules where rule.condition.evaluate(facts.value) {
+        // By position: each rule is read in place, not copied, for every usage.
+        for index in usageRules.indices where usageRules[index].condition.evaluate(facts.value) {
             findings.append(Finding(
-                rule: rule.id, title: rule.title, severity: rule.severity, category: rule.category.rawValue,
-                location: resolved.usage.location, deployment: resolved.usage.deployment, model: resolved.usage.model,
-                message: rule.render(facts.value), remediation: rule.remediation))
+                rule: usageRules[index].id, title: usageRules[index].title, severity: usageRules[index].severity,
+                category: usageRules[index].category.rawValue, location: resolved.usage.location, deployment: resolved.usage.deployment,
+                model: resolved.usage.model, message: usageMessages[index].render(facts.value), remediation: usageRules[index].remediation))
         }
         return findings
     }
