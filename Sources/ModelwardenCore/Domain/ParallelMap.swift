@@ -14,6 +14,17 @@ public enum ParallelMap {
             initializedCount = items.count
         }
     }
+
+    /// Replaces every item with `placeholder()` on all cores, so that what the items held is freed in parallel (a large
+    /// scan's files and scans took a core a while to free one by one); the placeholder should hold no memory.
+    public static func release<T: Sendable>(_ items: inout [T], placeholder: @escaping @Sendable () -> T) {
+        items.withUnsafeMutableBufferPointer { buffer in
+            let base = UnsafeMutableSendablePointer(buffer.baseAddress)
+            DispatchQueue.concurrentPerform(iterations: buffer.count) { index in
+                base.pointer?.advanced(by: index).pointee = placeholder()
+            }
+        }
+    }
 }
 
 struct UnsafeMutableSendablePointer<T>: @unchecked Sendable {

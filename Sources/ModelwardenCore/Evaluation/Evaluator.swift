@@ -43,7 +43,7 @@ public struct Evaluator: Sendable {
         var findings: [Finding] = []
         findings.reserveCapacity(perUsage.reduce(0) { $0 + $1.count })
         for list in perUsage {
-            for finding in list where seen.insert(finding.fingerprint).inserted { findings.append(finding) }
+            for index in list.indices where seen.insert(list[index].fingerprint).inserted { findings.append(list[index]) }
         }
         for finding in evaluate(tools: tools) where seen.insert(finding.fingerprint).inserted { findings.append(finding) }
         return applyWaivers(findings, deployments: deployments)
@@ -86,13 +86,16 @@ public struct Evaluator: Sendable {
             }
         }
         let waivers = policy.waivers + inline
-        for index in result.indices {
-            let finding = result[index]
-            if let waiver = waivers.first(where: {
-                !$0.isExpired(on: today) && $0.covers(rule: finding.rule, deployment: finding.deployment, model: finding.model)
-            }) {
-                result[index].status = .waived
-                result[index].waiverReason = "\(waiver.reason) (approved by \(waiver.approvedBy), until \(waiver.expires))"
+        // Without waivers (the shipped default) no finding needs to be looked at.
+        if !waivers.isEmpty {
+            for index in result.indices {
+                let finding = result[index]
+                if let waiver = waivers.first(where: {
+                    !$0.isExpired(on: today) && $0.covers(rule: finding.rule, deployment: finding.deployment, model: finding.model)
+                }) {
+                    result[index].status = .waived
+                    result[index].waiverReason = "\(waiver.reason) (approved by \(waiver.approvedBy), until \(waiver.expires))"
+                }
             }
         }
         let expired = RuleSummary.expiredWaiver
