@@ -138,11 +138,15 @@ enum RuntimeDetector {
             current.removeAll(keepingCapacity: true)
         }
         var offset = 0
+        func append(_ width: Int) {
+            current.append(bytes[offset])
+            if width == 2 { current.append(bytes[offset + 1]) }
+        }
         while offset < bytes.count {
             let byte = bytes[offset]
             let width = byte == 0x0D && offset + 1 < bytes.count && bytes[offset + 1] == 0x0A ? 2 : 1
             if inTemplate {
-                current.append(contentsOf: bytes[offset..<offset + width])
+                append(width)
                 if current.count >= 2 && current[current.count - 1] == UInt8(ascii: "}") && current[current.count - 2] == UInt8(ascii: "}") {
                     inTemplate = false
                 }
@@ -156,7 +160,7 @@ enum RuntimeDetector {
                 if current.isEmpty { start = offset + 1 }
             } else {
                 if current.isEmpty { start = offset }
-                current.append(contentsOf: bytes[offset..<offset + width])
+                append(width)
             }
             offset += width
         }

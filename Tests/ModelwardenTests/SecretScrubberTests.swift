@@ -100,6 +100,20 @@ import Testing
         #expect(Secrets.isSecretName("OPENAI_API_KEY") && Secrets.isSecretName("dbPassword") && !Secrets.isSecretName("OPENAI_MODEL"))
     }
 
+    @Test("the one-pass precheck answers as the searches for each mark do")
+    func precheckInOnePass() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["sk-", "AIza", "ghp_", "eyJ", "hf_", "KEY", "Key", "token", "SECRET", "pass", "PWD", "credential", "Bearer", "basic",
+                      "-----BEGIN", "-----", "://", ":/", "@", "k", "e", "y", "-", "_", " ", "x", "9", "é", "/", ":"]
+        for _ in 0..<6000 {
+            let text = (0..<Int.random(in: 0...9, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let bytes = Array(text.utf8)
+            let onePass = bytes.withUnsafeBufferPointer { ScrubPrecheck.isPlainlyClean($0) }
+            let searching = bytes.withUnsafeBufferPointer { ScrubPrecheck.isPlainlyCleanBySearching($0) }
+            #expect(onePass == searching, "\(text.debugDescription)")
+        }
+    }
+
     @Test("text the byte-wise precheck calls clean is text the scalar passes leave alone")
     func precheckNeverHidesASecret() {
         var generator = SystemRandomNumberGenerator()

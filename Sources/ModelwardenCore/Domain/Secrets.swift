@@ -43,11 +43,13 @@ public enum Secrets {
         return false
     }
 
+    /// The prefixes `looksLikeKey` knows, made once (every value written to a report is asked).
+    static let keyPrefixes = ["sk-", "sk_", "AIza", "hf_", "nvapi-", "AKIA", "ASIA", "ghp_", "gsk_", "xai-", "pk-", "rk-"]
+
     /// Key-shaped strings: `sk-...`, `sk-ant-...`, `AIza...`, `hf_...`, `nvapi-...`, AWS access keys.
     public static func looksLikeKey(_ value: String) -> Bool {
         let text = value.trimmed
-        let prefixes = ["sk-", "sk_", "AIza", "hf_", "nvapi-", "AKIA", "ASIA", "ghp_", "gsk_", "xai-", "pk-", "rk-"]
-        guard prefixes.contains(where: { text.hasPrefix($0) }) else { return false }
+        guard keyPrefixes.contains(where: { text.hasPrefix($0) }) else { return false }
         return text.count >= 8 && !text.includes(" ")
     }
 
