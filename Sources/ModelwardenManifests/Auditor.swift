@@ -78,14 +78,11 @@ public struct Auditor: Sendable {
         var envFiles: [String: [EnvVar]] = [:]
         var deployments: [Deployment] = []
         var diagnostics = extraDiagnostics
-        // The loops over `loaded` read each scan's fields in place: a copy of a whole (file, scan) pair per file
-        // costs a retain and a release of every field, on one core.
-        for index in loaded.indices {
-            let file = loaded[index].0
+        for (file, scan) in loaded {
             if let file { files[file.path] = file }
-            configMaps.merge(loaded[index].1.configMaps) { first, _ in first }
-            if let file, let variables = loaded[index].1.envVariables { envFiles[file.path] = variables }
-            diagnostics += loaded[index].1.diagnostics
+            configMaps.merge(scan.configMaps) { first, _ in first }
+            if let file, let variables = scan.envVariables { envFiles[file.path] = variables }
+            diagnostics += scan.diagnostics
         }
         // An env file that a compose service loads belongs to that service, not to an app of its own.
         let loadedEnvFiles = Set(loaded.flatMap { $0.1.workloads.flatMap(\.envFiles) })
@@ -100,9 +97,8 @@ public struct Auditor: Sendable {
             analyzer.folderVariables = folderVariables(loaded, envFiles: envFiles)
         }
         let skipped = { (workload: Workload) in workload.deployment.kind == "EnvFile" && loadedEnvFiles.contains(workload.file) }
-        for index in loaded.indices {
-            for deployment in loaded[index].1.deployments
-            where !(deployment.ref.kind == "EnvFile" && loadedEnvFiles.contains(deployment.location.file)) {
+        for (_, scan) in loaded {
+            for deployment in scan.deployments where !(deployment.ref.kind == "EnvFile" && loadedEnvFiles.contains(deployment.location.file)) {
                 deployments.append(deployment)
             }
         }
@@ -110,21 +106,21 @@ public struct Auditor: Sendable {
         // what the server or gateway behind the host does.
         var usages: [Usage] = []
         var routeUsages: [DeploymentRef: [Usage]] = [:]
-        for index in loaded.indices {
-            usages += loaded[index].1.usages
+        for (_, scan) in loaded {
+            usages += scan.usages
         }
         // Code run by a compose service (its `build:` context holds the file) is that service's, with its labels.
         usages = CodeOwnership(workloads: loaded.flatMap { $0.1.workloads }).assign(usages)
-        for index in loaded.indices {
-            for route in loaded[index].1.routes {
-                let usage = analyzer.analyze(route, file: loaded[index].0?.path ?? "")
+        for (file, scan) in loaded {
+            for route in scan.routes {
+                let usage = analyzer.analyze(route, file: file?.path ?? "")
                 routeUsages[route.deployment, default: []].append(usage)
                 usages.append(usage)
             }
         }
         // Each workload under its place (file, position in the file), which keys the memo.
-        let workloads: [(AuditMemo.WorkloadKey, Workload)] = loaded.indices.flatMap { index in
-            loaded[index].1.workloads.enumerated().filter { !skipped($0.element) }.map { (AuditMemo.WorkloadKey(file: $0.element.file, index: $0.offset), $0.element) }
+        let workloads: [(AuditMemo.WorkloadKey, Workload)] = loaded.flatMap { _, scan in
+            scan.workloads.enumerated().filter { !skipped($0.element) }.map { (AuditMemo.WorkloadKey(file: $0.element.file, index: $0.offset), $0.element) }
         }
         let earlier = memo?.earlier(policyDigest: policy.digest)
         let firstAnalyzer = analyzer
@@ -204,8 +200,8 @@ public struct Auditor: Sendable {
         var result = AuditResult(
             files: loaded.count, unread: loaded.filter { $0.1.unreadReason != nil }.count, deployments: deployments.sorted { $0.location < $1.location }, usages: resolved,
             findings: findings, diagnostics: diagnostics.sorted { $0.location < $1.location }, rules: rules)
-        result.roles = loaded.indices.compactMap { index in
-            loaded[index].0.map { FileRoleEntry(file: $0.path, verdict: loaded[index].1.role ?? FileRoles.configurationByDefault) }
+        result.roles = loaded.compactMap { file, scan in
+            file.map { FileRoleEntry(file: $0.path, verdict: scan.role ?? FileRoles.configurationByDefault) }
         }.sorted { $0.file < $1.file }
         result.supported = loaded.flatMap { $0.1.supported ?? [] }.sorted { $0.location < $1.location }
         result.tools = tools
