@@ -13,7 +13,7 @@ import Testing
         var mapped = ParallelMap.map(items) { (Counted($0), String($0)) }
         #expect(mapped.map(\.0.value) == items && mapped.map(\.1) == items.map(String.init))
         #expect(ParallelMap.map([Int]()) { $0 }.isEmpty)
-        weak var first = mapped[0].0
+        weak let first = mapped[0].0
         ParallelMap.release(&mapped) { (Counted(-1), "") }
         #expect(mapped.count == items.count && mapped.allSatisfy { $0.0.value == -1 && $0.1.isEmpty })
         #expect(first == nil)
