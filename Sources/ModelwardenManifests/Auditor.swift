@@ -49,9 +49,11 @@ public struct Auditor: Sendable {
         let discovered = discover(paths)
         logger?.debug("discovered files", metadata: ["files": "\(discovered.candidates.count)", "skipped": "\(discovered.skipped.count)",
                                                      "ms": "\(clock.lap())"])
-        let loaded = ParallelMap.map(discovered.candidates) { candidate in self.read(candidate) }
+        var loaded = ParallelMap.map(discovered.candidates) { candidate in self.read(candidate) }
         logger?.debug("files read and scanned", metadata: ["files": "\(loaded.count)", "ms": "\(clock.lap())"])
         let result = audit(loaded, extraDiagnostics: discovered.diagnostics)
+        // The files' text and scans are freed on all cores, not one by one on this one before the report.
+        ParallelMap.release(&loaded) { (nil, FileScan()) }
         logger?.debug("cross-file analysis and rules done", metadata: ["usages": "\(result.usages.count)", "ms": "\(clock.lap())"])
         return result
     }
@@ -268,7 +270,7 @@ public struct Auditor: Sendable {
                            routes: [DeploymentRef: [Usage]]) -> ServiceDirectory {
         var directory = ServiceDirectory(services: services, deployments: deployments)
         for (workload, usages) in analysed {
-            let isGateway = workload.containers.contains { $0.image?.text.lowercased().contains("litellm") == true }
+            let isGateway = workload.containers.contains { $0.image?.text.lowercased().includes("litellm") == true }
             if isGateway {
                 let folder = workload.file.split(separator: "/").dropLast().joined(separator: "/")
                 let nearby = routes.filter { ref, usages in
@@ -397,14 +399,17 @@ public struct Auditor: Sendable {
     public func scan(_ file: ManifestFile) -> FileScan {
         let verdict = file.isNamed ? FileRoles.namedOnCommandLine : roles.verdict(path: file.path, absolutePath: file.absolutePath, text: file.text)
         if let verdict, verdict.role == .data { return FileScan(data: verdict) }
-        var scan = scanConfiguration(file, verdict: verdict).redactingSecrets()
+        var scan = scanConfiguration(file, verdict: verdict)
+        scan.redactSecrets()
         if scan.role == nil { scan.role = verdict ?? FileRoles.configurationByDefault }
         return scan
     }
 
     /// Reads a file as YAML or JSON documents whatever its name (standard input), secrets cut out.
     public func scanYAML(_ file: ManifestFile, verdict: RoleVerdict? = nil) -> FileScan {
-        parseYAML(file, verdict: verdict).redactingSecrets()
+        var scan = parseYAML(file, verdict: verdict)
+        scan.redactSecrets()
+        return scan
     }
 
     private func scanConfiguration(_ file: ManifestFile, verdict: RoleVerdict?) -> FileScan {

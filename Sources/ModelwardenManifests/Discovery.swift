@@ -235,7 +235,10 @@ struct RepositoryWalker {
         for name in names {
             let path = relative.isEmpty ? name : "\(relative)/\(name)"
             let childFolder = (folder as NSString).appendingPathComponent(name)
-            if !options.followSymlinks, let target = SymbolicLinks.escapingTarget(of: childFolder, roots: roots) {
+            // One lstat answers for everything but a link (nearly every entry): no second stat to ask what it is.
+            var info = stat()
+            let linkOrUnknown = lstat(childFolder, &info) != 0 || (info.st_mode & S_IFMT) == S_IFLNK
+            if linkOrUnknown, !options.followSymlinks, let target = SymbolicLinks.escapingTarget(of: childFolder, roots: roots) {
                 if target.isDirectory || Discovery.isCandidate(name) {
                     result.diagnostics.append(Diagnostic(SourceLocation(file: path, line: 1, column: 1),
                                                          "symbolic link to \(target.path), outside the scanned folders; not followed (--follow-symlinks follows it)",
@@ -243,8 +246,8 @@ struct RepositoryWalker {
                 }
                 continue
             }
-            var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: childFolder, isDirectory: &isDirectory) else {
+            var isDirectory: ObjCBool = ObjCBool((info.st_mode & S_IFMT) == S_IFDIR)
+            guard !linkOrUnknown || fm.fileExists(atPath: childFolder, isDirectory: &isDirectory) else {
                 if (try? fm.destinationOfSymbolicLink(atPath: childFolder)) != nil, Discovery.isCandidate(name) {
                     result.diagnostics.append(Diagnostic(SourceLocation(file: path, line: 1, column: 1), "broken symbolic link or symbolic link loop", level: .warning))
                 }

@@ -33,6 +33,12 @@ enum EndpointClassifier {
         } else if !text.includes(".") && !text.includes(":") {
             return nil
         }
+        return text.utf8.allSatisfy({ $0 < 0x80 }) ? asciiHostAndPort(text) : hostAndPort(text)
+    }
+
+    /// The host and port of what follows a URL's scheme (`user@host:port/path`).
+    static func hostAndPort(_ authority: Substring) -> (host: String, port: Int?)? {
+        var text = authority
         if let at = text.firstIndex(of: "@") { text = text[text.index(after: at)...] }
         if let slash = text.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { text = text[..<slash] }
         var port: Int?
@@ -42,6 +48,28 @@ enum EndpointClassifier {
         }
         let host = text.lowercased()
         guard !host.isEmpty, host.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" || $0 == "[" || $0 == "]" || $0 == ":" }) else { return nil }
+        return (host, port)
+    }
+
+    /// `hostAndPort` for ASCII text (every value of every workload's URL variables asks), on its bytes: each
+    /// character is one byte there, so the same positions are found without Character iteration.
+    static func asciiHostAndPort(_ authority: Substring) -> (host: String, port: Int?)? {
+        var text = authority
+        if let at = text.utf8.firstIndex(of: UInt8(ascii: "@")) { text = text[text.utf8.index(after: at)...] }
+        if let slash = text.utf8.firstIndex(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) {
+            text = text[..<slash]
+        }
+        var port: Int?
+        if let colon = text.utf8.lastIndex(of: UInt8(ascii: ":")), !text.hasPrefix("[") {
+            port = Int(text[text.utf8.index(after: colon)...])
+            text = text[..<colon]
+        }
+        let host = text.lowercased()
+        guard !host.isEmpty, host.utf8.allSatisfy({ byte in
+            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "[")
+                || byte == UInt8(ascii: "]") || byte == UInt8(ascii: ":")
+        }) else { return nil }
         return (host, port)
     }
 

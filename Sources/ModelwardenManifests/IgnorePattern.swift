@@ -76,8 +76,9 @@ struct IgnoreRule: Sendable {
     func matches(_ path: [String], isDirectory: Bool) -> Bool {
         if directoryOnly && !isDirectory { return false }
         guard path.count > base.count, path.starts(with: base) else { return false }
+        // An unanchored pattern reads only the last component: the walk asks every rule about every file.
+        if !anchored { return Glob.matchesSegment(segments[0], Array(path[path.count - 1].utf8)) }
         let relative = path[base.count...].map { Array($0.utf8) }
-        if !anchored { return Glob.matchesSegment(segments[0], relative[relative.count - 1]) }
         return Glob.matchesPath(segments[...], relative[...])
     }
 }

@@ -21,8 +21,11 @@ struct IgnoreRules: Sendable {
 
     /// The rule that ignores the path, or nil when it is not ignored (no rule matches, or the last match re-includes).
     func ignoringRule(_ path: [String], isDirectory: Bool) -> IgnoreRule? {
-        if let rule = extra.last(where: { $0.matches(path, isDirectory: isDirectory) }) { return rule.negated ? nil : rule }
-        if let rule = fromFiles.last(where: { $0.matches(path, isDirectory: isDirectory) }) { return rule.negated ? nil : rule }
+        // The walk asks about every file: the rules are read in place from the last, and only the deciding one is copied.
+        if let index = extra.indices.last(where: { extra[$0].matches(path, isDirectory: isDirectory) }) { return extra[index].negated ? nil : extra[index] }
+        if let index = fromFiles.indices.last(where: { fromFiles[$0].matches(path, isDirectory: isDirectory) }) {
+            return fromFiles[index].negated ? nil : fromFiles[index]
+        }
         return nil
     }
 

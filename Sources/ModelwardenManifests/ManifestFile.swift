@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ModelwardenCore
 import ModelwardenYAML
 
@@ -41,6 +44,32 @@ public struct ManifestFile: Sendable {
 
     /// One line (1-based), found without splitting the whole file.
     public func line(_ number: Int) -> Substring? {
+        guard number >= 1 else { return nil }
+        let utf8 = text.utf8
+        // Native text is searched with memchr: every model found on a command line looks its line up.
+        if let found = utf8.withContiguousStorageIfAvailable({ ManifestFile.lineBounds(number, in: $0) }) {
+            guard let (start, end) = found else { return nil }
+            return Substring(utf8[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: end)])
+        }
+        return lineByIndex(number)
+    }
+
+    /// The byte offsets of a line (1-based, without its newline) in contiguous text.
+    static func lineBounds(_ number: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (start: Int, end: Int)? {
+        guard let base = bytes.baseAddress else { return number == 1 ? (0, 0) : nil }
+        func newline(from start: Int) -> Int? {
+            memchr(base + start, 0x0A, bytes.count - start).map { UnsafeRawPointer(base).distance(to: UnsafeRawPointer($0)) }
+        }
+        var start = 0
+        for _ in 1..<number {
+            guard let found = newline(from: start) else { return nil }
+            start = found + 1
+        }
+        return (start, newline(from: start) ?? bytes.count)
+    }
+
+    /// `line` walking the text's indices, for text that is not contiguous.
+    func lineByIndex(_ number: Int) -> Substring? {
         guard number >= 1 else { return nil }
         let utf8 = text.utf8
         var start = utf8.startIndex

@@ -60,11 +60,33 @@ enum RuntimeDetector {
         if let image = image?.lowercased() {
             // Vision-task NIMs (OCR, page elements) serve no language model.
             if let hit = imageHints.first(where: { image.includes($0.needle) }) { return hit.runtime == "nim" && isVisionOnly(image) ? nil : hit.runtime }
-            let name = image.split(separator: "/").last.map { String($0.split(separator: ":").first ?? $0) } ?? image
+            let name = imageName(image)
             if name == "ollama" || isServerBuild(name, of: "ollama") { return "ollama" }
         }
         let joined = command.joined(separator: " ").lowercased()
         return commandHints.first { joined.includes($0.needle) }?.runtime
+    }
+
+    /// An image's last path component without its tag (`ghcr.io/org/ollama:0.5` -> `ollama`), as `split` gives it;
+    /// ASCII names (every image a container names) are read on their bytes, without arrays of components.
+    static func imageName(_ image: String) -> String {
+        guard image.utf8.allSatisfy({ $0 < 0x80 }) else { return imageNameBySplitting(image) }
+        let utf8 = image.utf8, slash = UInt8(ascii: "/"), colon = UInt8(ascii: ":")
+        var end = utf8.endIndex
+        while end > utf8.startIndex && utf8[utf8.index(before: end)] == slash { end = utf8.index(before: end) }
+        guard end > utf8.startIndex else { return image }
+        var start = end
+        while start > utf8.startIndex && utf8[utf8.index(before: start)] != slash { start = utf8.index(before: start) }
+        var first = start
+        while first < end && utf8[first] == colon { first = utf8.index(after: first) }
+        guard first < end else { return String(image[start..<end]) }
+        var last = first
+        while last < end && utf8[last] != colon { last = utf8.index(after: last) }
+        return String(image[first..<last])
+    }
+
+    static func imageNameBySplitting(_ image: String) -> String {
+        image.split(separator: "/").last.map { String($0.split(separator: ":").first ?? $0) } ?? image
     }
 
     /// When no image, launcher or resource kind says it (a kustomize patch of the args): flags only one server has.
@@ -95,32 +117,82 @@ enum RuntimeDetector {
     static func tokens(_ strings: [Located]) -> [Token] {
         var result: [Token] = []
         for string in strings {
-            var current = ""
-            var start = 0
-            var offset = 0
-            // A template expression (`{{ $spec.modelURL | quote }}`) is one token, spaces and pipes included.
-            var inTemplate = false
-            for character in string.text {
-                if inTemplate {
-                    current.append(character)
-                    if current.hasSuffix("}}") { inTemplate = false }
-                } else if character == "{" && current.hasSuffix("{") {
-                    current.append(character)
-                    inTemplate = true
-                } else if character == " " || character == "\n" || character == "\t" || character == ";" || character == "&" || character == "|" || character == "\\" {
-                    if !current.isEmpty { result.append(Token(text: current, source: string, offset: start)) }
-                    current = ""
-                } else if character == "\"" || character == "'" {
-                    if current.isEmpty { start = offset + 1 }
-                } else {
-                    if current.isEmpty { start = offset }
-                    current.append(character)
-                }
-                offset += character.utf8.count
+            if string.text.utf8.allSatisfy({ $0 < 0x80 }) {
+                asciiTokens(string, into: &result)
+            } else {
+                characterTokens(string, into: &result)
             }
-            if !current.isEmpty { result.append(Token(text: current, source: string, offset: start)) }
         }
         return result
+    }
+
+    /// `tokens` of one ASCII string, on its bytes. Every character is one byte there except `\r\n`, which Swift
+    /// reads as one Character (neither a separator nor a quote), so it is kept whole.
+    static func asciiTokens(_ string: Located, into result: inout [Token]) {
+        let bytes = Array(string.text.utf8)
+        var current: [UInt8] = []
+        var start = 0
+        var inTemplate = false
+        func flush() {
+            if !current.isEmpty { result.append(Token(text: String(decoding: current, as: UTF8.self), source: string, offset: start)) }
+            current.removeAll(keepingCapacity: true)
+        }
+        var offset = 0
+        func append(_ width: Int) {
+            current.append(bytes[offset])
+            if width == 2 { current.append(bytes[offset + 1]) }
+        }
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            let width = byte == 0x0D && offset + 1 < bytes.count && bytes[offset + 1] == 0x0A ? 2 : 1
+            if inTemplate {
+                append(width)
+                if current.count >= 2 && current[current.count - 1] == UInt8(ascii: "}") && current[current.count - 2] == UInt8(ascii: "}") {
+                    inTemplate = false
+                }
+            } else if byte == UInt8(ascii: "{") && current.last == UInt8(ascii: "{") {
+                current.append(byte)
+                inTemplate = true
+            } else if width == 1 && (byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == UInt8(ascii: ";") || byte == UInt8(ascii: "&")
+                                        || byte == UInt8(ascii: "|") || byte == UInt8(ascii: "\\")) {
+                flush()
+            } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                if current.isEmpty { start = offset + 1 }
+            } else {
+                if current.isEmpty { start = offset }
+                append(width)
+            }
+            offset += width
+        }
+        flush()
+    }
+
+    /// `tokens` of one string, Character by Character.
+    static func characterTokens(_ string: Located, into result: inout [Token]) {
+        var current = ""
+        var start = 0
+        var offset = 0
+        // A template expression (`{{ $spec.modelURL | quote }}`) is one token, spaces and pipes included.
+        var inTemplate = false
+        for character in string.text {
+            if inTemplate {
+                current.append(character)
+                if current.hasSuffix("}}") { inTemplate = false }
+            } else if character == "{" && current.hasSuffix("{") {
+                current.append(character)
+                inTemplate = true
+            } else if character == " " || character == "\n" || character == "\t" || character == ";" || character == "&" || character == "|" || character == "\\" {
+                if !current.isEmpty { result.append(Token(text: current, source: string, offset: start)) }
+                current = ""
+            } else if character == "\"" || character == "'" {
+                if current.isEmpty { start = offset + 1 }
+            } else {
+                if current.isEmpty { start = offset }
+                current.append(character)
+            }
+            offset += character.utf8.count
+        }
+        if !current.isEmpty { result.append(Token(text: current, source: string, offset: start)) }
     }
 
     /// Model references in a server's command line: `--model X`, `--model=X`, `-m X`, `vllm serve X`, `ollama pull X`.

@@ -7,71 +7,98 @@ extension FileScan {
     /// needs (model strings, hosts, variable names) with keys, URL passwords, JWTs and PEM blocks cut out of them.
     public func redactingSecrets() -> FileScan {
         var copy = self
-        copy.deployments = deployments.map { deployment in
-            var deployment = deployment
-            deployment.labels = Self.scrubbed(deployment.labels)
-            return deployment
-        }
-        copy.workloads = workloads.map { workload in
-            var workload = workload
-            workload.containers = workload.containers.map(Self.scrubbed)
-            return workload
-        }
-        copy.usages = usages.map(Self.scrubbed)
-        copy.routes = routes.map { route in
-            var route = route
-            route.model = Self.scrubbed(route.model)
-            route.apiBase = route.apiBase.map(Self.scrubbed)
-            route.baseModel = route.baseModel.map(SecretScrubber.scrub)
-            route.alias = route.alias.map(SecretScrubber.scrub)
-            return route
-        }
-        copy.services = services.map { service in
-            var service = service
-            service.selector = Self.scrubbed(service.selector)
-            return service
-        }
-        copy.configMaps = configMaps.mapValues { data in
-            Dictionary(uniqueKeysWithValues: data.map { key, value in (key, Self.scrubbedConfigValue(value, key: key)) })
-        }
-        copy.envVariables = envVariables?.map(Self.scrubbed)
-        // Servers hold names only; their URL (already without userinfo and query) and package pass the scrubber too.
-        copy.tools = tools.map { server in
-            var server = server
-            server.url = server.url.map(SecretScrubber.scrub)
-            server.package = server.package.map(SecretScrubber.scrub)
-            server.version = server.version.map(SecretScrubber.scrub)
-            return server
-        }
-        copy.diagnostics = diagnostics.map { diagnostic in
-            var diagnostic = diagnostic
-            diagnostic.message = SecretScrubber.scrub(diagnostic.message)
-            return diagnostic
-        }
+        copy.redactSecrets()
         return copy
     }
 
-    static func scrubbed(_ located: Located) -> Located {
-        var located = located
-        located.text = SecretScrubber.scrub(located.text)
-        return located
+    /// `redactingSecrets` in place: on a scan the caller owns alone, only the values a secret is cut from are written
+    /// (every file's scan passes here, and nearly all of its values are left as they are).
+    public mutating func redactSecrets() {
+        for index in deployments.indices { Self.scrub(&deployments[index].labels) }
+        for index in workloads.indices {
+            for container in workloads[index].containers.indices { Self.scrub(&workloads[index].containers[container]) }
+        }
+        for index in usages.indices { Self.scrub(&usages[index]) }
+        for index in routes.indices {
+            Self.scrub(&routes[index].model)
+            if routes[index].apiBase != nil { Self.scrub(&routes[index].apiBase!) }
+            Self.scrub(&routes[index].baseModel)
+            Self.scrub(&routes[index].alias)
+        }
+        for index in services.indices { Self.scrub(&services[index].selector) }
+        for (name, data) in configMaps {
+            for (key, value) in data {
+                let scrubbed = Self.scrubbedConfigValue(value, key: key)
+                if scrubbed.text != value.text { configMaps[name]![key] = scrubbed }
+            }
+        }
+        if envVariables != nil {
+            for index in envVariables!.indices { Self.scrub(&envVariables![index]) }
+        }
+        // Servers hold names only; their URL (already without userinfo and query) and package pass the scrubber too.
+        for index in tools.indices {
+            Self.scrub(&tools[index].url)
+            Self.scrub(&tools[index].package)
+            Self.scrub(&tools[index].version)
+        }
+        for index in diagnostics.indices { Self.scrub(&diagnostics[index].message) }
     }
 
-    static func scrubbed(_ variable: EnvVar) -> EnvVar {
-        var variable = variable
+    /// Writes the scrubbed text only when the scrubber changed it, so an unchanged value's storage is not touched.
+    static func scrub(_ text: inout String) {
+        let scrubbed = SecretScrubber.scrub(text)
+        if scrubbed != text { text = scrubbed }
+    }
+
+    static func scrub(_ text: inout String?) {
+        guard let value = text else { return }
+        let scrubbed = SecretScrubber.scrub(value)
+        if scrubbed != value { text = scrubbed }
+    }
+
+    static func scrub(_ located: inout Located) {
+        scrub(&located.text)
+    }
+
+    static func scrub(_ labels: inout [String: String]) {
+        for (key, value) in labels {
+            let scrubbed = SecretScrubber.scrub(value: value, named: key)
+            if scrubbed != value { labels[key] = scrubbed }
+        }
+    }
+
+    static func scrub(_ variable: inout EnvVar) {
         // Synthetic variables (a LiteLLM route's key, a values file's model) locate themselves by their value.
         if variable.nameLocation.text != variable.name {
-            variable.nameLocation.text = SecretScrubber.scrub(value: variable.nameLocation.text, named: variable.name)
+            let scrubbed = SecretScrubber.scrub(value: variable.nameLocation.text, named: variable.name)
+            if scrubbed != variable.nameLocation.text { variable.nameLocation.text = scrubbed }
         }
-        if var value = variable.value {
-            value.text = SecretScrubber.scrub(value: value.text, named: variable.name)
-            variable.value = value
+        if let value = variable.value {
+            let scrubbed = SecretScrubber.scrub(value: value.text, named: variable.name)
+            if scrubbed != value.text { variable.value!.text = scrubbed }
         }
-        return variable
     }
 
-    static func scrubbed(_ labels: [String: String]) -> [String: String] {
-        labels.reduce(into: [:]) { result, pair in result[pair.key] = SecretScrubber.scrub(value: pair.value, named: pair.key) }
+    /// Command lines: the value after a secret-named flag (`--api-key`, `--hf-token`) goes whole.
+    static func scrub(_ container: inout ContainerSpec) {
+        if container.image != nil { scrub(&container.image!) }
+        scrubArguments(&container.command)
+        scrubArguments(&container.args)
+        for index in container.env.indices { scrub(&container.env[index]) }
+    }
+
+    static func scrubArguments(_ arguments: inout [Located]) {
+        let scrubbed = scrubbedArguments(arguments)
+        for index in arguments.indices where scrubbed[index].text != arguments[index].text { arguments[index].text = scrubbed[index].text }
+    }
+
+    static func scrub(_ usage: inout Usage) {
+        scrub(&usage.model)
+        scrub(&usage.evidence)
+        for index in usage.endpoints.indices { scrub(&usage.endpoints[index]) }
+        scrub(&usage.catalogName)
+        scrub(&usage.alias)
+        for index in usage.route.indices { scrub(&usage.route[index]) }
     }
 
     /// A ConfigMap value is read as a variable's value: a whole embedded file (several lines) is never one, so only
@@ -82,22 +109,12 @@ extension FileScan {
         return value
     }
 
-    /// Command lines: the value after a secret-named flag (`--api-key`, `--hf-token`) goes whole.
-    static func scrubbed(_ container: ContainerSpec) -> ContainerSpec {
-        var container = container
-        container.image = container.image.map(scrubbed)
-        container.command = scrubbedArguments(container.command)
-        container.args = scrubbedArguments(container.args)
-        container.env = container.env.map(scrubbed)
-        return container
-    }
-
     static func scrubbedArguments(_ arguments: [Located]) -> [Located] {
         var previous: String?
         return arguments.map { argument in
             defer { previous = argument.text }
             var argument = argument
-            if let flag = previous, flag.hasPrefix("-"), !flag.contains("="), !argument.text.hasPrefix("-"), SecretScrubber.namesSecret(flag),
+            if let flag = previous, flag.hasPrefix("-"), !flag.utf8.contains(UInt8(ascii: "=")), !argument.text.hasPrefix("-"), SecretScrubber.namesSecret(flag),
                SecretScrubber.isLiteralSecret(argument.text) {
                 argument.text = Secrets.redacted
             } else {
@@ -105,16 +122,5 @@ extension FileScan {
             }
             return argument
         }
-    }
-
-    static func scrubbed(_ usage: Usage) -> Usage {
-        var usage = usage
-        usage.model = usage.model.map(SecretScrubber.scrub)
-        usage.evidence = SecretScrubber.scrub(usage.evidence)
-        usage.endpoints = usage.endpoints.map(SecretScrubber.scrub)
-        usage.catalogName = usage.catalogName.map(SecretScrubber.scrub)
-        usage.alias = usage.alias.map(SecretScrubber.scrub)
-        usage.route = usage.route.map(SecretScrubber.scrub)
-        return usage
     }
 }

@@ -17,8 +17,14 @@ struct ServiceDirectory {
     }
 
     private var servicesByName: [String: [Service]] = [:]
-    private var deploymentsByName: [String: [Deployment]] = [:]
-    private var deploymentsByNamespace: [String: [Deployment]] = [:]
+    /// Every deployment once, and chains of positions in it: the first deployment of each name and namespace, and
+    /// for each deployment the next one with the same name or namespace (-1 ends a chain). No array per name (an
+    /// estate's names are nearly all distinct) and no copy of a deployment per lookup.
+    private var deployments: [Deployment] = []
+    private var firstByName: [String: Int] = [:]
+    private var firstByNamespace: [String: Int] = [:]
+    private var nextByName: [Int] = []
+    private var nextByNamespace: [Int] = []
     var servers: [DeploymentRef: String] = [:]
     var gateways: [DeploymentRef: [Usage]] = [:]
     /// Records each lookup and its answer, when set: what a workload's analysis learned from the directory, so that
@@ -42,8 +48,27 @@ struct ServiceDirectory {
 
     init(services: [Service] = [], deployments: [Deployment] = []) {
         servicesByName = Dictionary(grouping: services, by: \.name)
-        deploymentsByName = Dictionary(grouping: deployments, by: \.ref.name)
-        deploymentsByNamespace = Dictionary(grouping: deployments, by: { $0.ref.namespace ?? "" })
+        self.deployments = deployments
+        nextByName = Array(repeating: -1, count: deployments.count)
+        nextByNamespace = nextByName
+        firstByName.reserveCapacity(deployments.count)
+        // From the end, so that each chain runs in the deployments' order.
+        for index in deployments.indices.reversed() {
+            let ref = deployments[index].ref
+            if let next = firstByName.updateValue(index, forKey: ref.name) { nextByName[index] = next }
+            if let next = firstByNamespace.updateValue(index, forKey: ref.namespace ?? "") { nextByNamespace[index] = next }
+        }
+    }
+
+    /// The positions of a chain, in order.
+    private func chain(from first: Int?, _ next: [Int]) -> [Int] {
+        var positions: [Int] = []
+        var index = first ?? -1
+        while index >= 0 {
+            positions.append(index)
+            index = next[index]
+        }
+        return positions
     }
 
     var isEmpty: Bool { servers.isEmpty && gateways.isEmpty }
@@ -61,14 +86,15 @@ struct ServiceDirectory {
         var candidates: [DeploymentRef] = []
         if let service = servicesByName[name]?.first(where: { $0.namespace == nil || namespace == nil || $0.namespace == namespace }),
            !service.selector.isEmpty {
-            let pool = service.namespace.map { deploymentsByNamespace[$0] ?? [] } ?? deploymentsByNamespace.values.flatMap { $0 }
-            candidates = pool.filter { deployment in service.selector.allSatisfy { deployment.labels[$0.key] == $0.value } }.map(\.ref)
+            let pool = service.namespace.map { chain(from: firstByNamespace[$0], nextByNamespace) }
+                ?? firstByNamespace.values.flatMap { chain(from: $0, nextByNamespace) }
+            candidates = pool.filter { index in service.selector.allSatisfy { deployments[index].labels[$0.key] == $0.value } }.map { deployments[$0].ref }
         }
         if candidates.isEmpty {
             // No Service: a compose service or a workload of that name.
-            candidates = (deploymentsByName[name] ?? []).filter {
-                $0.ref.namespace == namespace || namespace == nil || $0.ref.kind == "ComposeService"
-            }.map(\.ref)
+            candidates = chain(from: firstByName[name], nextByName).map { deployments[$0].ref }.filter {
+                $0.namespace == namespace || namespace == nil || $0.kind == "ComposeService"
+            }
         }
         for ref in candidates where ref != client {
             if let routes = gateways[ref] { return .gateway(ref, routes: routes) }

@@ -1,5 +1,6 @@
 import Foundation
 import ModelwardenCore
+import Synchronization
 
 /// Decides, once every file of a scan is read, which models each workload serves or calls and where they run.
 struct WorkloadAnalyzer {
@@ -13,6 +14,8 @@ struct WorkloadAnalyzer {
     var directory = ServiceDirectory()
     /// Variables set by the workloads and env files of each folder, for LiteLLM's `os.environ/NAME` references.
     var folderVariables: [String: [String: String]] = [:]
+    /// What the heuristics ask of variable names, answered once per name for this analyser's audit.
+    let variableNames = VariableNames()
 
     init(catalog: Catalog, configMaps: [String: [String: Located]], envFiles: [String: [EnvVar]], files: [String: ManifestFile]) {
         self.catalog = catalog
@@ -293,6 +296,10 @@ struct WorkloadAnalyzer {
     }
 
     func isModelVariable(_ name: String) -> Bool {
+        variableNames.traits(of: name).model
+    }
+
+    static func isModelVariableName(_ name: String) -> Bool {
         let upper = name.uppercased()
         // An Azure OpenAI deployment name stands for the model it serves.
         if upper.hasPrefix("AZURE") && (upper.hasSuffix("_DEPLOYMENT") || upper.hasSuffix("_DEPLOYMENT_NAME")) { return true }
@@ -317,6 +324,10 @@ struct WorkloadAnalyzer {
     }
 
     func isURLVariable(_ name: String) -> Bool {
+        variableNames.traits(of: name).url
+    }
+
+    static func isURLVariableName(_ name: String) -> Bool {
         let upper = name.uppercased()
         return WorkloadAnalyzer.urlSuffixes.contains { upper.hasSuffix($0) } || WorkloadAnalyzer.urlInfixes.contains { upper.includes($0) }
     }
@@ -500,4 +511,27 @@ struct WorkloadAnalyzer {
         return key
     }
 
+}
+
+/// Answers about variable names, each computed once per name and audit: the same few names (`OPENAI_BASE_URL`,
+/// `LLM_MODEL`) recur in every file of an estate, and each answer costs dozens of substring searches.
+final class VariableNames: Sendable {
+    struct Traits: Sendable {
+        /// `isURLVariable`: a URL, base or host by name.
+        let url: Bool
+        /// `isModelAPIVariable`: plausibly a model API's address.
+        let modelAPI: Bool
+        /// `isModelVariable`: a model id by name.
+        let model: Bool
+    }
+
+    private let known = Mutex<[String: Traits]>([:])
+
+    func traits(of name: String) -> Traits {
+        if let found = known.withLock({ $0[name] }) { return found }
+        let traits = Traits(url: WorkloadAnalyzer.isURLVariableName(name), modelAPI: WorkloadAnalyzer.isModelAPIVariable(name),
+                            model: WorkloadAnalyzer.isModelVariableName(name))
+        known.withLock { $0[name] = traits }
+        return traits
+    }
 }

@@ -72,14 +72,16 @@ extension WorkloadAnalyzer {
             }
             add(variable.name, value, nameLocation: variable.nameLocation)
         }
-        let substitution = siblingSubstitution(values, workload: workload)
+        let command = container.command + container.args
+        // `substitute` reads the table only for text with a `$`; most containers have none, so no table is made.
+        let needsSubstitution = values.contains { $0.text.includes("$") } || command.contains { $0.text.includes("$") }
+        let substitution = needsSubstitution ? siblingSubstitution(values, workload: workload) : [:]
         for index in values.indices { values[index].text = substitute(values[index].text, substitution) }
         if let selected = WorkloadAnalyzer.selectedStems(values.map { ($0.name, $0.text) }) {
             let unselected = { (name: String) in WorkloadAnalyzer.namesOtherProvider(name, selected: selected) }
             values.removeAll { unselected($0.name) }
             present.removeAll { unselected($0.name) }
         }
-        let command = container.command + container.args
         let runtime = RuntimeDetector.runtime(image: container.image?.text, command: command.map(\.text)) ?? container.runtimeHint
             ?? RuntimeDetector.runtime(flags: command.map(\.text))
         return ContainerFacts(ref: workload.deployment, workloadFile: workload.file, file: files[workload.file], values: values, present: present,
@@ -134,7 +136,7 @@ extension WorkloadAnalyzer {
             let byName = isURLVariable(value.name)
             guard byName || (value.text.hasPrefix("http") && value.text.includes("://")) else { continue }
             if WorkloadAnalyzer.isWeightsDownload(value.text) { continue }
-            let modelAPI = WorkloadAnalyzer.isModelAPIVariable(value.name)
+            let modelAPI = variableNames.traits(of: value.name).modelAPI
             guard byName || modelAPI else { continue }
             guard let endpoint = EndpointClassifier.classify(value.text, catalog: catalog) ?? (modelAPI ? knownServiceName(value, from: facts.ref) : nil) else {
                 // The first pass does not know the services yet: look again once it does.

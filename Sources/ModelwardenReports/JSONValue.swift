@@ -64,13 +64,18 @@ public enum JSONValue: Sendable, Equatable {
             try JSONValue.writeArray(count: count, item: item, into: &out, level: level, emit: emit)
         case .object(let pairs):
             if pairs.isEmpty { out.buffer += "{}"; return }
-            out.buffer += "{" + out.newline
-            for (index, (key, value)) in pairs.enumerated() {
+            // Every usage and finding of a report is an object: its pieces are appended one by one, with no pair
+            // copied out of the array and no small strings joined first.
+            out.buffer += "{"
+            out.buffer += out.newline
+            let separator = out.indent == nil ? ":" : ": ", last = pairs.count - 1
+            for index in pairs.indices {
                 out.pad(level + 1)
-                JSONValue.escape(key, into: &out.buffer)
-                out.buffer += out.indent == nil ? ":" : ": "
-                try value.write(into: &out, level: level + 1, emit: emit)
-                out.buffer += (index < pairs.count - 1 ? "," : "") + out.newline
+                JSONValue.escape(pairs[index].0, into: &out.buffer)
+                out.buffer += separator
+                try pairs[index].1.write(into: &out, level: level + 1, emit: emit)
+                if index < last { out.buffer += "," }
+                out.buffer += out.newline
             }
             out.pad(level)
             out.buffer += "}"
@@ -80,14 +85,16 @@ public enum JSONValue: Sendable, Equatable {
     private static func writeArray(count: Int, item: @Sendable (Int) -> JSONValue, into out: inout Writer, level: Int,
                                    emit: (String) throws -> Void) rethrows {
         if count == 0 { out.buffer += "[]"; return }
-        out.buffer += "[" + out.newline
+        out.buffer += "["
+        out.buffer += out.newline
         if out.streams && count >= JSONValue.parallelArrayThreshold {
             try JSONValue.writeInChunks(count: count, item: item, into: &out, level: level + 1, emit: emit)
         } else {
             for index in 0..<count {
                 out.pad(level + 1)
                 try item(index).write(into: &out, level: level + 1, emit: emit)
-                out.buffer += (index < count - 1 ? "," : "") + out.newline
+                if index < count - 1 { out.buffer += "," }
+                out.buffer += out.newline
                 try out.flushIfLarge(emit)
             }
         }
@@ -108,7 +115,8 @@ public enum JSONValue: Sendable, Equatable {
                     for index in start..<end {
                         chunk.pad(level)
                         item(index).write(into: &chunk, level: level) { _ in }  // never called: the chunk does not stream
-                        chunk.buffer += (index < count - 1 ? "," : "") + chunk.newline
+                        if index < count - 1 { chunk.buffer += "," }
+                        chunk.buffer += chunk.newline
                     }
                     return chunk.buffer
                 }

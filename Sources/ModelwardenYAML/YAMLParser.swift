@@ -84,13 +84,17 @@ public enum YAMLParser {
 
 /// Builds trees from events: a stack of open collections, an anchor table, and a budget for aliases.
 private struct TreeBuilder {
-    /// A collection being built; mutated in place at the top of the stack so its items are never copied.
+    /// A collection being built; mutated in place at the top of the stack so its items are never copied. A mapping
+    /// holds its key until the value arrives, and gets pairs directly (no array of alternating keys and values to
+    /// copy into pairs at its end).
     struct Open {
         var isMapping: Bool
         var mark: Mark
         var tag: String?
         var anchor: String?
         var items: [YAMLNode] = []
+        var pairs: [YAMLNode.Pair] = []
+        var key: YAMLNode?
         var size = 1
     }
 
@@ -155,28 +159,32 @@ private struct TreeBuilder {
             if !open.isMapping {
                 return add(YAMLNode(content: .sequence(open.items), mark: open.mark, tag: open.tag), size: open.size, anchor: open.anchor)
             }
-            var pairs: [YAMLNode.Pair] = []
-            pairs.reserveCapacity(open.items.count / 2)
-            var index = 0
-            while index + 1 < open.items.count {
-                pairs.append(YAMLNode.Pair(key: open.items[index], value: open.items[index + 1]))
-                index += 2
-            }
-            return add(YAMLNode(content: .mapping(applyingMergeKeys(pairs)), mark: open.mark, tag: open.tag), size: open.size, anchor: open.anchor)
+            return add(YAMLNode(content: .mapping(applyingMergeKeys(open.pairs)), mark: open.mark, tag: open.tag), size: open.size, anchor: open.anchor)
         default:
             break
         }
         return nil
     }
 
-    private mutating func add(_ node: YAMLNode, size: Int, anchor: String?) -> YAMLError? {
+    private mutating func add(_ node: consuming YAMLNode, size: Int, anchor: String?) -> YAMLError? {
         if let anchor { anchors[anchor] = (node, size) }
-        guard !stack.isEmpty else {
+        let top = stack.count - 1
+        guard top >= 0 else {
             documents.append(node)
             return nil
         }
-        stack[stack.count - 1].items.append(node)
-        stack[stack.count - 1].size += size
+        stack[top].size += size
+        // Room for a few entries at the first: most collections are small, and growing from one entry reallocates
+        // several times.
+        if !stack[top].isMapping {
+            if stack[top].items.capacity == 0 { stack[top].items.reserveCapacity(4) }
+            stack[top].items.append(node)
+        } else if let key = stack[top].key.take() {
+            if stack[top].pairs.capacity == 0 { stack[top].pairs.reserveCapacity(4) }
+            stack[top].pairs.append(YAMLNode.Pair(key: key, value: node))
+        } else {
+            stack[top].key = node
+        }
         return nil
     }
 

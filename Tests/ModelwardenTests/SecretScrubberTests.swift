@@ -79,11 +79,38 @@ import Testing
     @Test("the in-place ASCII answer of namesSecret equals the answer from the split words")
     func namesSecretInPlace() {
         var generator = SystemRandomNumberGenerator()
-        let pieces = ["key", "KEY", "Key", "token", "Token", "pass", "PASS", "word", "api", "_", "-", ".", "9", "a", "Z", "secret", "s", "ecret"]
+        let pieces = ["key", "KEY", "Key", "token", "Token", "pass", "PASS", "word", "api", "_", "-", ".", "9", "a", "Z", "secret", "s", "ecret",
+                      "é", "\u{301}", "Ü"]
         for _ in 0..<3000 {
             let name = (0..<Int.random(in: 0...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
             let fromWords = SecretScrubber.words(of: name).contains { SecretScrubber.secretWords.contains($0) }
             #expect(SecretScrubber.namesSecret(name) == fromWords, "\(name)")
+        }
+    }
+
+    @Test("the byte-wise answer of isSecretName equals the search in the uppercased name")
+    func secretNameOnBytes() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["key", "KEY", "kEy", "token", "TOKEN", "Secret", "password", "PASSWD", "credential", "Private", "_", "-", "k", "E", "y",
+                      "pass", "wd", "ß", "é", "\u{301}", "ﬁ", "9", " "]
+        for _ in 0..<4000 {
+            let name = (0..<Int.random(in: 0...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(Secrets.isSecretName(name) == Secrets.generalIsSecretName(name), "\(name)")
+        }
+        #expect(Secrets.isSecretName("OPENAI_API_KEY") && Secrets.isSecretName("dbPassword") && !Secrets.isSecretName("OPENAI_MODEL"))
+    }
+
+    @Test("the one-pass precheck answers as the searches for each mark do")
+    func precheckInOnePass() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["sk-", "AIza", "ghp_", "eyJ", "hf_", "KEY", "Key", "token", "SECRET", "pass", "PWD", "credential", "Bearer", "basic",
+                      "-----BEGIN", "-----", "://", ":/", "@", "k", "e", "y", "-", "_", " ", "x", "9", "é", "/", ":"]
+        for _ in 0..<6000 {
+            let text = (0..<Int.random(in: 0...9, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let bytes = Array(text.utf8)
+            let onePass = bytes.withUnsafeBufferPointer { ScrubPrecheck.isPlainlyClean($0) }
+            let searching = bytes.withUnsafeBufferPointer { ScrubPrecheck.isPlainlyCleanBySearching($0) }
+            #expect(onePass == searching, "\(text.debugDescription)")
         }
     }
 

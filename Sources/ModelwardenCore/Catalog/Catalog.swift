@@ -10,6 +10,8 @@ public final class Catalog: Sendable {
     private let prefixes: [(prefix: String, provider: String)]
     private let cache = Mutex<[String: ModelMatch?]>([:])
     private let hostCache = Mutex<[String: String?]>([:])
+    /// `provider(servingOnly:)` by normalised id: every usage asks, and an estate names few distinct models.
+    private let servingCache = Mutex<[String: Provider?]>([:])
     private let providersInOrder: [Provider]
 
     /// Repository owners (`meta-llama`, `facebook`, `Qwen`) and the vendor that publishes under each, lower-cased.
@@ -65,7 +67,20 @@ public final class Catalog: Sendable {
         for scheme in ["hf://", "huggingface://", "ollama://", "pvc://", "s3://", "gs://", "oci://", "file://"] where text.hasPrefix(scheme) {
             text.removeFirst(scheme.count)
         }
-        return String(text.map { $0 == "_" || $0 == " " ? "-" : $0 })
+        return dashingSeparators(text)
+    }
+
+    /// `_` and spaces as `-`. ASCII text (nearly every reference, and every usage is normalised several times) is
+    /// rewritten on its bytes; other text Character by Character.
+    static func dashingSeparators(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return String(decoding: text.utf8.map { $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: " ") ? UInt8(ascii: "-") : $0 }, as: UTF8.self)
+        }
+        return dashingSeparatorsByCharacter(text)
+    }
+
+    static func dashingSeparatorsByCharacter(_ text: String) -> String {
+        String(text.map { $0 == "_" || $0 == " " ? "-" : $0 })
     }
 
     /// The catalog entry for a model reference: the longest pattern match wins, then load order.
@@ -127,7 +142,10 @@ public final class Catalog: Sendable {
     /// `publishers/google/models/gemini-1.5-pro`), an Azure-only spelling (`gpt-35-turbo`). First by provider id.
     public func provider(servingOnly model: String) -> Provider? {
         let normalized = Catalog.normalize(model)
-        return providersInOrder.first { $0.serves(normalized: normalized) }
+        if let cached = servingCache.withLock({ $0[normalized] }) { return cached }
+        let found = providersInOrder.first { $0.serves(normalized: normalized) }
+        servingCache.withLock { $0[normalized] = .some(found) }
+        return found
     }
 
     /// Every environment variable name that some provider is known by.

@@ -74,11 +74,17 @@ public struct AuditResult: Sendable {
     }
 
     public func count(_ severity: Severity, status: Finding.Status = .open) -> Int {
-        findings.filter { $0.severity == severity && $0.status == status }.count
+        // Counted by position: a copy of every finding (filtered, or handed to a closure) only to count it cost a core a
+        // while on large scans.
+        var count = 0
+        for index in findings.indices where findings[index].severity == severity && findings[index].status == status { count += 1 }
+        return count
     }
 
     public func count(status: Finding.Status) -> Int {
-        findings.filter { $0.status == status }.count
+        var count = 0
+        for index in findings.indices where findings[index].status == status { count += 1 }
+        return count
     }
 
     /// The rule summary for a finding's rule id.

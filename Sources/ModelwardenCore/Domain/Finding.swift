@@ -56,9 +56,20 @@ public struct Finding: Sendable, Hashable {
     public static func fingerprint(rule: String, file: String, deployment: DeploymentRef?, model: String?) -> String {
         let parts = [rule, file, deployment?.kind ?? "", deployment?.namespace ?? "", deployment?.name ?? "", model ?? ""]
         let digest = SHA256.hash(data: Array(parts.joined(separator: "\u{1F}").utf8))
-        return digest.prefix(12).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        return hexPrefix(digest, bytes: 12)
+    }
+
+    /// The first bytes of a digest in lowercase hex, written straight into the string (every finding has one).
+    static func hexPrefix(_ digest: some Sequence<UInt8>, bytes count: Int) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: 2 * count) { buffer in
+            var written = 0
+            for byte in digest.prefix(count) {
+                buffer[written] = digits[Int(byte >> 4)]
+                buffer[written + 1] = digits[Int(byte & 0x0F)]
+                written += 2
+            }
+            return written
+        }
     }
 }

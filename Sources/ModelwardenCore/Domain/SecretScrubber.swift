@@ -62,18 +62,29 @@ public enum SecretScrubber {
 
     /// `namesSecret` for an ASCII name (nil for any other): the split of `words(of:)`, each word compared in place.
     static func asciiNamesSecret(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        for byte in bytes where byte >= 0x80 { return nil }
         var previousLower = false
-        var word: [UInt8] = []
-        word.reserveCapacity(16)
-        func wordIsSecret() -> Bool { !word.isEmpty && secretWordBytes.contains(word) }
-        for byte in bytes {
-            if byte >= 0x80 { return nil }
+        // The current word is bytes[start..<end] (letters and digits only, so nothing is skipped inside it).
+        var start = 0, end = 0
+        func wordIsSecret() -> Bool {
+            end > start && secretWordBytes.contains { word in
+                word.count == end - start && word.indices.allSatisfy { offset in
+                    let byte = bytes[start + offset]
+                    return (byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) == word[offset]
+                }
+            }
+        }
+        for (index, byte) in bytes.enumerated() {
             let isLower = byte >= 0x61 && byte <= 0x7A, isUpper = byte >= 0x41 && byte <= 0x5A, isDigit = byte >= 0x30 && byte <= 0x39
             if !(isLower || isUpper || isDigit) || (isUpper && previousLower) {
                 if wordIsSecret() { return true }
-                word.removeAll(keepingCapacity: true)
+                start = index
+                end = index
             }
-            if isLower || isUpper || isDigit { word.append(isUpper ? byte + 0x20 : byte) }
+            if isLower || isUpper || isDigit {
+                if end == start { start = index }
+                end = index + 1
+            }
             previousLower = isLower
         }
         return wordIsSecret()
@@ -160,7 +171,46 @@ enum ScrubPrecheck {
         text.utf8.withContiguousStorageIfAvailable(isPlainlyClean) ?? false
     }
 
+    /// Whether a lower-cased byte starts some mark, by byte value.
+    static let startsSomeMark: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for mark in marks { if let first = mark.first { table[Int(first)] = true } }
+        return table
+    }()
+
+    /// One pass over the bytes: token starts and marks are compared where a byte can start one (lower-casing on the
+    /// way), and the URL marks are noted. Every value of every file passes here, most of them short: eleven searches
+    /// with memchr cost more than the pass. Answers as `isPlainlyCleanBySearching` does.
     static func isPlainlyClean(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var previousIsWord = false, sawScheme = false, sawAt = false
+        for offset in 0..<bytes.count {
+            let byte = bytes[offset]
+            if byte >= 0x80 { return false }
+            let isUpper = byte >= 0x41 && byte <= 0x5A
+            let isWord = isUpper || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F
+            if !previousIsWord, startsSomeToken[Int(byte)], startsToken(bytes, at: offset) { return false }
+            if startsSomeMark[Int(isUpper ? byte | 0x20 : byte)], startsMark(bytes, at: offset) { return false }
+            if byte == UInt8(ascii: "@") {
+                sawAt = true
+            } else if byte == UInt8(ascii: ":"), offset + 2 < bytes.count, bytes[offset + 1] == UInt8(ascii: "/"), bytes[offset + 2] == UInt8(ascii: "/") {
+                sawScheme = true
+            }
+            previousIsWord = isWord
+        }
+        return !(sawAt && sawScheme)
+    }
+
+    private static func startsMark(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
+        marks.contains { mark in
+            offset + mark.count <= bytes.count && mark.indices.allSatisfy { index in
+                let byte = bytes[offset + index]
+                return (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == mark[index]
+            }
+        }
+    }
+
+    /// The precheck as the lower-cased text searched for each mark: what `isPlainlyClean` must answer.
+    static func isPlainlyCleanBySearching(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bytes.count, 1)) { lowered in
             var previousIsWord = false
             for offset in 0..<bytes.count {

@@ -2,16 +2,20 @@
 public struct Evaluator: Sendable {
     public let policy: PolicySet
     public let today: PolicyDate
+    /// The rules about usages and their messages' templates, made once per policy set rather than once per usage.
+    let usageRules: [Rule]
+    let usageMessages: [MessageTemplate]
 
     public init(policy: PolicySet, today: PolicyDate = .today) {
         self.policy = policy
         self.today = today
+        usageRules = policy.rules.filter { $0.subject == .usages }
+        usageMessages = usageRules.map { MessageTemplate($0.message) }
     }
 
     public func evaluate(_ usages: [ResolvedUsage], tools: [ResolvedToolServer] = [], deployments: [DeploymentRef: Deployment]) -> [Finding] {
-        let usageRules = policy.rules.filter { $0.subject == .usages }
         let perUsage = ParallelMap.map(usages) { resolved in
-            self.findings(for: resolved, deployment: deployments[resolved.usage.deployment], rules: usageRules)
+            self.findings(for: resolved, deployment: deployments[resolved.usage.deployment])
         }
         return evaluate(perUsage: perUsage, tools: tools, deployments: deployments)
     }
@@ -19,24 +23,29 @@ public struct Evaluator: Sendable {
     /// What the usage rules say of one usage, before waivers: a function of the usage and its deployment alone (no
     /// rule looks across usages), so an incremental audit can keep it while neither changes.
     public func findings(for resolved: ResolvedUsage, deployment: Deployment?) -> [Finding] {
-        findings(for: resolved, deployment: deployment, rules: policy.rules.filter { $0.subject == .usages })
-    }
-
-    private func findings(for resolved: ResolvedUsage, deployment: Deployment?, rules: [Rule]) -> [Finding] {
         let facts = UsageFacts(resolved: resolved, deployment: deployment, organization: policy.organization)
-        return rules.filter { $0.condition.evaluate(facts.value) }.map { rule in
-            Finding(
-                rule: rule.id, title: rule.title, severity: rule.severity, category: rule.category.rawValue,
-                location: resolved.usage.location, deployment: resolved.usage.deployment, model: resolved.usage.model,
-                message: rule.render(facts.value), remediation: rule.remediation)
+        var findings: [Finding] = []
+        // By position: each rule is read in place, not copied, for every usage.
+        for index in usageRules.indices where usageRules[index].condition.evaluate(facts.value) {
+            findings.append(Finding(
+                rule: usageRules[index].id, title: usageRules[index].title, severity: usageRules[index].severity,
+                category: usageRules[index].category.rawValue, location: resolved.usage.location, deployment: resolved.usage.deployment,
+                model: resolved.usage.model, message: usageMessages[index].render(facts.value), remediation: usageRules[index].remediation))
         }
+        return findings
     }
 
     /// The findings of a scan from each usage's own (`findings(for:deployment:)`, in usage order) and the tools'.
     public func evaluate(perUsage: [[Finding]], tools: [ResolvedToolServer], deployments: [DeploymentRef: Deployment]) -> [Finding] {
         // One finding per rule, file, deployment and model: repeated mentions are one problem.
+        // Gathered in one array, without the joined, concatenated and filtered copies of every finding.
         var seen = Set<String>()
-        let findings = (Array(perUsage.joined()) + evaluate(tools: tools)).filter { seen.insert($0.fingerprint).inserted }
+        var findings: [Finding] = []
+        findings.reserveCapacity(perUsage.reduce(0) { $0 + $1.count })
+        for list in perUsage {
+            for index in list.indices where seen.insert(list[index].fingerprint).inserted { findings.append(list[index]) }
+        }
+        for finding in evaluate(tools: tools) where seen.insert(finding.fingerprint).inserted { findings.append(finding) }
         return applyWaivers(findings, deployments: deployments)
     }
 
@@ -57,10 +66,11 @@ public struct Evaluator: Sendable {
 
     /// Marks waived findings (kept, never dropped) and turns expired waivers into warnings. Inline
     /// `modelwarden.io/waive` annotations count only where organization.yaml allows them.
-    public func applyWaivers(_ findings: [Finding], deployments: [DeploymentRef: Deployment] = [:]) -> [Finding] {
+    public func applyWaivers(_ findings: consuming [Finding], deployments: [DeploymentRef: Deployment] = [:]) -> [Finding] {
         var inline: [Waiver] = []
         var result = findings
-        for deployment in deployments.values.sorted(by: { $0.location < $1.location }) {
+        // Only the few deployments that carry a waiver annotation are put in order.
+        for deployment in deployments.values.filter({ $0.labels[LabelKey.waive] != nil }).sorted(by: { $0.location < $1.location }) {
             guard let annotation = deployment.labels[LabelKey.waive] else { continue }
             guard policy.organization.inlineWaivers else {
                 let refused = RuleSummary.inlineWaiverRefused
@@ -76,13 +86,16 @@ public struct Evaluator: Sendable {
             }
         }
         let waivers = policy.waivers + inline
-        for index in result.indices {
-            let finding = result[index]
-            if let waiver = waivers.first(where: {
-                !$0.isExpired(on: today) && $0.covers(rule: finding.rule, deployment: finding.deployment, model: finding.model)
-            }) {
-                result[index].status = .waived
-                result[index].waiverReason = "\(waiver.reason) (approved by \(waiver.approvedBy), until \(waiver.expires))"
+        // Without waivers (the shipped default) no finding needs to be looked at.
+        if !waivers.isEmpty {
+            for index in result.indices {
+                let finding = result[index]
+                if let waiver = waivers.first(where: {
+                    !$0.isExpired(on: today) && $0.covers(rule: finding.rule, deployment: finding.deployment, model: finding.model)
+                }) {
+                    result[index].status = .waived
+                    result[index].waiverReason = "\(waiver.reason) (approved by \(waiver.approvedBy), until \(waiver.expires))"
+                }
             }
         }
         let expired = RuleSummary.expiredWaiver
@@ -93,7 +106,8 @@ public struct Evaluator: Sendable {
                 message: "the waiver for \(waiver.rule) (\(waiver.reason)) expired on \(waiver.expires) and no longer applies",
                 remediation: expired.remediation))
         }
-        return result.sorted { ($0.location, $0.rule) < ($1.location, $1.rule) }
+        result.sort { ($0.location, $0.rule) < ($1.location, $1.rule) }
+        return result
     }
 }
 

@@ -59,6 +59,10 @@ public struct Rule: Sendable {
 
     /// The message with `{path}` placeholders replaced by facts.
     public func render(_ fact: (String) -> FactValue?) -> String {
+        Rule.render(message, fact)
+    }
+
+    static func render(_ message: String, _ fact: (String) -> FactValue?) -> String {
         var result = ""
         var rest = Substring(message)
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
@@ -68,5 +72,31 @@ public struct Rule: Sendable {
             rest = rest[rest.index(after: close)...]
         }
         return result + rest
+    }
+}
+
+/// A rule's message split once into literal text and `{path}` placeholders, exactly as `Rule.render` reads it: the
+/// rules' messages are fixed for a policy set, and every finding renders one.
+struct MessageTemplate: Sendable {
+    let pieces: [(text: String, path: String?)]
+
+    init(_ message: String) {
+        var pieces: [(text: String, path: String?)] = []
+        var rest = Substring(message)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            pieces.append((String(rest[..<open]), String(rest[rest.index(after: open)..<close])))
+            rest = rest[rest.index(after: close)...]
+        }
+        pieces.append((String(rest), nil))
+        self.pieces = pieces
+    }
+
+    func render(_ fact: (String) -> FactValue?) -> String {
+        var result = ""
+        for piece in pieces {
+            result += piece.text
+            if let path = piece.path { result += fact(path)?.description ?? "unknown" }
+        }
+        return result
     }
 }

@@ -31,9 +31,11 @@ enum MCPConfigFiles {
 
     /// Cheap test before walking a document: MCP keys appear in the text, or the name is an MCP client's.
     static func mayHoldServers(_ file: ManifestFile) -> Bool {
-        client(forPath: file.path) != nil || file.text.includes("mcpServers") || file.text.includes("mcp_servers")
-            || (file.text.includes("servers") && (file.name.lowercased().hasSuffix("mcp.json") || file.text.includes("mcp:")))
-            || file.text.includes("extensions:")
+        // `mcpServers`, `mcp_servers` and `servers` all hold `ervers`: a file without it (nearly every manifest) is
+        // searched twice, not five times.
+        client(forPath: file.path) != nil || file.text.includes("extensions:")
+            || file.text.includes("ervers") && (file.text.includes("mcpServers") || file.text.includes("mcp_servers")
+                || (file.text.includes("servers") && (file.name.lowercased().hasSuffix("mcp.json") || file.text.includes("mcp:"))))
     }
 
     /// The servers of one document of a JSON or YAML file.

@@ -62,7 +62,7 @@ public struct KubernetesScanner: ManifestScanner {
         // Some resources keep their settings at the top level (KAITO Workspace `inference:`).
         guard !KubernetesScanner.passiveKinds.contains(kind) else { return }
         let spec = document["spec"] ?? document
-        if ["NetworkPolicy", "ServiceEntry", "EgressFirewall", "NetworkSet", "EgressPolicy"].contains(where: { kind.contains($0) }) {
+        if ["NetworkPolicy", "ServiceEntry", "EgressFirewall", "NetworkSet", "EgressPolicy"].contains(where: { kind.includes($0) }) {
             egressRule(kind: kind, namespace: namespace, name: name, spec: spec, document: document, file: file, into: &result)
             return
         }

@@ -113,6 +113,9 @@ extension Modelwarden {
                     try? write(format.reporter, result, context, to: FileHandle.standardOutput)
                 }
             }
+            // The process ends here: its exit returns the result's memory at once, where freeing its tens of thousands
+            // of objects one by one would keep a core busy after the report is written.
+            KeptUntilExit.keep(result)
             if exitCode != 0 { throw ExitCode(exitCode) }
         }
 
@@ -152,4 +155,13 @@ extension Modelwarden {
             return root.hasSuffix("/") ? root : root + "/"
         }
     }
+}
+
+/// A value kept until the process exits, so that its memory is not freed object by object just before the exit.
+private final class KeptUntilExit<Value> {
+    let value: Value
+
+    private init(_ value: Value) { self.value = value }
+
+    static func keep(_ value: Value) { _ = Unmanaged.passRetained(KeptUntilExit(value)) }
 }
