@@ -207,7 +207,9 @@ import Testing
           "f": {"command": "podman", "args": ["run", "-i", "--rm", "--name", "x", "-e", "TOKEN=abc", "quay.io/org/img:1.2@sha256:2222222222222222222222222222222222222222222222222222222222222222"]},
           "g": {"command": "cmd", "args": ["/c", "npx", "-y", "win-server@3.1.4"]},
           "h": {"command": "python", "args": ["-m", "mcp_server_time"]},
-          "i": {"command": "/opt/bin/my-server", "args": ["--api-key", "q8Z2kLm9Xw4RtY7uP3sV6nB1cD5fG0hJ"]}
+          "i": {"command": "/opt/bin/my-server", "args": ["--api-key", "q8Z2kLm9Xw4RtY7uP3sV6nB1cD5fG0hJ"]},
+          "j": {"command": "pnpm", "args": ["dlx", "dlx-server@0.4.0"]},
+          "k": {"command": "pnpm", "args": ["start", "server.js"]}
         }}
         """#
         let found = Dictionary(servers([(".mcp.json", config)]).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -220,6 +222,9 @@ import Testing
         #expect(found["g"]?.launcher == "npx" && found["g"]?.package == "win-server" && found["g"]?.pinned == true)
         #expect(found["h"]?.launcher == "python" && found["h"]?.package == "mcp_server_time")
         #expect(found["i"]?.launcher == "binary" && found["i"]?.inlineSecrets == ["--api-key"])
+        // `pnpm dlx` fetches a package; any other pnpm command runs the project's own script.
+        #expect(found["j"]?.launcher == "npx" && found["j"]?.package == "dlx-server" && found["j"]?.pinned == true)
+        #expect(found["k"]?.launcher == "binary" && found["k"]?.package == nil)
     }
 
     @Test func literalSecretsAreNamedNeverKept() throws {

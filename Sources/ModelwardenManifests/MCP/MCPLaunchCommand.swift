@@ -26,7 +26,7 @@ struct MCPLaunchCommand: Equatable {
         switch executableName(first) {
         case "npx", "npx.cmd": return npmPackage(rest, launcher: "npx")
         case "bunx": return npmPackage(rest, launcher: "bunx")
-        case "pnpm", "yarn" where rest.first == "dlx": return npmPackage(Array(rest.dropFirst()), launcher: "npx")
+        case "pnpm" where rest.first == "dlx", "yarn" where rest.first == "dlx": return npmPackage(Array(rest.dropFirst()), launcher: "npx")
         case "uvx": return pythonPackage(rest, launcher: "uvx", valueFlags: uvValueFlags)
         case "uv" where rest.first == "tool" && rest.dropFirst().first == "run": return pythonPackage(Array(rest.dropFirst(2)), launcher: "uvx", valueFlags: uvValueFlags)
         case "pipx" where rest.first == "run": return pythonPackage(Array(rest.dropFirst()), launcher: "pipx", valueFlags: ["--python", "--pip-args"])
