@@ -175,9 +175,10 @@ public final class FileWatcher: Sendable {
                     if mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { watch(path) }
                     pending.withLock { $0.needsWalk = true }
                     relevant = true
-                } else if name.isEmpty || Discovery.isCandidate(name) || name == ".gitignore" || name == ".gitattributes" {
-                    // A watched file itself (no name), a manifest in a watched folder or an ignore file (the walk judges
-                    // it); editors' swap files are not.
+                } else if name.isEmpty || Discovery.isCandidate(name) || GGUFScanner.claims(name) || name == ".gitignore"
+                            || name == ".gitattributes" {
+                    // A watched file itself (no name), a manifest or model file in a watched folder, or an ignore file
+                    // (the walk judges it); editors' swap files are not.
                     pending.withLock { if name.isEmpty { $0.needsWalk = true } else { $0.files.insert(path) } }
                     relevant = true
                 }

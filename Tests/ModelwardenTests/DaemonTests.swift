@@ -155,6 +155,10 @@ struct DaemonTests {
         #expect(waitUntil { inventory().contains("mistralai/Mistral-7B-Instruct-v0.3") }, "stderr:\n\(daemon.stderr)")
         #expect(daemon.waitForLog("files walked", after: mark))
 
+        // A model file dropped beside the manifests is seen too (the watcher knows GGUF names as well as manifests').
+        try folder.write("k8s/llama.gguf", ggufFile([("general.name", "Meta Llama 3.1 8B Instruct"), ("general.license", "llama3.1")]))
+        #expect(waitUntil { inventory().contains("llama.gguf") }, "stderr:\n\(daemon.stderr)")
+
         // A file in a new folder needs a walk; a removed Deployment goes the short way and leaves the inventory.
         try folder.write("k8s/more/docs.yaml", deployment("docs", "Qwen/Qwen2.5-7B-Instruct", nil))
         #expect(waitUntil { inventory().contains("Qwen/Qwen2.5-7B-Instruct") }, "stderr:\n\(daemon.stderr)")
