@@ -25,8 +25,13 @@ struct LastScan: Sendable {
          estate: [(ManifestFile?, FileScan)], result: AuditResult) {
         (self.source, self.roots, self.policyDigest, self.day, self.scanID) = (source, roots, policyDigest, day, scanID)
         (self.files, self.estate, self.result) = (files, estate, result)
-        position = Dictionary(files.enumerated().map { ($0.element.absolutePath, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        position = Self.positions(files)
         index = EstateIndex(estate.map(\.1))
+    }
+
+    /// Each file's place in `files`, by absolute path.
+    static func positions(_ files: [ScanRecording.File]) -> [String: Int] {
+        Dictionary(files.enumerated().map { ($0.element.absolutePath, $0.offset) }, uniquingKeysWith: { first, _ in first })
     }
 }
 
@@ -156,9 +161,9 @@ extension Recorder {
     /// One candidate read and scanned: nil when only a walk can tell (it moved to another relative path), nil inside
     /// when its size and mtime say it did not change.
     private func readOne(_ candidate: Discovery.Candidate, known: ScanRecording.File?) -> (ScanRecording.File, ScanCache.Entry)?? {
-        var info = stat()
-        guard stat(candidate.absolutePath, &info) == 0, known == nil || known?.path == candidate.path else { return nil }
-        let size = Int64(info.st_size), mtime = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+        let seen = Self.seen(candidate)
+        guard seen.size >= 0, known == nil || known?.path == candidate.path else { return nil }
+        let (size, mtime) = (seen.size, seen.mtime)
         if let known, known.size == size, known.mtime == mtime { return .some(nil) }
         let window = GGUFScanner.claims(candidate.path) ? GGUFHeader.window : nil
         let data = (try? ContainedRead.read(candidate, limit: auditor.limits.maxFileBytes, window: window).get())?.data
@@ -175,6 +180,6 @@ extension Recorder {
         for (index, file) in last.files.enumerated() where !removed.contains(file.absolutePath) { kept.append(index) }
         last.files = kept.map { last.files[$0] }
         last.estate = kept.map { last.estate[$0] }
-        last.position = Dictionary(last.files.enumerated().map { ($0.element.absolutePath, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        last.position = LastScan.positions(last.files)
     }
 }

@@ -107,7 +107,7 @@ public struct Recorder: Sendable {
                                        otherRoots: userRoots)
     }
 
-    private static func seen(_ candidate: Discovery.Candidate, userScope: Bool = false) -> Seen {
+    static func seen(_ candidate: Discovery.Candidate, userScope: Bool = false) -> Seen {
         var info = stat()
         guard stat(candidate.absolutePath, &info) == 0 else { return Seen(candidate: candidate, size: -1, mtime: -1, userScope: userScope) }
         return Seen(candidate: candidate, size: Int64(info.st_size),

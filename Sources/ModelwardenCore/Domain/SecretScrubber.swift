@@ -185,9 +185,7 @@ enum ScrubPrecheck {
         var previousIsWord = false, sawScheme = false, sawAt = false
         for offset in 0..<bytes.count {
             let byte = bytes[offset]
-            if byte >= 0x80 { return false }
-            let isUpper = byte >= 0x41 && byte <= 0x5A
-            let isWord = isUpper || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F
+            guard let (isUpper, isWord) = asciiClass(byte) else { return false }
             if !previousIsWord, startsSomeToken[Int(byte)], startsToken(bytes, at: offset) { return false }
             if startsSomeMark[Int(isUpper ? byte | 0x20 : byte)], startsMark(bytes, at: offset) { return false }
             if byte == UInt8(ascii: "@") {
@@ -198,6 +196,14 @@ enum ScrubPrecheck {
             previousIsWord = isWord
         }
         return !(sawAt && sawScheme)
+    }
+
+    /// An ASCII byte's case and whether it is a word character; nil beyond ASCII, where letters have Unicode case and
+    /// word rules and the scalar passes decide.
+    private static func asciiClass(_ byte: UInt8) -> (isUpper: Bool, isWord: Bool)? {
+        guard byte < 0x80 else { return nil }
+        let isUpper = byte >= 0x41 && byte <= 0x5A
+        return (isUpper, isUpper || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F)
     }
 
     private static func startsMark(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
@@ -215,10 +221,7 @@ enum ScrubPrecheck {
             var previousIsWord = false
             for offset in 0..<bytes.count {
                 let byte = bytes[offset]
-                // Beyond ASCII, letters have Unicode case and word rules: the scalar passes decide.
-                if byte >= 0x80 { return false }
-                let isUpper = byte >= 0x41 && byte <= 0x5A
-                let isWord = isUpper || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F
+                guard let (isUpper, isWord) = asciiClass(byte) else { return false }
                 if !previousIsWord, startsSomeToken[Int(byte)], startsToken(bytes, at: offset) { return false }
                 lowered[offset] = isUpper ? byte | 0x20 : byte
                 previousIsWord = isWord
