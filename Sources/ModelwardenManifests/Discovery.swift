@@ -14,6 +14,9 @@ public enum Discovery {
         /// The real paths of the scanned folders the file must lie in when it is read; nil where links may lead
         /// anywhere (`--follow-symlinks`, or a file named on the command line).
         public var containedIn: [String]?
+        /// Size and modification time from the walk's `lstat` of a regular file (nil for a link or a named file): a
+        /// store compares them with its rows without asking again.
+        public var status: (size: Int64, mtime: Double)? = nil
 
         public init(path: String, absolutePath: String, isNamed: Bool = false, containedIn: [String]? = nil) {
             self.path = path
@@ -265,8 +268,12 @@ struct RepositoryWalker {
                     result.skipped.append(SkippedPath(path: path, reason: reason))
                     continue
                 }
-                result.candidates.append(Discovery.Candidate(path: path, absolutePath: childFolder,
-                                                             containedIn: options.followSymlinks || roots.isEmpty ? nil : roots))
+                var candidate = Discovery.Candidate(path: path, absolutePath: childFolder,
+                                                    containedIn: options.followSymlinks || roots.isEmpty ? nil : roots)
+                if !linkOrUnknown {
+                    candidate.status = (Int64(info.st_size), Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
+                }
+                result.candidates.append(candidate)
             }
         }
     }

@@ -10,7 +10,7 @@ enum ServiceTarget: Equatable {
 /// Resolves in-house hosts (`http://llm-gateway.ml.svc:4000`, `http://ollama:11434`) to the workloads behind them,
 /// through Kubernetes Services and their selectors, or compose service names.
 struct ServiceDirectory {
-    struct Service: Codable {
+    struct Service: Codable, Equatable {
         var namespace: String?
         var name: String
         var selector: [String: String]

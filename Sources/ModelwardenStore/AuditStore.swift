@@ -23,6 +23,11 @@ public protocol AuditStore: Sendable {
     /// Whether `record` takes a recording of some files only (`ScanRecording.scope`); else it is given the whole source.
     var recordsScopedScans: Bool { get }
     /// Records a scan of a source in which nothing changed: one scan row, the source's last-seen marks moved forward.
+    /// The index counts and part counts a scan of a few changed files starts from (`EstateRecord`); nil when the
+    /// store keeps none for the source's last scan.
+    func estateBasis(source: String, keys: Set<String>, files: Set<String>) async throws -> EstateBasis?
+    /// The present files among `paths` (absolute) with their paths as rows name them and their cached scans.
+    func knownScans(source: String, paths: Set<String>) async throws -> [String: KnownScan]
     func recordUnchanged(_ scan: UnchangedScan) async throws -> ScanSummary
     /// Records a changed scan of a source in one transaction: files, deployments, usages, findings and their events.
     func record(_ recording: ScanRecording) async throws -> ScanSummary

@@ -22,11 +22,10 @@ struct LastScan: Sendable {
     var result: AuditResult
 
     init(source: String, roots: [String], policyDigest: String, day: PolicyDate, scanID: Int64, files: [ScanRecording.File],
-         estate: [(ManifestFile?, FileScan)], result: AuditResult) {
+         estate: [(ManifestFile?, FileScan)], index: EstateIndex, result: AuditResult) {
         (self.source, self.roots, self.policyDigest, self.day, self.scanID) = (source, roots, policyDigest, day, scanID)
-        (self.files, self.estate, self.result) = (files, estate, result)
+        (self.files, self.estate, self.index, self.result) = (files, estate, index, result)
         position = Self.positions(files)
-        index = EstateIndex(estate.map(\.1))
     }
 
     /// Each file's place in `files`, by absolute path.
@@ -76,7 +75,8 @@ extension Recorder {
                             removedFiles: read.removed, roots: roots, policy: auditor.policy, previousPolicyDigest: last.policyDigest,
                             startedAt: started, finishedAt: Self.timestamp(Date()), seenAt: started, texts: cache.texts)
         logger?.debug("recording built", metadata: ["ms": "\(clock.lap())"])
-        let summary = try await store.record(recording)
+        var summary = try await store.record(recording)
+        summary.patched = true
         logger?.debug("recorded", metadata: ["events": "\(summary.events)", "ms": "\(clock.lap())"])
         cache.update(changed: read.entries, removed: read.removed)
         last.scanID = summary.scanID
@@ -99,6 +99,8 @@ extension Recorder {
             (findings.indices.count { findings[$0].status == .open }, findings.indices.count { findings[$0].status == .waived })
         }
         recording.diagnostics = whole.diagnostics
+        recording.estate = EstateRecord(index: .delta(EstateIndex.delta(read.changes)), parts: PartCounts.byFile(changedParts),
+                                        files: Set(read.changes.map(\.path)))
         return recording
     }
 

@@ -20,6 +20,8 @@ public struct ScanSummary: Sendable {
     public var diagnostics: [Diagnostic]
     /// The source the scan belongs to.
     public var source: String
+    /// Only the changed files were audited again; the rest of the last scan's audit stood (`Auditor.changedParts`).
+    public var patched = false
 }
 
 public enum RecorderError: Error, CustomStringConvertible {
@@ -108,6 +110,7 @@ public struct Recorder: Sendable {
     }
 
     static func seen(_ candidate: Discovery.Candidate, userScope: Bool = false) -> Seen {
+        if let status = candidate.status { return Seen(candidate: candidate, size: status.size, mtime: status.mtime, userScope: userScope) }
         var info = stat()
         guard stat(candidate.absolutePath, &info) == 0 else { return Seen(candidate: candidate, size: -1, mtime: -1, userScope: userScope) }
         return Seen(candidate: candidate, size: Int64(info.st_size),
@@ -165,8 +168,14 @@ public struct Recorder: Sendable {
             return summary
         }
 
-        // Read what changed; reuse cached scans for the rest.
         let unchangedPaths = Set(unchanged.map(\.candidate.absolutePath))
+        // A process that holds nothing of the last scan patches it from the store's index when it can.
+        if cache == nil, otherRoots.isEmpty, discoveryDiagnostics.isEmpty, evaluatedToday, state.lastPolicyDigest == auditor.policy.digest,
+           let summary = try await scanChangedByIndex(seen, unchangedPaths: unchangedPaths, removed: removed, state: state, source: source,
+                                                      roots: roots, startedAt: started) {
+            return summary
+        }
+        // Read what changed; reuse cached scans for the rest.
         let reusable = unchangedPaths.union(seen.filter { known[$0.candidate.absolutePath] != nil }.map(\.candidate.absolutePath))
         let inMemory = cache?.scans(for: reusable) { known[$0]?.sha256 } ?? [:]
         let blobs = try await store.cachedScans(source: source, paths: reusable.subtracting(inMemory.keys))
@@ -178,9 +187,11 @@ public struct Recorder: Sendable {
                               diagnostics: discoveryDiagnostics, memo: cache?.memo)
         }
         logger?.debug("files read and audited", metadata: ["usages": "\(prepared.result.usages.count)", "ms": "\(clock.lap())"])
-        let recording = ScanRecording(source: source, result: prepared.result, files: prepared.files, removedFiles: removed, roots: roots,
+        var recording = ScanRecording(source: source, result: prepared.result, files: prepared.files, removedFiles: removed, roots: roots,
                                       policy: auditor.policy, previousPolicyDigest: state.lastPolicyDigest, startedAt: started,
                                       finishedAt: Self.timestamp(Date()), seenAt: started, texts: cache?.texts ?? RecordingTexts())
+        let index = EstateIndex(prepared.scans.map(\.scan))
+        if store.recordsScopedScans { recording.estate = EstateRecord.whole(index: index, result: prepared.result) }
         logger?.debug("recording built", metadata: ["ms": "\(clock.lap())"])
         let summary = try await store.record(recording)
         logger?.debug("recorded", metadata: ["events": "\(summary.events)", "ms": "\(clock.lap())"])
@@ -192,7 +203,7 @@ public struct Recorder: Sendable {
                                        (kept.parsed, kept.cache) = (false, nil)
                                        return kept
                                    },
-                                   estate: prepared.scans.map { ($0.file, $0.scan) }, result: prepared.result)
+                                   estate: prepared.scans.map { ($0.file, $0.scan) }, index: index, result: prepared.result)
         return summary
     }
 
@@ -228,7 +239,7 @@ public struct Recorder: Sendable {
     }
 
     /// One file's scan: cached when its content is unchanged, else read and scanned.
-    private static func readOne(_ item: Seen, known: [String: SourceState.KnownFile], unchangedPaths: Set<String>, cached: [String: ScanCache.Entry],
+    static func readOne(_ item: Seen, known: [String: SourceState.KnownFile], unchangedPaths: Set<String>, cached: [String: ScanCache.Entry],
                                 auditor: Auditor) -> (file: ManifestFile?, scan: FileScan, sha: String, parsed: Bool, seen: Seen) {
         // An unchanged file whose text this process kept is not read again.
         if unchangedPaths.contains(item.candidate.absolutePath), let entry = cached[item.candidate.absolutePath], let file = entry.file {

@@ -230,6 +230,7 @@ extension AuditDatabase: AuditStore {
                                  last["deployments"] as Int, last["usages"] as Int, last["findings_open"] as Int,
                                  last["findings_waived"] as Int, last["diagnostics"] as Int])
             let id = db.lastInsertedRowID
+            try Self.carryEstate(db, sourceID: sourceID, from: scan.previousScanID, to: id)
             // Every row still there is seen by this scan without being written (`LastSeen`).
             return ScanSummary(scanID: id, status: "unchanged", files: scan.files, filesParsed: 0, deployments: last["deployments"],
                                usages: last["usages"], openFindings: last["findings_open"], waivedFindings: last["findings_waived"],
@@ -273,6 +274,7 @@ extension AuditDatabase: AuditStore {
         for event in changes.events {
             try insertEvent.execute(arguments: [scanID, recording.seenAt, event.kind, event.deployment, event.model, event.subject, event.detail])
         }
+        try recordEstate(db, recording, sourceID: sourceID, scanID: scanID, previousScanID: retired.scanID)
         return recording.summary(scanID: scanID, events: changes.events.count)
     }
 

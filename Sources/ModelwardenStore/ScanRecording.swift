@@ -127,6 +127,8 @@ public struct ScanRecording: Sendable {
     }
 
     public var scope: Scope? = nil
+    /// What the SQLite store keeps for the next scan to patch from; nil: it forgets what it kept.
+    public var estate: EstateRecord? = nil
 
     var fileCount: Int { scope?.fileCount ?? files.count }
     /// The scope's files as a JSON list, for `file IN (SELECT value FROM json_each(?))`.

@@ -319,6 +319,28 @@ enum Schema {
                 CREATE INDEX tool_server_file ON tool_server(source_id, file);
                 """)
         }
+        // What a `scan --db` of a few changed files patches from: the estate's index and each file's part counts,
+        // kept for the source's last scan (`EstateRecord`).
+        migrator.registerMigration("v7-estate-index") { db in
+            try db.execute(sql: """
+                CREATE TABLE estate_index (
+                    source_id INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    PRIMARY KEY (source_id, key)
+                ) WITHOUT ROWID;
+                CREATE TABLE audit_part (
+                    source_id INTEGER NOT NULL REFERENCES source(id) ON DELETE CASCADE,
+                    file TEXT NOT NULL,
+                    deployments INTEGER NOT NULL,
+                    usages INTEGER NOT NULL,
+                    findings_open INTEGER NOT NULL,
+                    findings_waived INTEGER NOT NULL,
+                    PRIMARY KEY (source_id, file)
+                ) WITHOUT ROWID;
+                ALTER TABLE source ADD COLUMN indexed_scan_id INTEGER;
+                """)
+        }
         return migrator
     }
 }

@@ -11,7 +11,7 @@ import Testing
 
     @Test func aPatchEqualsAFullAuditAfterEveryRandomEditItAccepts() {
         var accepted = 0, declined = 0
-        for seed in UInt64(1)...16 {
+        for seed in UInt64(1)...32 {
             var estate = GeneratedEstate(seed: seed)
             var before = unique(estate.files)
             var previous = auditor.audit(texts: before)
@@ -90,13 +90,23 @@ import Testing
         #expect(shortWays >= 10, "\(shortWays) scans of changed files only")
     }
 
-    /// Records a random estate's edits with and without being told what changed; how many went the short way.
-    private func recordBothWays(seed: UInt64) async throws -> Int {
+    /// `scan --db` on every commit: a new process each time, which patches from the store's index when it can, records
+    /// what a full scan records.
+    @Test func aNewProcessPatchesFromTheStoresIndexAndRecordsWhatAFullScanRecords() async throws {
+        var shortWays = 0
+        for seed in UInt64(41)...44 { shortWays += try await recordBothWays(seed: seed, newProcess: true) }
+        #expect(shortWays >= 10, "\(shortWays) scans patched from the index")
+    }
+
+    /// Records a random estate's edits with and without being told what changed (or, for `newProcess`, by a recorder
+    /// that keeps nothing between scans); how many went the short way. The reference recorder audits in full.
+    private func recordBothWays(seed: UInt64, newProcess: Bool = false) async throws -> Int {
         var estate = GeneratedEstate(seed: seed)
         let folder = try TempFolder()
         let told = try AuditDatabase.inMemory(), fresh = try AuditDatabase.inMemory()
         let cache = ScanCache()
         var written: [String: String] = [:]
+        var patched = 0
         for step in 0..<16 {
             // Mostly plain Deployments, which keep to themselves, between the generator's cross-file edits.
             if step > 0 && step % 3 == 0 { estate.edit() } else if step > 0 {
@@ -115,8 +125,12 @@ import Testing
                 changed.insert(folder.path + "/" + path)
             }
             written = now
-            let a = try await Recorder(database: told, auditor: auditor, source: "estate", cache: cache).scan(paths: [folder.path], changed: changed)
-            let b = try await Recorder(database: fresh, auditor: auditor, source: "estate").scan(paths: [folder.path])
+            let a = newProcess ? try await Recorder(database: told, auditor: auditor, source: "estate").scan(paths: [folder.path])
+                : try await Recorder(database: told, auditor: auditor, source: "estate", cache: cache).scan(paths: [folder.path], changed: changed)
+            if a.patched { patched += 1 }
+            // A cache of its own each time: the reference neither patches from the index nor keeps the last audit.
+            let b = try await Recorder(database: fresh, auditor: auditor, source: "estate", cache: ScanCache()).scan(paths: [folder.path])
+            #expect(!b.patched)
             let context = "seed \(seed), step \(step)"
             #expect(a.usages == b.usages && a.openFindings == b.openFindings && a.waivedFindings == b.waivedFindings && a.events == b.events
                     && a.files == b.files, "\(context)")
@@ -128,7 +142,8 @@ import Testing
             // (A scan in which nothing changed marks usages and findings, not files, on either path.)
             if a.status == "complete" { #expect(try await IncrementalAuditTests.staleMarks(told) == 0, "\(context)") }
         }
-        return cache.changedFilesScans
+        #expect(newProcess || patched == cache.changedFilesScans)
+        return patched
     }
 
     /// Scans do not rewrite the rows they see again: the store answers that a row still there was seen by the latest

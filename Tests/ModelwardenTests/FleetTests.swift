@@ -117,7 +117,7 @@ import Testing
             (try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count,
              try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"))
         }
-        #expect(violations == 0 && migrations == ["v1", "v2-sources", "v3-retention", "v4-tools", "v5-tool-scope", "v6-rows-by-file"], "\(migrations)")
+        #expect(violations == 0 && migrations == ["v1", "v2-sources", "v3-retention", "v4-tools", "v5-tool-scope", "v6-rows-by-file", "v7-estate-index"], "\(migrations)")
 
         // Another folder's scan leaves the upgraded source alone; the default scan of the same root carries on with it.
         try folder.write("other/x.yaml", StoreContract.manifest("x", "Qwen/Qwen2.5-7B-Instruct"))

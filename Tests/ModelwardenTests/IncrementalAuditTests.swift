@@ -197,7 +197,12 @@ struct GeneratedEstate {
             return
         }
         let index = random.next(files.count)
-        switch random.next(4) {
+        switch random.next(5) {
+        case 4:
+            // What most commits do to most files: a comment, the same objects.
+            let (path, text) = files[index]
+            files[index] = (path, text + "# reviewed \(random.next(1000))\n")
+            lastEdit = "comment in \(path)"
         case 0:
             let path = files[index].path
             files[index] = (path, content(for: path))
@@ -224,7 +229,7 @@ struct GeneratedEstate {
     private mutating func newFile() -> (path: String, text: String) {
         counter += 1
         let folder = pick(Self.folders)
-        let names = ["deploy-\(counter).yaml", "configmap-\(pick(["a", "b", "c"])).yaml", "service-\(pick(["vllm", "gateway"])).yaml",
+        let names = ["deploy-\(counter).yaml", "bundle-\(counter % 3).yaml", "configmap-\(pick(["a", "b", "c"])).yaml", "service-\(pick(["vllm", "gateway"])).yaml",
                      "server-\(pick(["vllm", "gateway"])).yaml", "docker-compose.yml", "litellm.yaml", ".env", "app.env", "env.sh"]
         let path = folder + "/" + pick(names)
         return (path, content(for: path))
@@ -238,6 +243,9 @@ struct GeneratedEstate {
         case name.hasPrefix("configmap-"):
             let map = String(name.dropFirst("configmap-".count).dropLast(".yaml".count))
             return Self.configMap(name: map, namespace: namespace, model: pick(Self.models), baseURL: maybe(hosts))
+        case name.hasPrefix("bundle-"):
+            let app = "bundle-" + String(name.dropFirst("bundle-".count).dropLast(".yaml".count))
+            return Self.bundle(app: app, namespace: namespace, model: pick(Self.models), replicas: 1 + random.next(3))
         case name.hasPrefix("service-"):
             let target = String(name.dropFirst("service-".count).dropLast(".yaml".count))
             return Self.service(name: target + "-svc", namespace: namespace, app: target)
@@ -267,7 +275,7 @@ struct GeneratedEstate {
     }
 
     private var hosts: [String] {
-        ["http://vllm-svc:8000/v1", "http://vllm-svc.ml.svc:8000/v1", "http://gateway-svc.shop:4000", "http://litellm:4000",
+        ["http://vllm-svc:8000/v1", "http://vllm-svc.ml.svc:8000/v1", "http://bundle-1.ml:8000/v1", "http://gateway-svc.shop:4000", "http://litellm:4000",
          "http://gateway:4000", "https://api.openai.com/v1"]
     }
 
@@ -336,6 +344,41 @@ struct GeneratedEstate {
               containers:
                 - name: server
                   \(container)
+
+        """
+    }
+
+    /// A model server as such repositories ship one: its ConfigMap, Deployment and Service in one file.
+    static func bundle(app: String, namespace: String, model: String, replicas: Int) -> String {
+        """
+        apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: \(app)-config, namespace: \(namespace)}
+        data:
+          MODEL: "\(model)"
+        ---
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata: {name: \(app), namespace: \(namespace), labels: {app: \(app)}}
+        spec:
+          replicas: \(replicas)
+          template:
+            metadata: {labels: {app: \(app)}}
+            spec:
+              containers:
+                - name: server
+                  image: vllm/vllm-openai:v0.6.3
+                  args: ["--model", "$(MODEL)"]
+                  env:
+                    - name: MODEL
+                      valueFrom: {configMapKeyRef: {name: \(app)-config, key: MODEL}}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: \(app), namespace: \(namespace)}
+        spec:
+          selector: {app: \(app)}
+          ports: [{port: 8000}]
 
         """
     }
