@@ -12,8 +12,9 @@
 # checkov      1,000 files: `check` against Checkov 3.3.30 (Benchmarks/.venv, as Benchmarks/checkov.sh installs
 #              it; when it is not there the section says so and is skipped). Target: at least 200x faster.
 # memory       peak RSS of `check` at N files and its growth per file from the 1,000-file set. Target: < 150 MiB.
-# incremental  `scan --db` of a copy of the N files, then a rescan after appending a comment line to 1 % of them.
-#              Target: the rescan costs at most 5 % of the first scan.
+# incremental  `scan --db` of a copy of the N files, then rescans after appending a comment line to 1 % of them and
+#              after giving the same files' container images a new tag. Target: the slower rescan costs at most 5 %
+#              of the first scan.
 # daemon       Benchmarks/daemon_latency.py on the N files: from a new file renamed into a watched folder to its
 #              usage in the API, p50 and p95 over DAEMON_CHANGES edits (debounce DAEMON_DEBOUNCE), and the daemon's
 #              idle CPU. Target: p95 within 100 ms, idle CPU below 0.1 %.
@@ -132,17 +133,31 @@ if wants incremental; then
     read -r first _ rc <<<"$line"
     [ "$rc" = 0 ] || die "first scan failed (see $LOG)"
     say "  first scan (records everything)            $first s"
-    walls=()
-    for i in $(seq 1 "$REPEAT"); do
-        find "$copy" -name '*.yaml' | sort | awk 'NR % 100 == 0' | while read -r f; do printf '# edit %s\n' "$i" >>"$f"; done
-        line=$(measure_once "$BIN" scan "$copy" --db "$OUT/incremental.sqlite" --policies "$POLICIES")
-        read -r w _ rc <<<"$line"
-        walls+=("$w")
-    done
-    touched=$(median "${walls[@]}")
-    say "  rescan after 1 % changed                   $touched s  (runs ${walls[*]})"
-    r=$(awk -v a="$touched" -v b="$first" 'BEGIN { printf "%.3f", a / b }')
-    summary "rescan after changing 1 % of $N files: $r of a full scan ($touched s vs $first s)  target <= 0.05  $(verdict "$r" "<=" 0.05)"
+    # Two kinds of edit to the same 1 %: a comment (the objects stay the same), and a real change (each file's
+    # container images get a new tag, so every changed file's scan and usages differ).
+    rescan() {
+        local walls=() i line w rc
+        for i in $(seq 1 "$REPEAT"); do
+            find "$copy" -name '*.yaml' | sort | awk 'NR % 100 == 0' | while read -r f; do
+                if [ "$1" = comment ]; then printf '# edit %s\n' "$i" >>"$f"; else sed -i -E "s/^( +image: [^ ]+)\$/\\1-e$i/" "$f"; fi
+            done
+            line=$(measure_once "$BIN" scan "$copy" --db "$OUT/incremental.sqlite" --policies "$POLICIES")
+            read -r w _ rc <<<"$line"
+            [ "$rc" = 0 ] || die "rescan failed (see $LOG)"
+            walls+=("$w")
+        done
+        RESCAN=$(median "${walls[@]}")
+        RESCAN_RUNS="${walls[*]}"
+    }
+    rescan comment
+    commented=$RESCAN
+    say "  rescan after a comment in 1 %              $commented s  (runs $RESCAN_RUNS)"
+    rescan image
+    retagged=$RESCAN
+    say "  rescan after new image tags in 1 %         $retagged s  (runs $RESCAN_RUNS)"
+    worst=$(awk -v a="$commented" -v b="$retagged" 'BEGIN { print (a > b ? a : b) }')
+    r=$(awk -v a="$worst" -v b="$first" 'BEGIN { printf "%.3f", a / b }')
+    summary "rescan after changing 1 % of $N files: $r of a full scan (the slower edit, $worst s, vs $first s)  target <= 0.05  $(verdict "$r" "<=" 0.05)"
     rm -rf "$copy" "$OUT/incremental.sqlite"*
 fi
 

@@ -65,7 +65,7 @@ extension Auditor {
     }
 
     public func plan(_ changes: [FileChange]) -> PatchPlan {
-        PatchPlan(changes: changes, reaches: changes.map { (before: $0.before.map(reach), after: $0.after.map { reach($0.scan) }) })
+        PatchPlan(changes: changes, reaches: ParallelMap.map(changes) { (before: $0.before.map(reach), after: $0.after.map { reach($0.scan) }) })
     }
 
     /// The file gives only what the directory reads, the same before and after, and reads nothing across files.

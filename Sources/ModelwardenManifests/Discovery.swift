@@ -141,10 +141,15 @@ struct RepositoryWalker {
     private var visited = Set<String>()
     /// Real paths of the scanned folders.
     let roots: [String]
+    /// Set while the root's own entries are walked in parallel: its folders, left for later (`walkInParallel`).
+    private var deferring: [Deferred]? = nil
+    /// A link to a folder was followed: a walk in parallel could reach that folder twice.
+    private var metFolderLink = false
 
-    init(options: DiscoveryOptions, roots: [String] = []) {
+    init(options: DiscoveryOptions, roots: [String] = [], visited: Set<String> = []) {
         self.options = options
         self.roots = roots
+        self.visited = visited
     }
 
     /// The rules in force in one folder.
@@ -167,7 +172,41 @@ struct RepositoryWalker {
         let absolute = IgnoreRules.standardized(root)
         var rules = Rules(ignores: IgnoreRules(extra: options.extraIgnores))
         if options.useIgnoreFiles { readIgnoreFiles(above: absolute, into: &rules) }
+        if options.walksFoldersInParallel, walkInParallel(root, absolute: IgnoreRule.components(absolute), relative: relative, rules: rules) { return }
         walk(root, absolute: IgnoreRule.components(absolute), relative: relative, rules: rules)
+    }
+
+    /// A folder left for later by the root's walk: where its entries go in the result, and how to walk it.
+    struct Deferred: Sendable {
+        var candidates: Int, diagnostics: Int, skipped: Int
+        var folder: String, absolute: [String], relative: String, rules: Rules
+    }
+
+    /// Walks the root's own entries, then its folders on all cores, and puts each folder's entries where the walk
+    /// one by one would have put them. Only links make the two walks differ (a folder reached twice is walked once,
+    /// by whichever comes first): when any part met a link to a folder, it answers false with the walker untouched.
+    private mutating func walkInParallel(_ root: String, absolute: [String], relative: String, rules: Rules) -> Bool {
+        var top = self
+        top.deferring = []
+        top.walk(root, absolute: absolute, relative: relative, rules: rules)
+        guard let deferred = top.deferring, deferred.count > 1, !top.metFolderLink else { return false }
+        let seed = RepositoryWalker(options: options, roots: roots, visited: top.visited)
+        let parts = ParallelMap.map(deferred) { job in
+            var walker = seed
+            walker.walk(job.folder, absolute: job.absolute, relative: job.relative, rules: job.rules)
+            return walker
+        }
+        guard !parts.contains(where: \.metFolderLink) else { return false }
+        // From the last folder back, so that the earlier places stay where they were.
+        for (job, part) in zip(deferred, parts).reversed() {
+            top.result.candidates.insert(contentsOf: part.result.candidates, at: job.candidates)
+            top.result.diagnostics.insert(contentsOf: part.result.diagnostics, at: job.diagnostics)
+            top.result.skipped.insert(contentsOf: part.result.skipped, at: job.skipped)
+            top.visited.formUnion(part.visited)
+        }
+        top.deferring = nil
+        self = top
+        return true
     }
 
     /// The repository's `.git/info/exclude`, and the `.gitignore` and `.gitattributes` files between the repository
@@ -260,6 +299,12 @@ struct RepositoryWalker {
             if isDirectory.boolValue {
                 if let reason = skipReason(folder: name, path: childPath, rules: rules) {
                     result.skipped.append(SkippedPath(path: path, reason: reason))
+                    continue
+                }
+                if linkOrUnknown { metFolderLink = true }
+                if deferring != nil {
+                    deferring!.append(Deferred(candidates: result.candidates.count, diagnostics: result.diagnostics.count, skipped: result.skipped.count,
+                                               folder: childFolder, absolute: childPath, relative: path, rules: rules))
                     continue
                 }
                 walk(childFolder, absolute: childPath, relative: path, rules: rules)

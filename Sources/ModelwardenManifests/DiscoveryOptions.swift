@@ -12,6 +12,9 @@ public struct DiscoveryOptions: Sendable, Hashable {
     /// scanned folders are followed either way.
     public var followSymlinks: Bool
 
+    /// The root's folders are walked on all cores (`RepositoryWalker.walkInParallel`); tests compare with one by one.
+    var walksFoldersInParallel = true
+
     public init(useIgnoreFiles: Bool = true, extraIgnores: [IgnorePattern] = [], followSymlinks: Bool = false) {
         self.useIgnoreFiles = useIgnoreFiles
         self.extraIgnores = extraIgnores

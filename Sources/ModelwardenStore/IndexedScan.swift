@@ -65,11 +65,11 @@ extension Recorder {
         let paths = Set(changed.map(\.candidate.absolutePath).filter { state.files[$0] != nil } + removed)
         let known = try await store.knownScans(source: source, paths: paths)
         guard known.count == paths.count else { return nil }
-        let decoder = JSONDecoder()
+        let decoded = ParallelMap.map(Array(known)) { path, entry in (path, entry.path, try? JSONDecoder().decode(FileScan.self, from: entry.scan)) }
         var scans: [String: (path: String, scan: FileScan)] = [:]
-        for (path, entry) in known {
-            guard let scan = try? decoder.decode(FileScan.self, from: entry.scan) else { return nil }
-            scans[path] = (entry.path, scan)
+        for (absolutePath, path, scan) in decoded {
+            guard let scan else { return nil }
+            scans[absolutePath] = (path, scan)
         }
         return scans
     }

@@ -95,9 +95,12 @@ public struct Recorder: Sendable {
 
     public func scan(paths: [String], now: Date = Date()) async throws -> ScanSummary {
         var clock = PhaseClock()
+        let roots = paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        // The store reads the source's state on its own thread while this one walks.
+        let store = self.store, source = sourceName(roots: roots)
+        let state = Task { try await store.sourceState(source) }
         let discovered = auditor.discover(paths)
         let (candidates, discoveryDiagnostics) = (discovered.candidates, discovered.diagnostics)
-        let roots = paths.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         // Users' client files beside the walk; one that a watched folder holds already is read as the repository's.
         let user = UserToolConfigs.candidates(in: userToolFolders)
         let walked = Set(candidates.map(\.absolutePath))
@@ -106,7 +109,7 @@ public struct Recorder: Sendable {
         let userRoots = userToolFolders.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         logger?.debug("files walked", metadata: ["files": "\(seen.count)", "ms": "\(clock.lap())"])
         return try await scanAndRecord(seen, roots: roots, diagnostics: discoveryDiagnostics + user.diagnostics, now: now,
-                                       otherRoots: userRoots)
+                                       otherRoots: userRoots, state: state.value)
     }
 
     static func seen(_ candidate: Discovery.Candidate, userScope: Bool = false) -> Seen {
@@ -137,12 +140,13 @@ public struct Recorder: Sendable {
     /// Parses what changed since the source's last scan (reusing cached scans), audits, and records it all in one transaction.
     /// A known file under `roots` or `otherRoots` (the users' folders) that is not seen now has disappeared.
     private func scanAndRecord(_ seen: [Seen], roots: [String], diagnostics discoveryDiagnostics: [Diagnostic], now: Date,
-                               otherRoots: [String] = []) async throws -> ScanSummary {
+                               otherRoots: [String] = [], state readState: SourceState? = nil) async throws -> ScanSummary {
         let source = sourceName(roots: roots)
         if let problem = SourceName.problem(source) { throw RecorderError.invalidSource(problem) }
         let started = Self.timestamp(now)
         var clock = PhaseClock()
-        let state = try await store.sourceState(source)
+        let state: SourceState
+        if let readState { state = readState } else { state = try await store.sourceState(source) }
         logger?.debug("source state read", metadata: ["files": "\(state.files.count)", "ms": "\(clock.lap())"])
         let known = state.files
         // Waivers expire by the calendar: the first scan of a new day evaluates again even when no file changed.
