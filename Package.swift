@@ -95,7 +95,11 @@ let package = Package(
                 // scan --push: an HTTP client on the NIO stack the daemon already links, not URLSession (whose libcurl and
                 // GnuTLS every start of the binary would load).
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]
+            ],
+            // `--static-swift-stdlib` links with `-export-dynamic`, which put all 57,000 global symbols of the modules and
+            // packages into the dynamic symbol table. Nothing looks them up (the runtime finds types and conformances
+            // in their sections), but the runtime's start-up `dladdr` scanned them all: about a millisecond per start.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"])]
         ),
         // The entry points of the libFuzzer targets, plain functions so that tests replay the inputs they found.
         .target(name: "ModelwardenFuzzing", dependencies: ["ModelwardenCore", "ModelwardenManifests", "ModelwardenYAML"]),

@@ -19,12 +19,27 @@ struct Modelwarden: AsyncParsableCommand {
         version: version,
         subcommands: [Check.self, Scan.self, Inventory.self, Findings.self, History.self, Report.self, Prune.self, Daemon.self, Policy.self, Rules.self, Explain.self, Init.self]
     )
+
+    /// `check` in its plain spelling skips ArgumentParser's parse (see `Check.init?(plainArguments:)`) and runs as
+    /// ArgumentParser runs it, errors included; every other command line is ArgumentParser's.
+    static func main() async {
+        if let check = Check(plainArguments: Array(CommandLine.arguments.dropFirst())) {
+            do {
+                try check.run()
+            } catch {
+                exit(withError: error)
+            }
+            return
+        }
+        await main(nil)
+    }
 }
 
 /// Options every command that reads a policy set shares. The set is layered: the built-in policies, the
 /// repository's `.modelwarden.yaml` / `.modelwarden/` (from the scanned paths and the working folder up to the
 /// repository root), `--policies` or `$MODELWARDEN_POLICIES`, then `--skip-rule` and `--ignore`.
 struct PolicyOptions: ParsableArguments {
+    // `Check.init?(plainArguments:)` sets each of these, defaults included: a new option goes there too.
     @Option(name: .long, help: ArgumentHelp(
         "A policy folder shaped like Policies/, or a .modelwarden.yaml-shaped file, layered over the built-in set and the repository's configuration (default: $MODELWARDEN_POLICIES).",
         valueName: "path"))

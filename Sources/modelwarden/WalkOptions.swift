@@ -3,6 +3,7 @@ import ModelwardenManifests
 
 /// How `check`, `scan` and `report` walk folders.
 struct WalkOptions: ParsableArguments {
+    // `Check.init?(plainArguments:)` sets each of these, defaults included: a new option goes there too.
     @Flag(name: .long, help: "Also read what .gitignore, .git/info/exclude and .gitattributes (linguist-vendored, -generated, -documentation) leave out. Version-control, cache and vendored dependency folders stay skipped.")
     var noIgnore = false
 

@@ -25,6 +25,7 @@ extension Modelwarden {
                 baseline could not be read. 64: usage error.
                 """)
 
+        // `init?(plainArguments:)` sets each of these, defaults included: a new option goes there too.
         @Argument(help: "Files or folders to scan, or '-' for manifests on standard input (helm template, kubectl get -o yaml|json).")
         var paths: [String]
 

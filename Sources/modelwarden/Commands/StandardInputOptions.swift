@@ -5,6 +5,7 @@ import ModelwardenManifests
 
 /// `-` as the path and `--stdin-name`, shared by the commands that scan (`check`, `scan`, `report`).
 struct StandardInputOptions: ParsableArguments {
+    // `Check.init?(plainArguments:)` sets each of these, defaults included: a new option goes there too.
     @Option(name: .long, help: "File name findings use for manifests read from standard input (path '-').")
     var stdinName: String = StandardInputStream.defaultName
 
