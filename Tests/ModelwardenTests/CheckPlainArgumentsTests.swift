@@ -65,9 +65,17 @@ import Testing
         return lines
     }
 
-    /// A folder with the shapes the lines need, made once per test process.
+    /// A folder with the shapes the lines need, made once per test process. The lines name it, so it outlives the
+    /// tests; the folders of earlier test processes that are gone are removed here instead.
     static func fixtureFolder() -> String {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("modelwarden-plain-arguments-\(ProcessInfo.processInfo.processIdentifier)")
+        let temporary = FileManager.default.temporaryDirectory
+        let prefix = "modelwarden-plain-arguments-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? [] where name.hasPrefix(prefix) {
+            if let pid = Int32(name.dropFirst(prefix.count)), kill(pid, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name))
+            }
+        }
+        let root = temporary.appendingPathComponent(prefix + "\(ProcessInfo.processInfo.processIdentifier)")
         let files = [
             "clean/.env": "OPENAI_MODEL=gpt-4o-2024-08-06\n",
             "clean/.modelwarden.yaml": "schemaVersion: 1\norganization: {approved_providers: [openai]}\n",
