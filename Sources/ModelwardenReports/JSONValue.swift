@@ -42,7 +42,7 @@ public enum JSONValue: Sendable, Equatable {
         init(indent: Int?, streams: Bool = true) {
             self.indent = indent
             self.streams = streams
-            bytes.reserveCapacity(streams ? 65_536 + 4_096 : 16_384)
+            bytes.reserveCapacity(streams ? 65_536 + 4_096 : 65_536)
         }
 
         var text: String { String(decoding: bytes, as: UTF8.self) }
@@ -68,10 +68,12 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// Arrays this long are written in chunks on all cores (the usages and findings of a scan of a few hundred files
-    /// and more); a chunk holds an eighth of the array, at most `maxChunkSize` items: eight chunks are in memory at
-    /// once, each as bytes and then as text.
+    /// and more); a chunk holds an eighth of the array, at most `maxChunkSize` items. `chunksAtOnce` chunks are in
+    /// memory together, each as bytes and then as text: enough to keep the cores busy, few enough that the report
+    /// adds little to the scan's peak memory.
     static let parallelArrayThreshold = 256
-    static let maxChunkSize = 250
+    static let maxChunkSize = 128
+    static let chunksAtOnce = 4
 
     static func chunkSize(count: Int) -> Int { min(maxChunkSize, max(32, count / 8)) }
 
@@ -132,9 +134,9 @@ public enum JSONValue: Sendable, Equatable {
         let size = chunkSize(count: count)
         let starts = Array(stride(from: 0, to: count, by: size))
         let indent = out.indent
-        for batch in stride(from: 0, to: starts.count, by: 8) {
+        for batch in stride(from: 0, to: starts.count, by: chunksAtOnce) {
             let chunks = withoutActuallyEscaping(item) { item in
-                ParallelMap.map(Array(starts[batch..<min(batch + 8, starts.count)])) { start in
+                ParallelMap.map(Array(starts[batch..<min(batch + chunksAtOnce, starts.count)])) { start in
                     var chunk = Writer(indent: indent, streams: false)
                     let end = min(start + size, count)
                     for index in start..<end {
