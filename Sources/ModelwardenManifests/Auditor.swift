@@ -373,12 +373,12 @@ public struct Auditor: Sendable {
                 return (nil, unread(candidate, start, failure))
             }
         }
-        let bytes = [UInt8](data)
-        if bytes.prefix(8192).contains(0) {
+        // The bytes are checked where they were read; a copy is made only to locate invalid UTF-8.
+        if data.withUnsafeBytes({ $0.prefix(8192).contains(0) }) {
             return (nil, unreadable(candidate, start, "binary file (contains NUL bytes); not scanned"))
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            return (nil, unreadable(candidate, Self.invalidUTF8Location(bytes, file: candidate.path), "invalid UTF-8; not scanned"))
+        guard let text = data.withUnsafeBytes({ String(validating: $0, as: UTF8.self) }) else {
+            return (nil, unreadable(candidate, Self.invalidUTF8Location([UInt8](data), file: candidate.path), "invalid UTF-8; not scanned"))
         }
         var file = ManifestFile(path: candidate.path, absolutePath: candidate.absolutePath, text: text)
         file.isNamed = candidate.isNamed

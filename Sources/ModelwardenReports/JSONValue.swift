@@ -42,7 +42,7 @@ public enum JSONValue: Sendable, Equatable {
         init(indent: Int?, streams: Bool = true) {
             self.indent = indent
             self.streams = streams
-            bytes.reserveCapacity(streams ? 65_536 + 4_096 : 65_536)
+            bytes.reserveCapacity(streams ? 65_536 + 4_096 : 16_384)
         }
 
         var text: String { String(decoding: bytes, as: UTF8.self) }

@@ -106,7 +106,11 @@ private struct TreeBuilder {
     var anchors: [String: (node: YAMLNode, size: Int)] = [:]
     var expanded = 0
 
-    init(limits: YAMLLimits) { self.limits = limits }
+    init(limits: YAMLLimits) {
+        self.limits = limits
+        // Room for the usual nesting, so the stack is not regrown level by level in every file.
+        stack.reserveCapacity(16)
+    }
 
     mutating func fail(_ error: YAMLError) {
         if self.error == nil { self.error = error }
