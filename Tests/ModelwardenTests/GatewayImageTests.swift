@@ -17,3 +17,19 @@ import Testing
         #expect(!Auditor.namesLiteLLM("vllm/vllm-openai:v0.7.2"))
     }
 }
+
+/// A file name's code language is read on its bytes for ASCII names (`CodeLanguage.of`); it must be the language that
+/// lowering the whole name gives.
+@Suite struct CodeLanguageNameTests {
+    @Test func bytesAnswerAsLoweringDoes() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = [".", "..", "py", "PY", "Py", "js", "JSX", "mjs", "ts", "TSX", "go", "GO", "java", "JAVA", "javas", "yaml", "manifest",
+                      "a", "-", "\r\n", "\r", "é", "İ", "K", "/", ""]
+        for _ in 0..<6000 {
+            let name = (0..<Int.random(in: 0...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(CodeLanguage.of(fileName: name) == CodeLanguage.ofLowering(fileName: name), "\(name.debugDescription)")
+        }
+        #expect(CodeLanguage.of(fileName: "App.PY") == .python)
+        #expect(CodeLanguage.of(fileName: "manifest-06853.yaml") == nil)
+    }
+}
