@@ -374,7 +374,7 @@ public struct Auditor: Sendable {
             }
         }
         // The bytes are checked where they were read; a copy is made only to locate invalid UTF-8.
-        if data.withUnsafeBytes({ $0.prefix(8192).contains(0) }) {
+        if data.withUnsafeBytes({ raw in raw.baseAddress.map { memchr($0, 0, min(raw.count, 8192)) != nil } ?? false }) {
             return (nil, unreadable(candidate, start, "binary file (contains NUL bytes); not scanned"))
         }
         guard let text = data.withUnsafeBytes({ String(validating: $0, as: UTF8.self) }) else {
