@@ -81,6 +81,7 @@ public struct Auditor: Sendable {
     /// again; the result is the same.
     public func audit(_ loaded: [(ManifestFile?, FileScan)], extraDiagnostics: [Diagnostic], memo: AuditMemo? = nil) -> AuditResult {
         var files: [String: ManifestFile] = [:]
+        files.reserveCapacity(loaded.count)
         var configMaps: [String: [String: Located]] = [:]
         var envFiles: [String: [EnvVar]] = [:]
         var deployments: [Deployment] = []
@@ -162,22 +163,23 @@ public struct Auditor: Sendable {
         let runtimeKey = { (usage: Usage) in
             "\(usage.location.file)|\(usage.runtime ?? "")" + (usage.runtime == "unknown" ? "|\(usage.deployment)" : "")
         }
+        // Removed in place: the kept usages are neither copied nor freed (a filter copied every one of them, on one core).
         let namedRuntimes = Set(usages.filter { $0.model != nil && $0.hosting == .selfHosted }.map(runtimeKey))
-        usages = usages.filter { $0.model != nil || $0.hosting != .selfHosted || !namedRuntimes.contains(runtimeKey($0)) }
+        usages.removeAll { !($0.model != nil || $0.hosting != .selfHosted || !namedRuntimes.contains(runtimeKey($0))) }
         // Alternatives of one server in one file (compose profiles for CPU and GPU) are one usage; the server's own image
         // says it better than a client's base URL. Kubernetes objects in one file are all applied, so each is its own.
         let serverKey = runtimeKey
         let imageEvidence = Set(usages.filter { $0.model == nil && $0.hosting == .selfHosted && $0.evidence == "image" }.map(serverKey))
         var unnamedServers = Set<String>()
-        usages = usages.filter { usage in
-            guard usage.model == nil, usage.hosting == .selfHosted else { return true }
-            if imageEvidence.contains(serverKey(usage)) && usage.evidence != "image" { return false }
+        usages.removeAll { usage in
+            guard usage.model == nil, usage.hosting == .selfHosted else { return false }
+            if imageEvidence.contains(serverKey(usage)) && usage.evidence != "image" { return true }
             let own = Auditor.applyAll.contains(usage.deployment.kind) && usage.evidence == "image" ? "|\(usage.deployment)" : ""
-            return unnamedServers.insert(serverKey(usage) + own).inserted
+            return !unnamedServers.insert(serverKey(usage) + own).inserted
         }
         // One string written once is one usage, even when an anchor merges it into several services.
         var places = Set<String>()
-        usages = usages.filter { places.insert("\($0.location)|\($0.model ?? "")|\($0.api ?? "")").inserted }
+        usages.removeAll { !places.insert("\($0.location)|\($0.model ?? "")|\($0.api ?? "")").inserted }
         // Each usage's resolution and findings, from the memo when it has them (`true`: computed now). Without a memo
         // nothing needs the flags, and a second array of every resolution would only raise the peak memory.
         let resolving: [(ResolvedUsage, Bool)] = earlier == nil ? [] : ParallelMap.map(usages) { usage in
@@ -270,7 +272,7 @@ public struct Auditor: Sendable {
                            routes: [DeploymentRef: [Usage]]) -> ServiceDirectory {
         var directory = ServiceDirectory(services: services, deployments: deployments)
         for (workload, usages) in analysed {
-            let isGateway = workload.containers.contains { $0.image?.text.lowercased().includes("litellm") == true }
+            let isGateway = workload.containers.contains { $0.image.map { Auditor.namesLiteLLM($0.text) } == true }
             if isGateway {
                 let folder = workload.file.split(separator: "/").dropLast().joined(separator: "/")
                 let nearby = routes.filter { ref, usages in
@@ -288,6 +290,22 @@ public struct Auditor: Sendable {
             }
         }
         return directory
+    }
+
+    /// `image.lowercased().includes("litellm")`, on the bytes for ASCII text (where lowering changes only A-Z): every
+    /// workload's images are asked, on one core.
+    static func namesLiteLLM(_ image: String) -> Bool {
+        let answer = image.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            let needle: [UInt8] = Array("litellm".utf8)
+            guard bytes.count >= needle.count else { return false }
+            // `| 0x20` lowers A-Z and maps no other byte onto a lower-case letter.
+            return (0...(bytes.count - needle.count)).contains { start in
+                needle.indices.allSatisfy { bytes[start + $0] | 0x20 == needle[$0] }
+            }
+        }
+        if let answer = answer ?? nil { return answer }
+        return image.lowercased().includes("litellm")
     }
 
     /// Attaches the catalog entry, the governing licence and the provider.
@@ -355,12 +373,12 @@ public struct Auditor: Sendable {
                 return (nil, unread(candidate, start, failure))
             }
         }
-        let bytes = [UInt8](data)
-        if bytes.prefix(8192).contains(0) {
+        // The bytes are checked where they were read; a copy is made only to locate invalid UTF-8.
+        if data.withUnsafeBytes({ raw in raw.baseAddress.map { memchr($0, 0, min(raw.count, 8192)) != nil } ?? false }) {
             return (nil, unreadable(candidate, start, "binary file (contains NUL bytes); not scanned"))
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            return (nil, unreadable(candidate, Self.invalidUTF8Location(bytes, file: candidate.path), "invalid UTF-8; not scanned"))
+        guard let text = data.withUnsafeBytes({ String(validating: $0, as: UTF8.self) }) else {
+            return (nil, unreadable(candidate, Self.invalidUTF8Location([UInt8](data), file: candidate.path), "invalid UTF-8; not scanned"))
         }
         var file = ManifestFile(path: candidate.path, absolutePath: candidate.absolutePath, text: text)
         file.isNamed = candidate.isNamed

@@ -198,16 +198,18 @@ enum RuntimeDetector {
     /// Model references in a server's command line: `--model X`, `--model=X`, `-m X`, `vllm serve X`, `ollama pull X`.
     static func models(in strings: [Located], runtime: String?) -> [(text: String, token: Token)] {
         let tokens = tokens(strings)
+        // Each token's lower case, made once: the checks below look at a token and its neighbours several times.
+        let lowered = tokens.map { $0.text.lowercased() }
         // LMDeploy takes the model as an argument (`lmdeploy serve api_server <model>`); its `--model-name` is the served name.
-        let isLMDeploy = tokens.contains { $0.text.lowercased().hasSuffix("lmdeploy") }
+        let isLMDeploy = lowered.contains { $0.hasSuffix("lmdeploy") }
         let modelFlags = isLMDeploy ? RuntimeDetector.modelFlags.subtracting(["--model-name"]) : RuntimeDetector.modelFlags
         var found: [(String, Token)] = []
         var index = 0
         while index < tokens.count {
             let token = tokens[index]
-            let lower = token.text.lowercased()
+            let lower = lowered[index]
             let next = index + 1 < tokens.count ? tokens[index + 1] : nil
-            if let eq = lower.firstIndex(of: "="), modelFlags.contains(String(lower[..<eq])) {
+            if lower.utf8.contains(UInt8(ascii: "=")), let eq = lower.firstIndex(of: "="), modelFlags.contains(String(lower[..<eq])) {
                 let value = String(token.text[token.text.index(after: eq)...])
                 var shifted = token
                 shifted.offset += token.text.utf8.distance(from: token.text.startIndex, to: eq) + 1
@@ -216,30 +218,30 @@ enum RuntimeDetector {
             } else if modelFlags.contains(lower), let next, isModelValue(next.text) {
                 found.append((next.text, next))
                 index += 1
-            } else if let (value, shifted) = unfamiliarModelFlag(token, next: next), isRepositoryID(value) {
+            } else if lower.hasPrefix("--"), let (value, shifted) = unfamiliarModelFlag(token, next: next), isRepositoryID(value) {
                 // `--hf-model-string meta-llama/...`: a flag about a model whose value has a repository id's shape.
                 found.append((value, shifted))
                 if !token.text.contains("=") { index += 1 }
             } else if lower == "-m", let next, isModelValue(next.text), !looksLikePythonModule(next.text),
-                      !(index > 0 && (tokens[index - 1].text.lowercased().split(separator: "/").last ?? "").hasPrefix("python")) {
+                      !(index > 0 && (lowered[index - 1].split(separator: "/").last ?? "").hasPrefix("python")) {
                 found.append((next.text, next))
                 index += 1
-            } else if lower == "serve", index > 0, tokens[index - 1].text.lowercased().hasSuffix("vllm"), let next, !next.text.hasPrefix("-"), isModelValue(next.text) {
+            } else if lower == "serve", index > 0, lowered[index - 1].hasSuffix("vllm"), let next, !next.text.hasPrefix("-"), isModelValue(next.text) {
                 found.append((next.text, next))
                 index += 1
             } else if index == 0 || tokens[index - 1].text.hasPrefix("-") == false, isModelPlaceholder(token.text),
-                      !(index > 0 && modelFlags.contains(tokens[index - 1].text.lowercased())) {
+                      !(index > 0 && modelFlags.contains(lowered[index - 1])) {
                 // `${LLAMACPP_MODEL_SPECIFIER}` on a server's command line stands for the model.
                 found.append((token.text, token))
-            } else if isLMDeploy, lower == "api_server", index > 1, tokens[index - 1].text.lowercased() == "serve",
-                      tokens[index - 2].text.lowercased().hasSuffix("lmdeploy"), let next, !next.text.hasPrefix("-"), isModelValue(next.text) {
+            } else if isLMDeploy, lower == "api_server", index > 1, lowered[index - 1] == "serve",
+                      lowered[index - 2].hasSuffix("lmdeploy"), let next, !next.text.hasPrefix("-"), isModelValue(next.text) {
                 found.append((next.text, next))
                 index += 1
-            } else if (lower == "pull" || lower == "run"), index > 0, tokens[index - 1].text.lowercased().hasSuffix("ollama"), let next, !next.text.hasPrefix("-"),
+            } else if (lower == "pull" || lower == "run"), index > 0, lowered[index - 1].hasSuffix("ollama"), let next, !next.text.hasPrefix("-"),
                       isModelValue(next.text), isNamedModel(next.text) {
                 found.append((next.text, next))
                 index += 1
-            } else if lower == "download", index > 0, ["huggingface-cli", "hf"].contains(tokens[index - 1].text.lowercased().split(separator: "/").last.map(String.init) ?? ""),
+            } else if lower == "download", index > 0, ["huggingface-cli", "hf"].contains(lowered[index - 1].split(separator: "/").last.map(String.init) ?? ""),
                       let next, !next.text.hasPrefix("-"), isModelValue(next.text), isNamedModel(next.text) {
                 // Weights fetched for the server: `huggingface-cli download org/model`, `hf download org/model`.
                 found.append((next.text, next))
@@ -251,7 +253,7 @@ enum RuntimeDetector {
         if runtime == "localai" && found.isEmpty {
             for (index, token) in tokens.enumerated() where !token.text.hasPrefix("-") && isModelValue(token.text) {
                 let previous = index > 0 ? tokens[index - 1].text : ""
-                let name = token.text.lowercased().split(separator: "/").last.map(String.init) ?? ""
+                let name = lowered[index].split(separator: "/").last.map(String.init) ?? ""
                 if previous.hasPrefix("-") && !previous.contains("=") { continue }  // a flag's value
                 if ["local-ai", "run", "localai"].contains(name) || token.text.hasPrefix("/") && !name.hasSuffix(".gguf") { continue }
                 found.append((token.text, token))
@@ -259,7 +261,7 @@ enum RuntimeDetector {
         }
         // Weights loaded from a generic folder (`vllm serve /data/`) are named only by the served name; a folder
         // named after its model (`/models/Qwen3-8B`) names it itself.
-        if let served = servedName(in: tokens) {
+        if let served = servedName(in: tokens, lowered: lowered) {
             found = found.map { item in isFolderPath(item.0) && !namesModel(folder: item.0) ? (served.text, served) : item }
         }
         return found
@@ -291,9 +293,9 @@ enum RuntimeDetector {
     }
 
     /// `--served-model-name X` or `--served-model-name=X` (the first name when several are given).
-    static func servedName(in tokens: [Token]) -> Token? {
+    static func servedName(in tokens: [Token], lowered: [String]) -> Token? {
         for (index, token) in tokens.enumerated() {
-            let lower = token.text.lowercased()
+            let lower = lowered[index]
             if lower == "--served-model-name", index + 1 < tokens.count, isModelValue(tokens[index + 1].text), !isModelPlaceholder(tokens[index + 1].text) {
                 return tokens[index + 1]
             }

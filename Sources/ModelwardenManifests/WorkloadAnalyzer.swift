@@ -453,6 +453,13 @@ struct WorkloadAnalyzer {
     /// reference to an env var) are one usage. Mentions with different known runtimes (the same model on vLLM and on
     /// SGLang) stay apart; a mention with no runtime joins one that has it.
     func deduplicated(_ usages: [Usage]) -> [Usage] {
+        // One usage is a group of its own, kept as it is (most workloads have one): no key made, nothing grouped.
+        guard usages.count > 1 else { return usages }
+        return deduplicatedInGroups(usages)
+    }
+
+    /// `deduplicated` for any number of usages.
+    func deduplicatedInGroups(_ usages: [Usage]) -> [Usage] {
         var groups: [String: [Int]] = [:]
         var order: [String] = []
         for (index, usage) in usages.enumerated() {

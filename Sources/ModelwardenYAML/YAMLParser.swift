@@ -84,16 +84,15 @@ public enum YAMLParser {
 
 /// Builds trees from events: a stack of open collections, an anchor table, and a budget for aliases.
 private struct TreeBuilder {
-    /// A collection being built; mutated in place at the top of the stack so its items are never copied. A mapping
-    /// holds its key until the value arrives, and gets pairs directly (no array of alternating keys and values to
-    /// copy into pairs at its end).
+    /// A collection being built. Its entries wait in `items` or `pairs` from `start` on, and are moved into an array of
+    /// their exact count when it closes: no array per collection grown entry by entry (and reallocated on the way).
+    /// A mapping holds its key until the value arrives, and gets pairs directly.
     struct Open {
         var isMapping: Bool
         var mark: Mark
         var tag: String?
         var anchor: String?
-        var items: [YAMLNode] = []
-        var pairs: [YAMLNode.Pair] = []
+        var start: Int
         var key: YAMLNode?
         var size = 1
     }
@@ -102,10 +101,16 @@ private struct TreeBuilder {
     var documents: [YAMLNode] = []
     var error: YAMLError?
     var stack: [Open] = []
+    let items = PendingEntries<YAMLNode>()
+    let pairs = PendingEntries<YAMLNode.Pair>()
     var anchors: [String: (node: YAMLNode, size: Int)] = [:]
     var expanded = 0
 
-    init(limits: YAMLLimits) { self.limits = limits }
+    init(limits: YAMLLimits) {
+        self.limits = limits
+        // Room for the usual nesting, so the stack is not regrown level by level in every file.
+        stack.reserveCapacity(16)
+    }
 
     mutating func fail(_ error: YAMLError) {
         if self.error == nil { self.error = error }
@@ -147,19 +152,21 @@ private struct TreeBuilder {
                 return YAMLError(mark: mark, message: "nesting deeper than \(limits.maxDepth) levels")
             }
             let data = event.data.sequence_start
-            stack.append(Open(isMapping: false, mark: mark, tag: cString(data.tag), anchor: cString(data.anchor)))
+            stack.append(Open(isMapping: false, mark: mark, tag: cString(data.tag), anchor: cString(data.anchor), start: items.count))
         case YAML_MAPPING_START_EVENT:
             if stack.count >= limits.maxDepth {
                 return YAMLError(mark: mark, message: "nesting deeper than \(limits.maxDepth) levels")
             }
             let data = event.data.mapping_start
-            stack.append(Open(isMapping: true, mark: mark, tag: cString(data.tag), anchor: cString(data.anchor)))
+            stack.append(Open(isMapping: true, mark: mark, tag: cString(data.tag), anchor: cString(data.anchor), start: pairs.count))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let open = stack.popLast() else { return nil }
             if !open.isMapping {
-                return add(YAMLNode(content: .sequence(open.items), mark: open.mark, tag: open.tag), size: open.size, anchor: open.anchor)
+                return add(YAMLNode(content: .sequence(items.take(from: open.start)), mark: open.mark, tag: open.tag), size: open.size,
+                           anchor: open.anchor)
             }
-            return add(YAMLNode(content: .mapping(applyingMergeKeys(open.pairs)), mark: open.mark, tag: open.tag), size: open.size, anchor: open.anchor)
+            return add(YAMLNode(content: .mapping(applyingMergeKeys(pairs.take(from: open.start))), mark: open.mark, tag: open.tag),
+                       size: open.size, anchor: open.anchor)
         default:
             break
         }
@@ -174,14 +181,10 @@ private struct TreeBuilder {
             return nil
         }
         stack[top].size += size
-        // Room for a few entries at the first: most collections are small, and growing from one entry reallocates
-        // several times.
         if !stack[top].isMapping {
-            if stack[top].items.capacity == 0 { stack[top].items.reserveCapacity(4) }
-            stack[top].items.append(node)
+            items.append(node)
         } else if let key = stack[top].key.take() {
-            if stack[top].pairs.capacity == 0 { stack[top].pairs.reserveCapacity(4) }
-            stack[top].pairs.append(YAMLNode.Pair(key: key, value: node))
+            pairs.append(YAMLNode.Pair(key: key, value: node))
         } else {
             stack[top].key = node
         }
@@ -191,6 +194,45 @@ private struct TreeBuilder {
     private func cString(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String? {
         guard let pointer else { return nil }
         return String(cString: pointer)
+    }
+}
+
+/// The entries of every open collection in one buffer, innermost last: a collection's entries are the run from where
+/// it opened to the end, moved out whole when it closes. The buffer lives as long as one parse.
+private final class PendingEntries<Element> {
+    private var base: UnsafeMutablePointer<Element>
+    private var capacity = 64
+    private(set) var count = 0
+
+    init() { base = .allocate(capacity: capacity) }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    func append(_ element: consuming Element) {
+        if count == capacity {
+            let larger = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+            larger.moveInitialize(from: base, count: count)
+            base.deallocate()
+            base = larger
+            capacity *= 2
+        }
+        (base + count).initialize(to: element)
+        count += 1
+    }
+
+    /// The entries from `start` on, moved into an array of exactly their count.
+    func take(from start: Int) -> [Element] {
+        let taken = count - start
+        guard taken > 0 else { return [] }
+        let source = base + start
+        count = start
+        return [Element](unsafeUninitializedCapacity: taken) { buffer, initialized in
+            buffer.baseAddress!.moveInitialize(from: source, count: taken)
+            initialized = taken
+        }
     }
 }
 

@@ -6,8 +6,33 @@ public enum CodeLanguage: Sendable {
     /// literals, Go raw strings), Java text blocks; JavaScript regular-expression literals.
     case cFamily
 
-    /// The language of a file name, if the code reader reads it.
+    /// The language of a file name, if the code reader reads it. Asked several times for every file (its scanner,
+    /// its role), so an ASCII name is read on its bytes: only the extension after the last dot is lowered.
     public static func of(fileName name: String) -> CodeLanguage? {
+        let answer = name.utf8.withContiguousStorageIfAvailable { bytes -> CodeLanguage?? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            guard let dot = bytes.lastIndex(of: UInt8(ascii: ".")) else { return .some(nil) }
+            let suffix = bytes[(dot + 1)...]
+            guard suffix.count <= 4 else { return .some(nil) }
+            // ASCII lowering changes only A-Z.
+            var ext = ""
+            for byte in suffix { ext.unicodeScalars.append(Unicode.Scalar(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte)) }
+            return .some(language(ofExtension: ext))
+        }
+        if let answer = answer ?? nil { return answer }
+        return ofLowering(fileName: name)
+    }
+
+    static func language(ofExtension ext: String) -> CodeLanguage? {
+        switch ext {
+        case "py": return .python
+        case "js", "mjs", "cjs", "jsx", "ts", "mts", "cts", "tsx", "go", "java": return .cFamily
+        default: return nil
+        }
+    }
+
+    /// `of(fileName:)` for any name: the whole name lowered, then the text after its last dot.
+    static func ofLowering(fileName name: String) -> CodeLanguage? {
         let lower = name.lowercased()
         guard let dot = lower.lastIndex(of: ".") else { return nil }
         switch lower[lower.index(after: dot)...] {

@@ -7,7 +7,9 @@ import ModelwardenYAML
 enum MCPConfigFiles {
     /// The client a file belongs to, by its name and folder; nil for names no client uses (content may still say MCP).
     static func client(forPath path: String) -> String? {
-        let parts = path.lowercased().split(separator: "/").map(String.init)
+        // Only the name and the two folders above it count: only they are lowered (case is mapped scalar by scalar, so
+        // this equals lowering the whole path), not every folder of every scanned file.
+        let parts = path.split(separator: "/").suffix(3).map { $0.lowercased() }
         guard let name = parts.last else { return nil }
         let folder = parts.dropLast().last ?? ""
         // VS Code's user folder (`~/.config/Code/User/`, also `Code - Insiders`, `VSCodium`).
