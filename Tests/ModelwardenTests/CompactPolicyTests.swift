@@ -18,6 +18,26 @@ import Testing
         }
     }
 
+    /// A folder of policies (`--policies`) reuses the build-time tree of each file that is byte for byte a shipped
+    /// one, and parses any other file, however small the difference.
+    @Test func aFolderFileEqualToAShippedOneTakesItsBuildTimeTree() throws {
+        let folder = try TempFolder()
+        for file in PolicyLayer.builtin.files { try folder.write(file.relativePath, Data(file.bytes)) }
+        let edited = try #require(PolicyLayer.builtin.files.first { $0.relativePath.hasPrefix("rules/") })
+        try folder.write(edited.relativePath, Data(edited.bytes + Array("\n# edited\n".utf8)))
+        let layer = PolicyLayer.folder(folder.path)
+        #expect(layer.files.count == PolicyLayer.builtin.files.count)
+        for file in layer.files {
+            #expect((file.compactTree != nil) == (file.relativePath != edited.relativePath), "\(file.relativePath)")
+        }
+        // The same set as one made from the texts alone.
+        var textOnly = layer
+        textOnly.files = layer.files.map { PolicyFile(relativePath: $0.relativePath, displayPath: $0.displayPath, bytes: $0.bytes) }
+        let compact = PolicyLoader.load(layers: [PolicyLayer.builtin, layer], today: Shipped.today)
+        let parsed = PolicyLoader.load(layers: [PolicyLayer.builtin, textOnly], today: Shipped.today)
+        #expect(compact.policy?.digest == parsed.policy?.digest && compact.policy != nil)
+    }
+
     /// The same files with and without their build-time trees make the same set, down to every field and the digest.
     @Test func theSetFromCompactTreesEqualsTheSetParsedFromText() throws {
         let textOnly = PolicyLayer(

@@ -126,10 +126,17 @@ public struct PolicyLayer: Sendable {
         for relative in known.sorted() {
             let full = (path as NSString).appendingPathComponent(relative)
             guard let data = fm.contents(atPath: full) else { continue }
-            layer.files.append(PolicyFile(relativePath: relative, displayPath: full, bytes: Array(data)))
+            let bytes = Array(data)
+            // A file byte for byte the shipped one (a copy of `Policies/`) takes the tree parsed when the executable was
+            // built: its text decides, whatever folder it lies in.
+            let shipped = builtinFiles[relative].flatMap { $0.bytes == bytes ? $0.compactTree : nil }
+            layer.files.append(PolicyFile(relativePath: relative, displayPath: full, bytes: bytes, compactTree: shipped))
         }
         return layer
     }
+
+    /// The built-in files by their path inside `Policies/`.
+    private static let builtinFiles: [String: PolicyFile] = Dictionary(builtin.files.map { ($0.relativePath, $0) }, uniquingKeysWith: { first, _ in first })
 
     /// A `.modelwarden.yaml`, read from disk now.
     public static func configuration(_ path: String) -> PolicyLayer {
