@@ -6,25 +6,7 @@ import Testing
 @Suite struct MCPClientPathTests {
     /// The whole path lowered, then split: how the client was first found.
     static func clientByWholePath(_ path: String) -> String? {
-        let parts = path.lowercased().split(separator: "/").map(String.init)
-        guard let name = parts.last else { return nil }
-        let folder = parts.dropLast().last ?? ""
-        let vscodeUser = folder == "user" && parts.dropLast(2).last.map { ["code", "code - insiders", "vscodium"].contains($0) } == true
-        switch name {
-        case ".mcp.json", ".claude.json": return "claude-code"
-        case "mcp.json" where vscodeUser, "settings.json" where vscodeUser: return "vscode"
-        case "mcp.json" where folder == ".cursor": return "cursor"
-        case "mcp.json" where folder == ".vscode", "settings.json" where folder == ".vscode": return "vscode"
-        case "claude_desktop_config.json": return "claude-desktop"
-        case "mcp_config.json": return "windsurf"
-        case "settings.json" where folder == ".gemini", "gemini-extension.json": return "gemini-cli"
-        case "cline_mcp_settings.json": return "cline"
-        case "fastagent.config.yaml", "fastagent.config.yml": return "fast-agent"
-        default: break
-        }
-        if name.hasPrefix("mcp_agent.config.") { return "mcp-agent" }
-        if name.hasPrefix("librechat") && (name.hasSuffix(".yaml") || name.hasSuffix(".yml")) { return "librechat" }
-        return nil
+        MCPConfigFiles.client(forParts: path.lowercased().split(separator: "/").map(String.init))
     }
 
     @Test func lastPartsAnswerAsTheWholePathDoes() {

@@ -9,7 +9,11 @@ enum MCPConfigFiles {
     static func client(forPath path: String) -> String? {
         // Only the name and the two folders above it count: only they are lowered (case is mapped scalar by scalar, so
         // this equals lowering the whole path), not every folder of every scanned file.
-        let parts = path.split(separator: "/").suffix(3).map { $0.lowercased() }
+        client(forParts: path.split(separator: "/").suffix(3).map { $0.lowercased() })
+    }
+
+    /// The same from the path's parts, lowered; only the last three are read.
+    static func client(forParts parts: [String]) -> String? {
         guard let name = parts.last else { return nil }
         let folder = parts.dropLast().last ?? ""
         // VS Code's user folder (`~/.config/Code/User/`, also `Code - Insiders`, `VSCodium`).
