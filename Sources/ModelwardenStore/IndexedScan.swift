@@ -29,8 +29,11 @@ extension Recorder {
         logger?.debug("changed files read", metadata: ["changed": "\(changedSeen.count)", "removed": "\(removed.count)", "ms": "\(clock.lap())"])
         let files = Set(changes.map(\.path))
         let plan = auditor.plan(changes)
-        guard let basis = try await store.estateBasis(source: source, keys: plan.indexKeys, files: files),
-              basis.scanID == lastScanID, basis.diagnostics == 0 else { return declined("the store kept no index of the last scan") }
+        guard let basis = try await store.estateBasis(source: source, keys: plan.indexKeys, files: files), basis.scanID == lastScanID else {
+            return declined("the store kept no index of the last scan")
+        }
+        // Only the number of the last scan's diagnostics is kept, not the list a scan reports.
+        guard basis.diagnostics == 0 else { return declined("the last scan reported diagnostics") }
         var index = EstateIndex(counts: basis.counts)
         index.apply(changes)
         guard let parts = auditor.changedParts(index: index, plan: plan), parts.diagnostics.isEmpty else {
