@@ -203,19 +203,7 @@ extension AuditDatabase: AuditStore {
     }
 
     public func cachedScans(source: String, paths: Set<String>) async throws -> [String: Data] {
-        guard !paths.isEmpty else { return [:] }
-        return try await writer.read { db in
-            var result: [String: Data] = [:]
-            let cursor = try Row.fetchCursor(db, sql: """
-                SELECT file.absolute_path, file_cache.scan FROM file JOIN file_cache ON file_cache.file_id = file.id
-                JOIN source ON source.id = file.source_id WHERE source.name = ? AND file.present = 1
-                """, arguments: [source])
-            while let row = try cursor.next() {
-                let path: String = row["absolute_path"]
-                if paths.contains(path) { result[path] = row["scan"] }
-            }
-            return result
-        }
+        try await knownScans(source: source, paths: paths).mapValues(\.scan)
     }
 
     public func recordUnchanged(_ scan: UnchangedScan) async throws -> ScanSummary {
